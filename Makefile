@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both create the virtualenv on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+CASEBOOK ?= $(SHARED)/casebook/approaches_dev.jsonl
+
+.PHONY: run test lint eval bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/counterpitch check $(CASEBOOK) --format table
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+eval: $(STAMP)
+	$(BIN)/counterpitch eval $(CASEBOOK) --cv 10
+
+bench: $(STAMP)
+	$(BIN)/python bench/screening.py --out bench/results/screening.json
+
+clean:
+	rm -rf $(VENV) build *.egg-info

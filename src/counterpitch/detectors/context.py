@@ -1,0 +1,26 @@
+"""What detectors may consult besides their subject: loaded, validated, read-only reference data.
+
+The context is built once per run (by `engine`) and shared by every detector; nothing in it changes during
+analysis, so detectors stay pure and a context can be pickled to Dask workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from counterpitch.semantic.embedder import Embedder
+    from counterpitch.semantic.intents import IntentIndex
+    from counterpitch.watchlist import Watchlist
+
+
+@dataclass(frozen=True)
+class Context:
+    watchlist: Watchlist | None = None
+    #: Sensitive project or programme names supplied by the user (one per line in a terms file).
+    sensitive_terms: tuple[str, ...] = ()
+    embedder: Embedder | None = None
+    intents: IntentIndex | None = None
+    #: Free-form settings a detector may read (documented by the detector that reads them).
+    options: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,143 @@
+"""The records of ../shared/schemas as frozen, validated types.
+
+Everything the engine reads or writes passes through these classes, so a malformed input fails here, once,
+with the path of the field at fault, and nothing downstream has to re-check types. Unknown fields are ignored
+(reports from other tools often carry extras) and never written back out.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Channel = Literal[
+    "linkedin_message", "linkedin_invitation", "linkedin_inmail", "email", "phone", "in_person", "other"
+]
+Band = Literal["low", "medium", "high"]
+Severity = Literal["info", "low", "medium", "high"]
+Label = Literal["hostile", "benign"]
+
+#: A message larger than this is refused: no genuine approach is this long, and the limit bounds the work an
+#: adversary can force on the engine with one record.
+MAX_TEXT_CHARS = 200_000
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, str_max_length=MAX_TEXT_CHARS)
+
+    def to_json_dict(self) -> dict[str, object]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class Position(Record):
+    title: str | None = None
+    company: str | None = None
+    location: str | None = None
+    description: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+class Education(Record):
+    school: str | None = None
+    degree: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+class PersonProfile(Record):
+    """A sender or recipient as their public profile shows them (approach.schema.json#/$defs/profile)."""
+
+    name: str | None = None
+    headline: str | None = None
+    company: str | None = None
+    location: str | None = None
+    profile_url: str | None = None
+    email: str | None = None
+    connections: int | None = Field(default=None, ge=0)
+    followers: int | None = Field(default=None, ge=0)
+    account_created: str | None = None
+    about: str | None = None
+    experience: tuple[Position, ...] = ()
+    education: tuple[Education, ...] = ()
+    skills: tuple[str, ...] = ()
+    photo: str | None = None
+    organisation: str | None = None
+
+
+class ThreadMessage(Record):
+    from_: Literal["sender", "recipient"] = Field(alias="from")
+    sent_at: str | None = None
+    text: str
+
+
+class Approach(Record):
+    id: str = Field(min_length=1)
+    channel: Channel | None = None
+    sent_at: str | None = None
+    sender: PersonProfile | None = None
+    recipient: PersonProfile | None = None
+    subject: str | None = None
+    text: str
+    thread: tuple[ThreadMessage, ...] = ()
+    label: Label | None = None
+    notes: str | None = None
+
+
+class Project(Record):
+    title: str | None = None
+    description: str | None = None
+
+
+class ExpectedDisclosure(Record):
+    kind: Literal["clearance", "sensitive_project", "sensitive_role", "access_claim", "personal_contact"]
+    value: str | None = None
+
+
+class Profile(Record):
+    """One person's public profile, as an exposure audit reads it (profile.schema.json)."""
+
+    id: str = Field(min_length=1)
+    name: str | None = None
+    headline: str | None = None
+    location: str | None = None
+    profile_url: str | None = None
+    about: str | None = None
+    experience: tuple[Position, ...] = ()
+    education: tuple[dict[str, object], ...] = ()
+    skills: tuple[str, ...] = ()
+    certifications: tuple[str, ...] = ()
+    projects: tuple[Project, ...] = ()
+    connections: int | None = Field(default=None, ge=0)
+    expected: tuple[ExpectedDisclosure, ...] = ()
+
+
+class Evidence(Record):
+    field: str
+    start: int | None = None
+    end: int | None = None
+    quote: str | None = None
+
+
+class Finding(Record):
+    detector: str
+    title: str
+    severity: Severity
+    value: str | None = None
+    weight: float | None = None
+    evidence: tuple[Evidence, ...]
+    explanation: str
+    guidance: str | None = None
+    attack: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    #: How strongly the detector saw it, 0..1. Internal to scoring: not part of the Assessment schema.
+    strength: float = Field(default=1.0, ge=0.0, le=1.0, exclude=True)
+
+
+class Assessment(Record):
+    id: str
+    score: float = Field(ge=0, le=100)
+    band: Band
+    findings: tuple[Finding, ...]
+    advice: str | None = None

@@ -1,0 +1,91 @@
+"""Text helpers every detector shares: which fields of an approach are "the message", and sentence spans.
+
+Offsets are always into the original field string, so evidence can be highlighted exactly where it was seen.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from counterpitch.detectors.base import Span
+from counterpitch.model import Approach, PersonProfile
+
+# A sentence ends at . ! ? or a line break, followed by space; abbreviations cost us at most a split sentence,
+# which only narrows a co-occurrence window.
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def normalise(text: str) -> str:
+    """NFKC, zero-width characters removed: defeats homoglyph-width and invisible-character evasion.
+
+    Length-preserving substitutions only would keep offsets exact; NFKC can change length, so callers that
+    report offsets use `clean` (which only maps characters one to one) and keep `normalise` for lookups.
+    """
+    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
+
+
+_ONE_TO_ONE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u200b": " ",
+        "\u200c": " ",
+        "\u200d": " ",
+        "\u2060": " ",
+        "\ufeff": " ",
+        "\u00ad": " ",
+    }
+)
+
+
+def clean(text: str) -> str:
+    """Map typographic quotes, dashes and invisible characters one to one, so offsets stay valid."""
+    return text.translate(_ONE_TO_ONE)
+
+
+def message_fields(approach: Approach) -> Iterator[tuple[str, str]]:
+    """The parts written by the sender: subject, text, and the sender's turns of the thread."""
+    if approach.subject:
+        yield "subject", approach.subject
+    yield "text", approach.text
+    for i, turn in enumerate(approach.thread):
+        if turn.from_ == "sender":
+            yield f"thread[{i}].text", turn.text
+
+
+def profile_fields(profile: PersonProfile, prefix: str) -> Iterator[tuple[str, str]]:
+    """Every free-text field of a person's profile, with its dotted path."""
+    for name in ("name", "headline", "company", "location", "about"):
+        value = getattr(profile, name)
+        if value:
+            yield f"{prefix}.{name}", value
+    for i, pos in enumerate(profile.experience):
+        for name in ("title", "company", "location", "description"):
+            value = getattr(pos, name)
+            if value:
+                yield f"{prefix}.experience[{i}].{name}", value
+
+
+def sentences(field: str, text: str) -> Iterator[Span]:
+    """Sentence spans of one field, offsets into `text`, leading and trailing blanks trimmed."""
+    for m in _SENTENCE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            yield Span(field, start, end, text)
+
+
+def message_sentences(approach: Approach) -> Iterator[Span]:
+    for field, text in message_fields(approach):
+        yield from sentences(field, clean(text))

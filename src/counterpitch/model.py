@@ -11,9 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Channel = Literal[
-    "linkedin_message", "linkedin_invitation", "linkedin_inmail", "email", "phone", "in_person", "other"
-]
+Channel = Literal["linkedin_message", "linkedin_invitation", "linkedin_inmail", "email", "phone", "in_person", "other"]
 Band = Literal["low", "medium", "high"]
 Severity = Literal["info", "low", "medium", "high"]
 Label = Literal["hostile", "benign"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from counterpitch.model import Approach, Evidence, Finding, Profile, Severity
@@ -89,7 +90,7 @@ class Span:
     field: str
     start: int
     end: int
-    text: str = field(repr=False)
+    text: str = dataclasses.field(repr=False)
 
     def evidence(self, max_quote: int = 240) -> Evidence:
         quote = self.text[self.start : self.end]

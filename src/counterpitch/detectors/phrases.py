@@ -65,16 +65,10 @@ class PhraseDetector(Detector):
         texts = [s.text[s.start : s.end] for s in window]
         if any(p.search(t) for p in self.none_of for t in texts):
             return False
-        for group in self.all_of:
-            if not any(self._positive(p, t) for p in group for t in texts):
-                return False
-        return True
+        return all(any(self._positive(p, t) for p in group for t in texts) for group in self.all_of)
 
     def _positive(self, pattern: re.Pattern[str], text: str) -> bool:
-        for m in pattern.finditer(text):
-            if not self.negatable or not _NEGATION.search(text[: m.start()]):
-                return True
-        return False
+        return any(not self.negatable or not _NEGATION.search(text[: m.start()]) for m in pattern.finditer(text))
 
 
 def _compile(patterns: Sequence[str], where: str) -> tuple[re.Pattern[str], ...]:

@@ -20,6 +20,8 @@ from counterpitch.detectors.phrases import from_spec
 BUILTIN_MODULES = (
     "counterpitch.detectors.watchlist",
     "counterpitch.detectors.persona",
+    "counterpitch.detectors.targeting",
+    "counterpitch.detectors.escalation",
     "counterpitch.detectors.exposure",
     "counterpitch.detectors.semantic",
 )

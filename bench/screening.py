@@ -1,0 +1,105 @@
+"""Screening throughput and memory: the default pipeline over >= 100,000 approaches built from the casebook.
+
+Run: `.venv/bin/python bench/screening.py --out bench/results/screening.json` (make bench). One core: the
+process pins itself to CPU 0 and single-threaded numeric libraries. Also times a cold-start `check --text`.
+"""
+
+from __future__ import annotations
+
+import os
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS"):
+    os.environ[var] = "1"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from counterpitch.engine import Engine  # noqa: E402
+from counterpitch.model import Approach  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CASEBOOK = HERE.parents[1] / "shared" / "casebook" / "approaches_dev.jsonl"
+
+
+def approaches(path: Path, n: int) -> Iterator[Approach]:
+    base = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+    for i in range(n):
+        rec = dict(base[i % len(base)])
+        rec["id"] = f"{rec['id']}-{i}"
+        # A per-copy suffix makes every text distinct, so no cache can serve a repeat.
+        rec["text"] = rec["text"] + f"\n\nRef {i}"
+        rec.pop("label", None)
+        rec.pop("notes", None)
+        yield Approach.model_validate(rec)
+
+
+def cold_start(runs: int = 5) -> dict[str, float]:
+    exe = [
+        sys.executable,
+        "-m",
+        "counterpitch.cli",
+        "check",
+        "--format",
+        "json",
+        "--text",
+        "We pay £800 per short note on what officials say privately. Keep it between us.",
+    ]
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(exe, check=True, capture_output=True)
+        times.append(time.perf_counter() - t)
+    return {"runs": runs, "median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--casebook", type=Path, default=DEFAULT_CASEBOOK)
+    ap.add_argument("-n", type=int, default=100_000)
+    ap.add_argument("--out", type=Path, default=HERE / "results" / "screening.json")
+    args = ap.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+
+    engine = Engine.default()
+    warm = list(approaches(args.casebook, 200))
+    list(engine.assess_many(warm))
+
+    bands = {"low": 0, "medium": 0, "high": 0}
+    t = time.perf_counter()
+    count = 0
+    for a in engine.assess_many(approaches(args.casebook, args.n)):
+        bands[a.band] += 1
+        count += 1
+    elapsed = time.perf_counter() - t
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "benchmark": "screening",
+        "approaches": count,
+        "seconds": round(elapsed, 2),
+        "approaches_per_second": round(count / elapsed, 1),
+        "peak_memory_mb": round(peak_mb, 1),
+        "cores": 1,
+        "bands": bands,
+        "pipeline": "default (all detectors, semantic layer on, seed watchlist)",
+        "cli_cold_start_text_check": cold_start(),
+        "targets": {"approaches_per_second": 2000, "peak_memory_mb": 500, "cli_cold_start_s": 1.5},
+        "machine": {"python": platform.python_version(), "processor": platform.machine()},
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""The `counterpitch` command: a thin face over the engine (typer + rich).
+
+Exit codes: 0 success, 2 bad input (a record that could not be read or validated, a missing file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, BinaryIO
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from counterpitch.engine import Engine
+    from counterpitch.model import Approach
+
+app = typer.Typer(
+    help="Screen professional-network approaches for hostile-state recruitment, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+BAD_INPUT = 2
+
+WatchlistOpt = Annotated[
+    list[Path] | None, typer.Option("--watchlist", "-w", help="Extra watchlist (YAML or CSV); repeatable.")
+]
+NoSeedOpt = Annotated[bool, typer.Option("--no-seed-watchlist", help="Do not load the built-in public watchlist.")]
+TermsOpt = Annotated[Path | None, typer.Option("--terms", help="Sensitive project names, one per line.")]
+SemanticOpt = Annotated[bool, typer.Option("--semantic/--no-semantic", help="Use the meaning-level layer.")]
+WeightsOpt = Annotated[Path | None, typer.Option("--weights", help="Scorer weights JSON (from `train`).")]
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/] {message}", highlight=False)
+    return typer.Exit(BAD_INPUT)
+
+
+def _engine(
+    watchlist: list[Path] | None, no_seed: bool, terms: Path | None, semantic: bool, weights: Path | None
+) -> Engine:
+    from counterpitch.engine import Engine
+    from counterpitch.scoring import Scorer
+
+    try:
+        term_list = []
+        if terms is not None:
+            term_list = [
+                t.strip() for t in terms.read_text("utf-8").splitlines() if t.strip() and not t.startswith("#")
+            ]
+        scorer = Scorer.from_json(json.loads(weights.read_text("utf-8")), str(weights)) if weights else None
+        return Engine.default(
+            watchlists=watchlist or [],
+            seed_watchlist=not no_seed,
+            sensitive_terms=term_list,
+            semantic=semantic,
+            scorer=scorer,
+        )
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise _fail(str(exc)) from None
+
+
+def _open(path: str) -> tuple[BinaryIO, str]:
+    if path == "-":
+        return sys.stdin.buffer, "<stdin>"
+    p = Path(path)
+    if not p.is_file():
+        raise _fail(f"{path}: no such file")
+    return p.open("rb"), path
+
+
+def _read_approaches(path: str, keep_going: bool) -> tuple[list[Approach], int]:
+    from counterpitch.ingest.records import RecordError, read_records
+    from counterpitch.model import Approach
+
+    stream, source = _open(path)
+    good: list[Approach] = []
+    errors = 0
+    with stream if path != "-" else contextlib.nullcontext(stream):
+        for rec in read_records(stream, Approach, source):
+            if isinstance(rec, RecordError):
+                errors += 1
+                err.print(f"[red]error:[/] {rec}", highlight=False, markup=True)
+                if not keep_going:
+                    err.print("stopped at the first bad record; --keep-going assesses the rest", style="dim")
+                    return good, errors
+            else:
+                good.append(rec)
+    return good, errors
+
+
+@app.command()
+def check(
+    file: Annotated[str | None, typer.Argument(help="Approach JSON, JSON array or JSONL; '-' for stdin.")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="The message text, pasted.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject")] = None,
+    sender_name: Annotated[str | None, typer.Option("--sender-name")] = None,
+    sender_headline: Annotated[str | None, typer.Option("--sender-headline")] = None,
+    sender_company: Annotated[str | None, typer.Option("--sender-company")] = None,
+    sender_url: Annotated[str | None, typer.Option("--sender-url")] = None,
+    sender_email: Annotated[str | None, typer.Option("--sender-email")] = None,
+    recipient_headline: Annotated[str | None, typer.Option("--recipient-headline", help="Your own headline.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or jsonl")] = "table",
+    keep_going: Annotated[bool, typer.Option("--keep-going", help="Skip bad records and assess the rest.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Show how each score was computed.")] = False,
+    watchlist: WatchlistOpt = None,
+    no_seed_watchlist: NoSeedOpt = False,
+    terms: TermsOpt = None,
+    semantic: SemanticOpt = True,
+    weights: WeightsOpt = None,
+) -> None:
+    """Assess approaches: a verdict (low, medium, high), the evidence behind it, and what to do."""
+    from pydantic import ValidationError
+
+    from counterpitch.model import Approach
+    from counterpitch.render import assessment_json, print_assessments
+
+    if fmt not in ("table", "json", "jsonl"):
+        raise _fail(f"--format must be table, json or jsonl, not {fmt!r}")
+    if (file is None) == (text is None):
+        raise _fail("give either FILE (or '-') or --text, not both or neither")
+    errors = 0
+    if text is not None:
+        sender = {
+            k: v
+            for k, v in {
+                "name": sender_name,
+                "headline": sender_headline,
+                "company": sender_company,
+                "profile_url": sender_url,
+                "email": sender_email,
+            }.items()
+            if v
+        }
+        record: dict[str, object] = {"id": "pasted", "text": text, "subject": subject}
+        if sender:
+            record["sender"] = sender
+        if recipient_headline:
+            record["recipient"] = {"headline": recipient_headline}
+        try:
+            approaches = [Approach.model_validate({k: v for k, v in record.items() if v is not None})]
+        except ValidationError as exc:
+            raise _fail(f"--text: {exc.errors()[0]['msg']}") from None
+    else:
+        assert file is not None
+        approaches, errors = _read_approaches(file, keep_going)
+        if errors and not keep_going:
+            raise typer.Exit(BAD_INPUT)
+    engine = _engine(watchlist, no_seed_watchlist, terms, semantic, weights)
+    if engine.context.intents is not None:
+        engine.context.intents.prime(approaches)
+    results = [engine.assess_with_trail(a) for a in approaches]
+    if fmt == "jsonl":
+        for a, _ in results:
+            print(assessment_json(a))
+    elif fmt == "json":
+        docs = [a.to_json_dict() for a, _ in results]
+        single = len(docs) == 1 and (text is not None or _is_single_object(file))
+        print(json.dumps(docs[0] if single else docs, ensure_ascii=False, indent=2))
+    else:
+        print_assessments(out, [(a, t if explain else None) for a, t in results])
+    if errors:
+        err.print(f"{errors} record(s) rejected", style="red")
+        raise typer.Exit(BAD_INPUT)
+
+
+def _is_single_object(file: str | None) -> bool:
+    if file is None or file == "-":
+        return False
+    with open(file, "rb") as fh:
+        head = fh.read(4096).lstrip()
+    return head.startswith(b"{") and head.count(b"\n{") == 0
+
+
+@app.command()
+def detectors() -> None:
+    """Print the catalogue of detectors: id, severity, ATT&CK techniques and the sources each rests on."""
+    from counterpitch.detectors.registry import default_registry
+    from counterpitch.render import catalogue
+
+    catalogue(out, default_registry())
+
+
+@app.command("eval")
+def evaluate_cmd(
+    casebook: Annotated[Path, typer.Argument(help="Labelled approaches (JSONL).")],
+    cv: Annotated[int, typer.Option("--cv", help="K-fold cross-validation (0: score with the shipped model).")] = 0,
+    training: Annotated[
+        bool, typer.Option("--training/--no-training", help="Add the invented training set in CV.")
+    ] = True,
+    semantic: SemanticOpt = True,
+    compare: Annotated[bool, typer.Option("--compare", help="Also run without the semantic layer.")] = False,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the full report as JSON.")] = None,
+    weights: WeightsOpt = None,
+) -> None:
+    """Recall, precision and false-positive rate per band, a confusion table and ROC AUC on labelled cases."""
+    from counterpitch.evaluation import cross_validate, evaluate, labelled
+    from counterpitch.render import evaluation
+
+    cases, errors = _read_approaches(str(casebook), keep_going=False)
+    if errors:
+        raise typer.Exit(BAD_INPUT)
+    try:
+        cases = labelled(cases, str(casebook))
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    reports = {}
+    for layer in [semantic] + ([not semantic] if compare else []):
+        engine = _engine(None, False, None, layer, weights)
+        report = cross_validate(engine, cases, k=cv, with_training=training) if cv else evaluate(engine, cases)
+        title = "with semantic layer" if layer else "rules only (no semantic layer)"
+        evaluation(out, report, title)
+        reports[title] = report.to_json()
+    if json_out:
+        json_out.write_text(json.dumps(reports, indent=2) + "\n", encoding="utf-8")
+
+
+@app.command()
+def train(
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the weights JSON.")],
+    casebook: Annotated[list[Path] | None, typer.Argument(help="Extra labelled JSONL to train on.")] = None,
+    training: Annotated[
+        bool, typer.Option("--training/--no-training", help="Include the invented training set.")
+    ] = True,
+    semantic: SemanticOpt = True,
+) -> None:
+    """Fit the scorer's weights and bands on labelled cases and write them as data."""
+    from datetime import UTC, datetime
+
+    from counterpitch.evaluation import feature_rows, fit_on, labelled, training_cases
+
+    cases: list[Approach] = training_cases() if training else []
+    sources = ["counterpitch/data/training/approaches_train.jsonl"] if training else []
+    for path in casebook or []:
+        more, errors = _read_approaches(str(path), keep_going=False)
+        if errors:
+            raise typer.Exit(BAD_INPUT)
+        cases += labelled(more, str(path))
+        sources.append(path.name)
+    engine = _engine(None, False, None, semantic, None)
+    rows = feature_rows(engine, cases)
+    labels = [int(a.label == "hostile") for a in cases]
+    scorer = fit_on(engine, rows, labels)
+    meta = {
+        "model": "monotone logistic regression (scoring/fit.py); bands from inner 5-fold out-of-fold scores",
+        "trained_on": sources,
+        "cases": len(cases),
+        "semantic_layer": semantic,
+        "made": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "command": "counterpitch train --out src/counterpitch/data/weights.json " + " ".join(sources[1:]),
+    }
+    type(scorer)(scorer.intercept, scorer.weights, scorer.medium, scorer.high, meta).save(out_path)
+    out.print(
+        f"wrote {out_path}: {len(scorer.weights)} weights, bands medium >= {scorer.medium}, high >= {scorer.high}"
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,129 @@
+"""Indicators over a whole conversation (family `lure`): how the asks change from turn to turn.
+
+Cultivation is a sequence: a harmless paid task, then more money, then something not public. One message can
+look ordinary; the direction of the thread is what gives it away. Also: a recipient who hesitates or declines
+and a sender who pushes on regardless.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from counterpitch.detectors.base import Detector, DetectorMeta
+from counterpitch.detectors.context import Context
+from counterpitch.model import Approach, Evidence, Finding, Profile
+from counterpitch.text import clean
+
+_AMOUNT = re.compile(
+    r"(?:[£$€¥]|\b(?:usd|gbp|eur|aud|cad|nzd|sgd|hkd|rmb|cny|chf)\s?)(\d[\d,]*(?:\.\d+)?)\s?(k\b)?",
+    re.IGNORECASE,
+)
+_PRIVATE = re.compile(
+    r"\b(?:off the record|privately|internal|non-?public|unpublished|before (?:it is |they are |they.re )?"
+    r"(?:published|public|announced|released)|confidential|restricted|between us|delete|nothing links|"
+    r"no paperwork|don.t (?:tell|mention)|no need to (?:involve|tell|declare|register))",
+    re.IGNORECASE,
+)
+_PUBLIC = re.compile(r"\b(?:public(?:ly)?|published|open[- ]source|general view)\b", re.IGNORECASE)
+_REFUSAL = re.compile(
+    r"\b(?:can.t|cannot|won.t|unable|not able|shouldn.t|not comfortable|no thanks|decline|have to (?:clear|check|"
+    r"declare|register|ask)|need to (?:clear|check|declare|register|ask)|gifts? register|not allowed|not permitted|"
+    r"against (?:the )?rules|too generous)\b",
+    re.IGNORECASE,
+)
+
+
+def _amounts(text: str) -> list[float]:
+    out = []
+    for m in _AMOUNT.finditer(text):
+        value = float(m.group(1).replace(",", ""))
+        out.append(value * 1000 if m.group(2) else value)
+    return out
+
+
+def _sender_turns(a: Approach) -> list[tuple[str, str]]:
+    """The sender's messages in order: the thread's sender turns, then the message itself (the latest)."""
+    turns = [(f"thread[{i}].text", t.text) for i, t in enumerate(a.thread) if t.from_ == "sender"]
+    return [*turns, ("text", a.text)]
+
+
+@dataclass(frozen=True)
+class Escalation(Detector):
+    def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
+        if not isinstance(subject, Approach) or not subject.thread:
+            return
+        turns = _sender_turns(subject)
+        if len(turns) < 2:
+            return
+        evidence: list[Evidence] = []
+        reasons: list[str] = []
+        money = [(f, max(v)) for f, t in turns if (v := _amounts(t))]
+        if len(money) >= 2 and money[-1][1] > money[0][1] * 1.5:
+            reasons.append(f"the money offered grew from {money[0][1]:,.0f} to {money[-1][1]:,.0f}")
+            evidence += [Evidence(field=money[0][0]), Evidence(field=money[-1][0])]
+        first_private = next((i for i, (_, t) in enumerate(turns) if _PRIVATE.search(clean(t))), None)
+        if first_private is not None and first_private > 0:
+            field, text = turns[first_private]
+            m = _PRIVATE.search(clean(text))
+            assert m is not None
+            reasons.append("later messages move to non-public or secret matters")
+            evidence.append(Evidence(field=field, start=m.start(), end=m.end(), quote=text[m.start() : m.end()]))
+        if reasons:
+            yield self.finding(
+                evidence,
+                strength=min(1.0, 0.6 + 0.4 * (len(reasons) - 1)),
+                explanation="Over the conversation " + " and ".join(reasons) + ". " + self.meta.explanation,
+            )
+
+
+@dataclass(frozen=True)
+class PressureAfterRefusal(Detector):
+    def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
+        if not isinstance(subject, Approach) or not subject.thread:
+            return
+        messages = [(f"thread[{i}].text", t.from_, t.text) for i, t in enumerate(subject.thread)]
+        messages.append(("text", "sender", subject.text))
+        for i, (field, who, text) in enumerate(messages):
+            if who != "recipient":
+                continue
+            m = _REFUSAL.search(clean(text))
+            if m and any(w == "sender" for _, w, _ in messages[i + 1 :]):
+                ev = Evidence(field=field, start=m.start(), end=m.end(), quote=text[m.start() : m.end()])
+                yield self.finding([ev])
+                return
+
+
+_SOURCES = (
+    "tradecraft.md, Escalation over a thread: asks move from public analysis to non-public material; payments "
+    "grow; secrecy is asked for",
+    "Kevin Mallory (US, convicted 2018): paid 'research' escalating to documents",
+)
+
+DETECTORS: list[Detector] = [
+    Escalation(
+        DetectorMeta(
+            id="lure.escalation",
+            title="The asks escalate over the conversation",
+            severity="high",
+            explanation="Cultivation starts with harmless, paid, public tasks and moves step by step to larger "
+            "payments and non-public material.",
+            guidance="Look at where the conversation is heading, not only at the latest message. Report it.",
+            sources=_SOURCES,
+            attack=("T1566.003",),
+        )
+    ),
+    PressureAfterRefusal(
+        DetectorMeta(
+            id="lure.pressure_after_refusal",
+            title="The sender pressed on after you hesitated or declined",
+            severity="medium",
+            explanation="You raised a rule, a register or said no, and the sender carried on or waved it away. "
+            "Genuine contacts respect that.",
+            guidance="Stop the conversation and report it; keep the messages.",
+            sources=_SOURCES,
+            attack=("T1566.003",),
+        )
+    ),
+]

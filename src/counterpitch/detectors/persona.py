@@ -1,0 +1,357 @@
+"""Persona indicators (family `persona`): what the sender's own profile says about whether it is real.
+
+Each detector reads only the sender's profile (and, for the field check, the recipient's headline). None looks
+at nationality, location or the language of a name: a thin profile in London and one in Shanghai weigh the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from counterpitch.detectors.base import Detector, DetectorMeta
+from counterpitch.detectors.context import Context
+from counterpitch.model import Approach, Evidence, Finding, PersonProfile, Profile
+
+SOURCE_PROFILE = "tradecraft.md, Sender profile: new account, few connections (<50), little detail"
+SOURCE_JOB = "tradecraft.md, Sender profile: one short job, or a career at firms that leave no other trace"
+_FLAGS = re.IGNORECASE
+
+
+@lru_cache(maxsize=1)
+def lists() -> dict[str, Any]:
+    """The persona word lists, loaded and checked once per process."""
+    text = (resources.files("counterpitch") / "data" / "persona.yaml").read_text("utf-8")
+    doc = yaml.safe_load(text)
+    for key in ("cover_company", "intermediary_headline", "webmail_domains", "known_firms"):
+        if not isinstance(doc.get(key), dict) or not doc[key].get("source"):
+            raise ValueError(f"counterpitch/data/persona.yaml: section {key!r} missing or without a source")
+    return {
+        "cover": [re.compile(p, _FLAGS) for p in doc["cover_company"]["patterns"]],
+        "intermediary": [re.compile(p, _FLAGS) for p in doc["intermediary_headline"]["patterns"]],
+        "webmail": frozenset(d.lower() for d in doc["webmail_domains"]["domains"]),
+        "firms": tuple(doc["known_firms"]["names"]),
+        "firms_norm": tuple(_norm_company(n) for n in doc["known_firms"]["names"]),
+    }
+
+
+def _norm_company(name: str) -> str:
+    name = re.sub(r"[^\w\s&]", " ", name.casefold())
+    name = re.sub(r"\b(?:ltd|limited|llc|inc|plc|gmbh|ag|pte|pty|co|corp|sa|bv|group)\b", " ", name)
+    return " ".join(name.split())
+
+
+def _months(stamp: str | None) -> int | None:
+    """'2025-03', '2025', or an ISO date-time, as a month count; None when absent or unreadable."""
+    if not stamp:
+        return None
+    m = re.match(r"^(\d{4})(?:-(\d{2}))?", stamp)
+    if not m:
+        return None
+    return int(m.group(1)) * 12 + (int(m.group(2)) - 1 if m.group(2) else 0)
+
+
+def _sender(subject: Approach | Profile) -> PersonProfile | None:
+    return subject.sender if isinstance(subject, Approach) else None
+
+
+def _ev(field: str, value: str) -> Evidence:
+    return Evidence(field=field, start=0, end=len(value), quote=value[:240])
+
+
+@dataclass(frozen=True)
+class FewConnections(Detector):
+    def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
+        s = _sender(subject)
+        if s is None or s.connections is None or s.connections >= 100:
+            return
+        strength = 1.0 if s.connections < 50 else 0.5
+        yield self.finding([_ev("sender.connections", str(s.connections))], strength=strength)
+
+
+@dataclass(frozen=True)
+class NewAccount(Detector):
+    def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
+        s = _sender(subject)
+        if s is None or not isinstance(subject, Approach):
+            return
+        created, sent = _months(s.account_created), _months(subject.sent_at)
+        if created is None or sent is None:
+            return
+        age = sent - created
+        if age < 12:
+            strength = 1.0 if age < 6 else 0.6
+            yield self.finding(
+                [_ev("sender.account_created", s.account_created or "")],
+                strength=strength,
+                explanation=f"The account was about {max(age, 0)} months old when the message was sent. "
+                + self.meta.explanation,
+            )
+
+
+@dataclass(frozen=True)
+class ThinHistory(Detector):
+    """One position, begun around when the account was made, and nothing before it."""
+
+    def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
+        s = _sender(subject)
+        if s is None or s.name is None:
+            return
+        jobs = s.experience
+        if len(jobs) > 1:
+            return
+        if not jobs:
+            if s.headline or s.company:
+                # A profile that claims a role but lists no experience at all.
+                yield self.finding([_ev("sender.experience", "[]")], strength=0.5)
+            return
+        start, created = _months(jobs[0].start), _months(s.account_created)
+        recent = start is not None and created is not None and abs(created - start) <= 3
+        if recent:
+            yield self.finding([_ev("sender.experience[0].start", jobs[0].start or "")], strength=1.0)
+
+
+@dataclass(frozen=True)
+class CoverCompany(Detector):
+    def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
+        s = _sender(subject)
+        if s is None:
+            return
+        for field, value in _companies(s):
+            for pattern in lists()["cover"]:
+                m = pattern.search(value)
+                if m:
+                    ev = Evidence(field=field, start=m.start(), end=m.end(), quote=value[m.start() : m.end()])
+                    yield self.finding([ev], value=value)
+                    return
+
+
+@dataclass(frozen=True)
+class LookalikeCompany(Detector):
+    def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
+        s = _sender(subject)
+        if s is None:
+            return
+        known = lists()["firms_norm"]
+        for field, value in _companies(s):
+            name = _norm_company(value)
+            if len(name) < 5 or name in known:
+                continue
+            best = process.extractOne(name, known, scorer=fuzz.ratio, score_cutoff=82)
+            if best is not None:
+                firm = lists()["firms"][best[2]]
+                yield self.finding(
+                    [_ev(field, value)],
+                    value=firm,
+                    strength=min(1.0, best[1] / 100),
+                    explanation=f"'{value}' is close to, but not, the name of {firm}. " + self.meta.explanation,
+                )
+                return
+
+
+@dataclass(frozen=True)
+class NameFormat(Detector):
+    def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
+        s = _sender(subject)
+        if s is None or not s.name:
+            return
+        name = s.name.strip()
+        letters = [c for c in name if c.isalpha() and c.isascii()]
+        odd = (
+            (len(letters) >= 4 and (name == name.lower() or name == name.upper()))
+            or any(c.isdigit() for c in name)
+            or bool(re.search(r"[_@#]|\s{2,}", name))
+        )
+        if odd:
+            yield self.finding([_ev("sender.name", name)])
+
+
+@dataclass(frozen=True)
+class IntermediaryMismatch(Detector):
+    """A go-between headline (headhunter, consultant, 'exchange officer') with nothing of the recipient's field."""
+
+    def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
+        s = _sender(subject)
+        if s is None or not s.headline or not isinstance(subject, Approach):
+            return
+        m = next((m for p in lists()["intermediary"] if (m := p.search(s.headline))), None)
+        if m is None:
+            return
+        r = subject.recipient
+        theirs = _words(" ".join(filter(None, [r.headline, r.organisation]))) if r else set()
+        mine = _words(" ".join(filter(None, [s.headline, s.company, s.about])))
+        if theirs and not (theirs & mine):
+            yield self.finding([_ev("sender.headline", s.headline)], value=m.group(0), strength=0.6)
+
+
+@dataclass(frozen=True)
+class WebmailSender(Detector):
+    def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
+        s = _sender(subject)
+        if s is None or not s.email or "@" not in s.email:
+            return
+        domain = s.email.rsplit("@", 1)[1].strip().lower()
+        if domain in lists()["webmail"] and (s.company or s.headline):
+            yield self.finding([_ev("sender.email", s.email)], value=domain)
+
+
+_STOP = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "for",
+        "in",
+        "at",
+        "to",
+        "a",
+        "an",
+        "with",
+        "on",
+        "by",
+        "from",
+        "senior",
+        "junior",
+        "lead",
+        "head",
+        "chief",
+        "director",
+        "manager",
+        "officer",
+        "team",
+        "staff",
+        "member",
+        "global",
+        "international",
+        "group",
+        "ltd",
+        "limited",
+        "company",
+        "services",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{4,}", text.casefold()) if w not in _STOP}
+
+
+def _companies(s: PersonProfile) -> Iterator[tuple[str, str]]:
+    if s.company:
+        yield "sender.company", s.company
+    for i, pos in enumerate(s.experience):
+        if pos.company and pos.company != s.company:
+            yield f"sender.experience[{i}].company", pos.company
+
+
+def _meta(ident: str, title: str, severity: str, explanation: str, guidance: str, *sources: str) -> DetectorMeta:
+    return DetectorMeta(
+        id=ident,
+        title=title,
+        severity=severity,  # type: ignore[arg-type]
+        explanation=explanation,
+        guidance=guidance,
+        sources=sources,
+        attack=("T1585.001",),
+    )
+
+
+_VERIFY = "Check the sender independently: search for the firm yourself, and ask colleagues whether they know them."
+
+DETECTORS: list[Detector] = [
+    FewConnections(
+        _meta(
+            "persona.few_connections",
+            "Sender has very few connections",
+            "low",
+            "Fake personas are often new and thinly connected; genuine recruiters usually have hundreds "
+            "of connections.",
+            _VERIFY,
+            SOURCE_PROFILE,
+        )
+    ),
+    NewAccount(
+        _meta(
+            "persona.new_account",
+            "Sender's account is new",
+            "low",
+            "Personas are created for a campaign; a months-old account asking for something is a warning sign.",
+            _VERIFY,
+            SOURCE_PROFILE,
+        )
+    ),
+    ThinHistory(
+        _meta(
+            "persona.thin_history",
+            "Sender's career history is one recent job or none",
+            "low",
+            "A single position that began when the account was made, and nothing before it, is how a persona looks.",
+            _VERIFY,
+            SOURCE_JOB,
+        )
+    ),
+    CoverCompany(
+        _meta(
+            "persona.cover_company",
+            "Sender's firm has a generic, cover-style name",
+            "low",
+            "Names like '... Executive Search', '... Union', 'Centre for ... Studies' or '... Exchange' were used by "
+            "the personas MI5 and BfV named.",
+            _VERIFY,
+            "tradecraft.md, Company: generic names ('... Executive Search', '... Union', 'Centre for ... Studies')",
+            "MI5 espionage alert, 18 Nov 2025: 'BR-YR Executive Search', 'Internship Union'",
+        )
+    ),
+    LookalikeCompany(
+        _meta(
+            "persona.lookalike_company",
+            "Sender's firm nearly copies a well-known firm's name",
+            "medium",
+            "Dickson Yeo set up a consultancy named like a real US firm to draw CVs from cleared people.",
+            _VERIFY,
+            "Dickson Yeo (US, convicted 2020): cover company mimicking a real firm",
+            "tradecraft.md, Company: copies or nearly copies a known firm's name",
+        )
+    ),
+    NameFormat(
+        _meta(
+            "persona.name_format",
+            "Sender's name is oddly formatted",
+            "info",
+            "Names in all lower or upper case, or with digits or symbols, are common in mass-produced personas.",
+            _VERIFY,
+            "tradecraft.md, Sender profile: odd name formatting (all lower or upper case)",
+        )
+    ),
+    IntermediaryMismatch(
+        _meta(
+            "persona.intermediary_mismatch",
+            "A go-between headline with nothing of your field",
+            "info",
+            "Headhunter, consultant or 'exchange officer' headlines that share nothing with your field were the "
+            "disguise of the personas MI5 named.",
+            _VERIFY,
+            "tradecraft.md, Sender profile: headline of headhunter, talent partner, think-tank researcher, "
+            "consultant, 'exchange' or 'cooperation' officer, with no match to the recipient's field",
+        )
+    ),
+    WebmailSender(
+        _meta(
+            "persona.webmail_sender",
+            "An organisation's representative writing from consumer webmail",
+            "low",
+            "Someone claiming to represent a firm or institute but writing from Gmail, Outlook or Proton cannot be "
+            "tied to that organisation.",
+            _VERIFY,
+            "Tortoiseshell (Iran, 2021): spoofed organisations",
+            "tradecraft.md, Company: no web presence, registry entry or other staff",
+        )
+    ),
+]

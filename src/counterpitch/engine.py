@@ -1,0 +1,121 @@
+"""The one entry point every face calls: assess an approach, audit a profile, in ones or in batches.
+
+The engine owns nothing but the wiring: a registry of detectors, a read-only context of reference data, and
+a scorer. The CLI, the web service and the batch runner all call these functions and never compute a verdict
+themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from counterpitch.detectors.base import Detector
+from counterpitch.detectors.context import Context
+from counterpitch.detectors.registry import Registry, default_registry
+from counterpitch.model import Approach, Assessment, Finding, PersonProfile, Profile
+from counterpitch.scoring import Scorer, ScoreTrail, load_default_scorer
+
+BATCH = 256
+
+
+@dataclass(frozen=True)
+class Engine:
+    registry: Registry
+    context: Context
+    scorer: Scorer
+
+    @classmethod
+    def default(
+        cls,
+        *,
+        watchlists: Sequence[Path] = (),
+        seed_watchlist: bool = True,
+        sensitive_terms: Sequence[str] = (),
+        semantic: bool = True,
+        extra_detectors: Sequence[Path] = (),
+        scorer: Scorer | None = None,
+    ) -> Engine:
+        from counterpitch.watchlist import load_watchlist
+
+        embedder = intents = None
+        if semantic:
+            from counterpitch.semantic.embedder import load_default
+            from counterpitch.semantic.intents import IntentIndex, load_intents
+
+            embedder = load_default()
+            intents = IntentIndex(embedder, load_intents())
+        context = Context(
+            watchlist=load_watchlist(watchlists, include_seed=seed_watchlist),
+            sensitive_terms=tuple(sensitive_terms),
+            embedder=embedder,
+            intents=intents,
+        )
+        registry = default_registry(extra_yaml=extra_detectors)
+        if not semantic:
+            registry = Registry(d for d in registry if d.meta.family != "semantic")
+        return cls(registry, context, scorer or load_default_scorer())
+
+    def with_scorer(self, scorer: Scorer) -> Engine:
+        return Engine(self.registry, self.context, scorer)
+
+    # --- approaches -------------------------------------------------------------------------------------------
+    def findings(self, approach: Approach) -> list[Finding]:
+        """What every approach detector saw, plus the recipient's own exposure (it raises the stakes)."""
+        return _run(self.registry.for_target("approach"), approach, self.context) + self.recipient_exposure(approach)
+
+    def assess(self, approach: Approach) -> Assessment:
+        return self.assess_with_trail(approach)[0]
+
+    def assess_with_trail(self, approach: Approach) -> tuple[Assessment, ScoreTrail]:
+        found = self.findings(approach)
+        score, band, weighted, advice, trail = self.scorer.score(found)
+        return Assessment(id=approach.id, score=score, band=band, findings=tuple(weighted), advice=advice), trail
+
+    def assess_many(self, approaches: Iterable[Approach], batch: int = BATCH) -> Iterator[Assessment]:
+        """Assess in batches: sentence embeddings for a whole batch are computed in one call."""
+        it = iter(approaches)
+        while chunk := list(islice(it, batch)):
+            if self.context.intents is not None:
+                self.context.intents.prime(chunk)
+            yield from (self.assess(a) for a in chunk)
+
+    # --- profiles ---------------------------------------------------------------------------------------------
+    def audit(self, profile: Profile) -> list[Finding]:
+        """Exposure findings on one person's own profile (scored by the audit, a later stage)."""
+        return _run(self.registry.for_target("profile"), profile, self.context)
+
+    def recipient_exposure(self, approach: Approach) -> list[Finding]:
+        """Exposure findings on the recipient of an approach, evidence fields prefixed with `recipient.`."""
+        if approach.recipient is None:
+            return []
+        found = self.audit(recipient_profile(approach.id, approach.recipient))
+        return [
+            f.model_copy(
+                update={"evidence": tuple(e.model_copy(update={"field": f"recipient.{e.field}"}) for e in f.evidence)}
+            )
+            for f in found
+        ]
+
+
+def recipient_profile(approach_id: str, person: PersonProfile) -> Profile:
+    return Profile(
+        id=f"{approach_id}#recipient",
+        name=person.name,
+        headline=person.headline,
+        location=person.location,
+        profile_url=person.profile_url,
+        about=person.about,
+        experience=person.experience,
+        skills=person.skills,
+        connections=person.connections,
+    )
+
+
+def _run(detectors: Iterable[Detector], subject: Approach | Profile, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    for d in detectors:
+        out.extend(d.detect(subject, ctx))
+    return out

@@ -1,0 +1,100 @@
+"""Showing assessments: a rich table for people, JSON for machines. No verdicts are computed here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from counterpitch.detectors.registry import Registry
+from counterpitch.evaluation import Report
+from counterpitch.model import Assessment
+from counterpitch.scoring import ScoreTrail
+
+BAND_STYLE = {"low": "bold green", "medium": "bold yellow", "high": "bold white on red"}
+
+
+def assessment_json(a: Assessment) -> str:
+    return json.dumps(a.to_json_dict(), ensure_ascii=False)
+
+
+def assessment_panel(a: Assessment, trail: ScoreTrail | None = None) -> Panel:
+    head = Text.assemble((f" {a.band.upper()} ", BAND_STYLE[a.band]), f"  score {a.score:.0f}/100  ", (a.id, "dim"))
+    table = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
+    table.add_column("points", justify="right", width=7)
+    table.add_column("finding", ratio=2)
+    table.add_column("evidence", ratio=3)
+    for f in a.findings:
+        quotes = [f"{e.field}: \u201c{e.quote}\u201d" if e.quote else e.field for e in f.evidence[:2]]
+        points = f"{f.weight:+.1f}" if f.weight is not None else ""
+        style = "red" if f.severity == "high" else "yellow" if f.severity == "medium" else ""
+        table.add_row(
+            points,
+            Text(f"{f.title}\n", style=style) + Text(f.detector, style="dim"),
+            escape("\n".join(quotes)),
+        )
+    parts: list[object] = [head]
+    if a.findings:
+        parts.append(table)
+    else:
+        parts.append(Text("No indicators found.", style="dim"))
+    if trail is not None:
+        parts.append(Text("\n".join(trail.lines()), style="dim"))
+    if a.advice:
+        parts.append(Text.assemble(("What to do: ", "bold"), a.advice))
+    return Panel(Group(*parts), border_style=BAND_STYLE[a.band].split()[-1])  # type: ignore[arg-type]
+
+
+def print_assessments(console: Console, items: Sequence[tuple[Assessment, ScoreTrail | None]]) -> None:
+    for a, trail in items:
+        console.print(assessment_panel(a, trail))
+    if len(items) > 1:
+        counts = {b: sum(a.band == b for a, _ in items) for b in ("high", "medium", "low")}
+        console.print(
+            f"{len(items)} approaches: [red]{counts['high']} high[/], [yellow]{counts['medium']} medium[/], "
+            f"[green]{counts['low']} low[/]"
+        )
+
+
+def catalogue(console: Console, registry: Registry) -> None:
+    table = Table(title=f"{len(registry)} detectors", expand=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("severity")
+    table.add_column("on")
+    table.add_column("title")
+    table.add_column("ATT&CK")
+    table.add_column("sources", ratio=2)
+    for d in registry:
+        m = d.meta
+        table.add_row(m.id, m.severity, m.target, m.title, ", ".join(m.attack), escape("; ".join(m.sources)))
+    console.print(table)
+
+
+def evaluation(console: Console, report: Report, title: str) -> None:
+    s = report.summary()
+    table = Table(title=f"{title}: {report.method}, {int(s['cases'])} cases")
+    table.add_column("band")
+    table.add_column("recall (hostile flagged)", justify="right")
+    table.add_column("precision", justify="right")
+    table.add_column("false-positive rate (benign flagged)", justify="right")
+    for name, label in (("medium_or_high", "medium or high"), ("high", "high")):
+        table.add_row(
+            label,
+            f"{s[f'recall_{name}']:.1%}",
+            f"{s[f'precision_{name}']:.1%}",
+            f"{s[f'false_positive_rate_{name}']:.1%}",
+        )
+    console.print(table)
+    conf = Table(title="confusion (rows: truth, columns: band)")
+    conf.add_column("")
+    for b in ("low", "medium", "high"):
+        conf.add_column(b, justify="right")
+    for label, row in report.confusion().items():
+        conf.add_row(label, *(str(row[b]) for b in ("low", "medium", "high")))
+    console.print(conf)
+    console.print(f"ROC AUC of the score: [bold]{s['roc_auc']:.3f}[/]")

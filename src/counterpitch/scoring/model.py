@@ -1,0 +1,147 @@
+"""Findings to a 0-100 score, a band and advice, by a monotone logistic model kept as data.
+
+score = 100 * sigmoid(intercept + sum(weight[detector] * strength)), where strength is the strongest finding
+of that detector (0..1). Weights are fitted (scoring/fit.py) with signs fixed in advance: indicators can only
+raise the score and safeguards only lower it, so no finding ever argues against its own meaning, and every
+finding's `weight` is the number of points it added (or took away) in this assessment.
+
+Bands add one rule the model cannot express: a single indicator, however strongly weighted, never makes
+"high" on its own; high needs two corroborating indicators of at least medium severity, or a watchlist hit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from counterpitch.model import Band, Finding
+from counterpitch.scoring.advice import advice_for
+
+SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
+DECISIVE_FAMILIES = frozenset({"watchlist"})
+#: Families that describe the recipient or the context, not the sender's behaviour: they move the score but
+#: never count as corroboration for a "high".
+CONTEXT_FAMILIES = frozenset({"exposure", "targeting", "safeguard"})
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+def features(findings: Iterable[Finding]) -> dict[str, float]:
+    """Per detector, the strength of its strongest finding: the model's input."""
+    out: dict[str, float] = {}
+    for f in findings:
+        out[f.detector] = max(out.get(f.detector, 0.0), f.strength)
+    return out
+
+
+@dataclass
+class ScoreTrail:
+    """How the score came about, for anyone who asks (`--explain`)."""
+
+    intercept: float
+    terms: list[tuple[str, float, float]] = field(default_factory=list)  # detector, strength, weight
+    raw_score: float = 0.0
+    band_rule: str = ""
+
+    def lines(self) -> list[str]:
+        out = [f"base log-odds {self.intercept:+.2f}"]
+        out += [f"{d}: strength {s:.2f} x weight {w:+.2f} = {s * w:+.2f}" for d, s, w in self.terms]
+        out.append(f"score {self.raw_score:.1f}; {self.band_rule}")
+        return out
+
+
+@dataclass(frozen=True)
+class Scorer:
+    intercept: float
+    weights: Mapping[str, float]
+    medium: float
+    high: float
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def logit(self, feats: Mapping[str, float]) -> float:
+        return self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+
+    def raw(self, feats: Mapping[str, float]) -> float:
+        return 100.0 * _sigmoid(self.logit(feats))
+
+    def score(self, findings: Sequence[Finding]) -> tuple[float, Band, list[Finding], str, ScoreTrail]:
+        """Score, band, the findings with their `weight` set (strongest first), advice, and the trail."""
+        feats = features(findings)
+        z = self.logit(feats)
+        raw = 100.0 * _sigmoid(z)
+        trail = ScoreTrail(self.intercept, raw_score=raw)
+        trail.terms = sorted(
+            ((k, v, self.weights.get(k, 0.0)) for k, v in feats.items()), key=lambda t: -abs(t[1] * t[2])
+        )
+        contribution = {k: raw - 100.0 * _sigmoid(z - self.weights.get(k, 0.0) * v) for k, v in feats.items()}
+        band, score, trail.band_rule = self._band(raw, findings)
+        weighted = [f.model_copy(update={"weight": round(contribution[f.detector], 2)}) for f in findings]
+        weighted.sort(key=lambda f: (-(f.weight or 0.0), -SEVERITY_RANK[f.severity], f.detector))
+        return round(score, 1), band, weighted, advice_for(band, weighted), trail
+
+    def _band(self, raw: float, findings: Sequence[Finding]) -> tuple[Band, float, str]:
+        positive = {f.detector: f for f in findings if self.weights.get(f.detector, 0.0) > 0}
+        strong = {
+            d
+            for d, f in positive.items()
+            if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["medium"] and d.split(".")[0] not in CONTEXT_FAMILIES
+        }
+        decisive = any(f.detector.split(".")[0] in DECISIVE_FAMILIES for f in positive.values())
+        if raw >= self.high:
+            if decisive or len(strong) >= 2:
+                return "high", raw, f"high: score >= {self.high:g} with corroborating indicators"
+            return (
+                "medium",
+                min(raw, self.high - 0.1),
+                "capped at medium: one indicator alone never makes high",
+            )
+        if raw >= self.medium:
+            if positive:
+                return "medium", raw, f"medium: score >= {self.medium:g}"
+            return "low", min(raw, self.medium - 0.1), "capped at low: no indicator found"
+        return "low", raw, f"low: score < {self.medium:g}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.meta,
+            "intercept": self.intercept,
+            "weights": dict(sorted(self.weights.items())),
+            "bands": {"medium": self.medium, "high": self.high},
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any], where: str = "weights") -> Scorer:
+        try:
+            weights = {str(k): float(v) for k, v in doc["weights"].items()}
+            scorer = cls(
+                intercept=float(doc["intercept"]),
+                weights=weights,
+                medium=float(doc["bands"]["medium"]),
+                high=float(doc["bands"]["high"]),
+                meta={k: v for k, v in doc.items() if k not in {"intercept", "weights", "bands"}},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"{where}: not a valid weights file: {exc!r}") from exc
+        if not 0 < scorer.medium < scorer.high < 100:
+            raise ValueError(f"{where}: bands must satisfy 0 < medium < high < 100")
+        bad = [k for k, v in weights.items() if (v > 0 if k.startswith("safeguard.") else v < 0)]
+        if bad:
+            raise ValueError(f"{where}: weights with the wrong sign (safeguards <= 0, indicators >= 0): {bad}")
+        return scorer
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_default_scorer() -> Scorer:
+    text = (resources.files("counterpitch") / "data" / "weights.json").read_text("utf-8")
+    return Scorer.from_json(json.loads(text), "counterpitch/data/weights.json")

@@ -1,0 +1,31 @@
+"""Shared fixtures. Test data here is invented by the project; the casebook (../shared) is read where present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from counterpitch.engine import Engine
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CASEBOOK = SHARED / "casebook"
+SCHEMAS = SHARED / "schemas"
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    return Engine.default()
+
+
+@pytest.fixture(scope="session")
+def rules_engine() -> Engine:
+    return Engine.default(semantic=False)
+
+
+@pytest.fixture(scope="session")
+def casebook() -> Path:
+    path = CASEBOOK / "approaches_dev.jsonl"
+    if not path.is_file():
+        pytest.skip("the shared dev casebook is not beside this checkout")
+    return path

@@ -1,0 +1,126 @@
+"""The CLI as a user meets it: real subprocesses where exit codes and streams matter."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from typer.testing import CliRunner
+
+from counterpitch.cli import app
+from tests.conftest import SCHEMAS
+
+runner = CliRunner()
+HOSTILE_TEXT = (
+    "I advise investors overseas who will pay £2,000 a month for your notes on what ministers say privately "
+    "before decisions are published. Payment can be in crypto so nothing links back to you; keep this between us "
+    "and add me on WhatsApp."
+)
+
+
+def cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "counterpitch.cli", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def assessment_schema() -> Draft202012Validator:
+    path = SCHEMAS / "assessment.schema.json"
+    if not path.is_file():
+        pytest.skip("shared schemas not present")
+    return Draft202012Validator(json.loads(path.read_text()))
+
+
+def test_when_text_is_pasted_then_json_assessment_matches_schema(
+    assessment_schema: Draft202012Validator,
+) -> None:
+    r = runner.invoke(app, ["check", "--text", HOSTILE_TEXT, "--sender-name", "Jo Bell", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assessment_schema.validate(doc)
+    assert doc["band"] == "high"
+    detectors = {f["detector"] for f in doc["findings"]}
+    assert {"lure.secrecy", "lure.cash_crypto_gifts", "lure.off_platform"} <= detectors
+
+
+def test_when_ordinary_text_then_low() -> None:
+    r = runner.invoke(app, ["check", "--text", "Congratulations on the new job! Coffee next week?", "-f", "json"])
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["band"] == "low"
+
+
+def test_when_table_format_then_band_evidence_and_advice_are_shown() -> None:
+    r = runner.invoke(app, ["check", "--text", HOSTILE_TEXT], env={"COLUMNS": "160"})
+    assert r.exit_code == 0
+    assert "HIGH" in r.stdout and "What to do" in r.stdout and "WhatsApp" in r.stdout
+
+
+def test_when_file_has_a_bad_line_then_exit_2_naming_line_and_field(tmp_path: Path) -> None:
+    f = tmp_path / "in.jsonl"
+    f.write_text(json.dumps({"id": "a", "text": "hi"}) + "\n" + json.dumps({"id": "b"}) + "\n")
+    r = cli("check", str(f), "--format", "jsonl")
+    assert r.returncode == 2
+    assert b"line 2" in r.stderr and b"'text'" in r.stderr
+    assert r.stdout == b""
+
+
+def test_when_keep_going_then_good_records_are_still_assessed(tmp_path: Path) -> None:
+    f = tmp_path / "in.jsonl"
+    f.write_bytes(
+        json.dumps({"id": "a", "text": "hi"}).encode()
+        + b"\n\xff\xfe\x00garbage\n"
+        + json.dumps({"id": "c", "text": HOSTILE_TEXT}).encode()
+        + b"\n"
+    )
+    r = cli("check", str(f), "--format", "jsonl", "--keep-going")
+    assert r.returncode == 2
+    ids = [json.loads(line)["id"] for line in r.stdout.decode().splitlines()]
+    assert ids == ["a", "c"]
+    assert b"line 2" in r.stderr
+
+
+def test_when_stdin_then_read_like_a_file() -> None:
+    r = cli("check", "-", "--format", "json", stdin=json.dumps([{"id": "s1", "text": "hello"}]).encode())
+    assert r.returncode == 0
+    assert json.loads(r.stdout)[0]["id"] == "s1"
+
+
+def test_when_file_is_missing_then_exit_2() -> None:
+    r = runner.invoke(app, ["check", "/nonexistent/file.jsonl"])
+    assert r.exit_code == 2
+
+
+def test_when_both_file_and_text_then_exit_2() -> None:
+    assert runner.invoke(app, ["check", "x.json", "--text", "hi"]).exit_code == 2
+
+
+def test_detectors_catalogue_lists_every_family() -> None:
+    r = runner.invoke(app, ["detectors"], env={"COLUMNS": "250"})
+    assert r.exit_code == 0
+    for family in ("lure.", "persona.", "watchlist.", "exposure.", "semantic.", "safeguard.", "targeting."):
+        assert family in r.stdout
+
+
+def test_when_eval_on_casebook_then_metrics_and_confusion_are_printed(casebook: Path, tmp_path: Path) -> None:
+    out = tmp_path / "eval.json"
+    r = runner.invoke(app, ["eval", str(casebook), "--json", str(out)], env={"COLUMNS": "160"})
+    assert r.exit_code == 0, r.output
+    assert "ROC AUC" in r.stdout and "confusion" in r.stdout
+    report = json.loads(out.read_text())
+    summary = next(iter(report.values()))["summary"]
+    assert summary["cases"] == 60
+
+
+def test_when_eval_input_is_unlabelled_then_exit_2(tmp_path: Path) -> None:
+    f = tmp_path / "u.jsonl"
+    f.write_text(json.dumps({"id": "a", "text": "hi"}) + "\n")
+    assert runner.invoke(app, ["eval", str(f)]).exit_code == 2

@@ -1,0 +1,115 @@
+"""Truth tables for the message indicators (family `lure`, data/detectors/lure.yaml). Invented wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import approach, assert_fires, assert_quiet
+
+POSITIVE = [
+    ("lure.paid_reports", "Each short note you write for my client earns a USD 900 honorarium."),
+    ("lure.paid_reports", "We pay £600 per briefing on how the committee sees the bill."),
+    ("lure.paid_reports", "Our fund offers a retainer for your occasional perspective on Brussels."),
+    ("lure.paid_travel", "Flights and a suite at the Peninsula are on us for the week in Shenzhen."),
+    ("lure.paid_travel", "The whole trip is fully funded by our foundation, hotels included."),
+    ("lure.off_platform", "Easier to continue on Telegram - what is your handle?"),
+    ("lure.off_platform", "Please send your personal email so I can share the brief there."),
+    (
+        "lure.cv_clearance",
+        "To put you forward, send your CV with your clearance level and the programmes you support.",
+    ),
+    ("lure.cv_clearance", "Please confirm your vetting reference and which projects you are cleared for."),
+    ("lure.nonpublic_request", "Could you share the internal draft of the strategy before it is published?"),
+    (
+        "lure.nonpublic_request",
+        "My client wants to know what ministers are saying privately about the tariff.",
+    ),
+    ("lure.nonpublic_request", "Tell me which suppliers are on the shortlist for the radar upgrade."),
+    ("lure.secrecy", "Please keep this between us - your manager does not need to hear about it."),
+    ("lure.secrecy", "There is no need to tell your department; no paperwork is involved."),
+    ("lure.secrecy", "Delete this message once you have read it."),
+    ("lure.cash_crypto_gifts", "We can settle in USDT so nothing reaches your bank."),
+    ("lure.cash_crypto_gifts", "Payment can go to your cousin's account if that is simpler."),
+    ("lure.cash_crypto_gifts", "I sent you a little something for your help last week."),
+    ("lure.install_software", "Unzip the assessment file and run the installer before Friday's interview."),
+    ("lure.install_software", "Clone our repo, run npm install and then npm start to see the coding task."),
+    ("lure.remote_access", "Our engineer will use AnyDesk to see your normal setup during the test."),
+    (
+        "lure.credential_request",
+        "Log in on the portal with your work Microsoft password to download the pack.",
+    ),
+    ("lure.politician_access", "Could you introduce me to the minister's special adviser over dinner?"),
+    ("lure.politician_access", "Which of your colleagues on the committee might be sympathetic to our bid?"),
+    (
+        "lure.talent_spotting",
+        "Know any colleagues who are short of money or feel passed over? Send them my way.",
+    ),
+    ("lure.unnamed_client", "The client is an overseas investor who cannot be named at this stage."),
+    ("lure.moonlighting", "The work fits easily alongside your current job, a few hours a month."),
+    ("lure.flattery", "Your analysis is exceptional - exactly the perspective my clients lack."),
+    ("lure.urgency", "This is urgent: I need an answer within 24 hours."),
+    ("lure.vague_contact", "I would like to make friends and exchange views about your country sometimes."),
+]
+
+NEGATIVE = [
+    # money for a job, not for information
+    ("lure.paid_reports", "The post pays £52,000-£58,000 a year plus pension; apply on our careers page."),
+    ("lure.paid_reports", "Our product costs £30 per seat each month."),
+    # capped, receipted support
+    ("lure.paid_travel", "Speakers may claim up to EUR 900 towards economy travel against receipts."),
+    ("lure.paid_travel", "Presenters arrange their own travel and hotels."),
+    # innocent mentions of a messenger
+    ("lure.off_platform", "Our alumni group is on WhatsApp if you want to join, no pressure."),
+    # vetting handled properly
+    ("lure.cv_clearance", "SC is needed for the post, and vetting is done after a conditional offer."),
+    # negated request for confidential information
+    ("lure.nonpublic_request", "We will not ask for any confidential or unpublished material."),
+    (
+        "lure.nonpublic_request",
+        "Experts may not disclose internal or restricted information under our terms.",
+    ),
+    ("lure.secrecy", "Nothing is off the record and the recording goes on our website."),
+    ("lure.secrecy", "It begins with a phone chat between us and then a panel interview."),
+    ("lure.cash_crypto_gifts", "Please add the bottle of wine to the gifts register as usual."),
+    ("lure.cash_crypto_gifts", "They will present their views on procurement to the panel."),
+    ("lure.install_software", "The assessment runs in your browser - no download needed."),
+    ("lure.remote_access", "The interview is an ordinary Teams call with the hiring panel."),
+    ("lure.credential_request", "The booking form asks only for your name and dietary needs."),
+    ("lure.politician_access", "The session will be introduced by a professor of public law."),
+    ("lure.talent_spotting", "Feel free to share the advert with colleagues who might be interested."),
+    ("lure.unnamed_client", "We are retained by Halden Marine Systems, our client, for this hire."),
+    ("lure.moonlighting", "This is a full-time permanent role based in Bristol."),
+    ("lure.flattery", "Thanks for your message about the seminar dates."),
+    ("lure.urgency", "No rush at all - reply whenever suits you."),
+    ("lure.vague_contact", "Could you tell me what the application deadline for the PhD programme is?"),
+]
+
+
+@pytest.mark.parametrize(("detector", "text"), POSITIVE)
+def test_when_message_shows_indicator_then_detector_fires(detector: str, text: str) -> None:
+    assert_fires(detector, approach(text))
+
+
+@pytest.mark.parametrize(("detector", "text"), NEGATIVE)
+def test_when_message_is_ordinary_then_detector_stays_quiet(detector: str, text: str) -> None:
+    assert_quiet(detector, approach(text))
+
+
+def test_when_indicator_is_in_thread_then_evidence_names_the_turn() -> None:
+    a = approach(
+        "Thanks, talk soon.",
+        thread=[
+            {"from": "sender", "text": "Hello!"},
+            {"from": "sender", "text": "Let's move this chat to WhatsApp, easier for me."},
+        ],
+    )
+    f = assert_fires("lure.off_platform", a)
+    assert f.evidence[0].field == "thread[1].text"
+
+
+def test_when_recipient_writes_the_words_then_sender_is_not_blamed() -> None:
+    a = approach(
+        "Noted, thanks.",
+        thread=[{"from": "recipient", "text": "Can we move this to WhatsApp? I rarely check here."}],
+    )
+    assert_quiet("lure.off_platform", a)

@@ -1,0 +1,117 @@
+"""Truth tables for the sender-profile indicators (family `persona`). Invented people and firms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.helpers import approach, assert_fires, assert_quiet
+
+
+def sent(sender: dict[str, Any], **extra: Any) -> Any:
+    return approach("Hello, may we talk?", sender=sender, sent_at="2026-03-10T09:00:00Z", **extra)
+
+
+ESTABLISHED = {
+    "name": "Harriet Oyelaran",
+    "headline": "Partner, Board Practice",
+    "company": "Fenwick Lyle Search",
+    "connections": 2400,
+    "account_created": "2012-05",
+    "experience": [
+        {"title": "Partner", "company": "Fenwick Lyle Search", "start": "2017-01"},
+        {"title": "Consultant", "company": "Marlow Hale", "start": "2011-03", "end": "2016-12"},
+    ],
+}
+
+POSITIVE = [
+    ("persona.few_connections", {**ESTABLISHED, "connections": 23}),
+    ("persona.new_account", {**ESTABLISHED, "account_created": "2026-01"}),
+    (
+        "persona.thin_history",
+        {
+            **ESTABLISHED,
+            "account_created": "2025-11",
+            "experience": [{"title": "Director", "start": "2025-10"}],
+        },
+    ),
+    ("persona.thin_history", {"name": "Ana Ruiz", "headline": "Talent Partner", "experience": []}),
+    ("persona.cover_company", {**ESTABLISHED, "company": "Meridian Executive Search"}),
+    ("persona.cover_company", {**ESTABLISHED, "company": "Centre for Euro-Pacific Strategic Studies"}),
+    ("persona.cover_company", {**ESTABLISHED, "company": "Global Horizon Partners"}),
+    ("persona.lookalike_company", {**ESTABLISHED, "company": "Booz Allan Hamiltan"}),
+    ("persona.lookalike_company", {**ESTABLISHED, "company": "Northrup Grumann Ltd"}),
+    ("persona.name_format", {**ESTABLISHED, "name": "jenny wu"}),
+    ("persona.name_format", {**ESTABLISHED, "name": "MARK ELLIS"}),
+    ("persona.name_format", {**ESTABLISHED, "name": "Sam_Taylor88"}),
+    ("persona.webmail_sender", {**ESTABLISHED, "email": "fenwick.partner@gmail.com"}),
+]
+
+NEGATIVE = [
+    ("persona.few_connections", ESTABLISHED),
+    ("persona.new_account", ESTABLISHED),
+    ("persona.new_account", {**ESTABLISHED, "account_created": None}),
+    ("persona.thin_history", ESTABLISHED),
+    (
+        "persona.thin_history",
+        {
+            **ESTABLISHED,
+            "account_created": "2015-01",
+            "experience": [{"title": "Partner", "start": "2019-06"}],
+        },
+    ),
+    ("persona.cover_company", ESTABLISHED),
+    ("persona.cover_company", {**ESTABLISHED, "company": "University of Leeds"}),
+    ("persona.lookalike_company", {**ESTABLISHED, "company": "Northrop Grumman"}),
+    ("persona.lookalike_company", {**ESTABLISHED, "company": "Hartley Marine Engineering"}),
+    ("persona.name_format", ESTABLISHED),
+    ("persona.name_format", {**ESTABLISHED, "name": "Zhang Wei"}),
+    ("persona.name_format", {**ESTABLISHED, "name": "Siobhán Ní Bhriain"}),
+    ("persona.webmail_sender", {**ESTABLISHED, "email": "h.oyelaran@fenwicklyle.co.uk"}),
+]
+
+
+@pytest.mark.parametrize(("detector", "sender"), POSITIVE)
+def test_when_profile_shows_indicator_then_detector_fires(detector: str, sender: dict[str, Any]) -> None:
+    assert_fires(detector, sent(sender))
+
+
+@pytest.mark.parametrize(("detector", "sender"), NEGATIVE)
+def test_when_profile_is_ordinary_then_detector_stays_quiet(detector: str, sender: dict[str, Any]) -> None:
+    assert_quiet(detector, sent({k: v for k, v in sender.items() if v is not None}))
+
+
+def test_when_headhunter_headline_shares_nothing_with_recipient_then_mismatch_fires() -> None:
+    a = sent(
+        {**ESTABLISHED, "headline": "Senior Headhunter", "company": "Apex Talent"},
+        recipient={
+            "headline": "Parliamentary Researcher, Treasury Committee",
+            "organisation": "House of Commons",
+        },
+    )
+    assert_fires("persona.intermediary_mismatch", a)
+
+
+def test_when_recruiter_works_in_recipients_field_then_mismatch_stays_quiet() -> None:
+    a = sent(
+        {**ESTABLISHED, "headline": "Recruiter, naval engineering", "company": "Tamar Naval Engineering"},
+        recipient={"headline": "Senior Mechanical Engineer, naval platforms"},
+    )
+    assert_quiet("persona.intermediary_mismatch", a)
+
+
+@pytest.mark.parametrize("location", ["London, United Kingdom", "Shanghai, China", "Hong Kong", "Singapore"])
+def test_when_only_location_changes_then_persona_findings_do_not(location: str) -> None:
+    from tests.helpers import run
+
+    ids = [
+        "persona.few_connections",
+        "persona.new_account",
+        "persona.thin_history",
+        "persona.cover_company",
+        "persona.name_format",
+    ]
+    base = sent({**ESTABLISHED, "location": "London, United Kingdom"})
+    moved = sent({**ESTABLISHED, "location": location})
+    assert [len(run(i, base)) for i in ids] == [len(run(i, moved)) for i in ids]

@@ -1,0 +1,100 @@
+"""The scorer: monotone weights, corroboration before "high", points per finding, advice per band."""
+
+from __future__ import annotations
+
+import pytest
+
+from counterpitch.model import Evidence, Finding
+from counterpitch.scoring import Scorer, load_default_scorer
+from counterpitch.scoring.fit import choose_bands, fit_weights
+
+SCORER = Scorer(
+    intercept=-4.0,
+    weights={
+        "lure.secrecy": 3.0,
+        "lure.nonpublic_request": 3.0,
+        "lure.flattery": 0.3,
+        "safeguard.public_only": -2.0,
+        "watchlist.profile_url": 9.0,
+    },
+    medium=40.0,
+    high=80.0,
+)
+
+
+def finding(detector: str, severity: str = "high", strength: float = 1.0) -> Finding:
+    return Finding(
+        detector=detector,
+        title=detector,
+        severity=severity,  # type: ignore[arg-type]
+        evidence=(Evidence(field="text"),),
+        explanation="x",
+        strength=strength,
+    )
+
+
+def test_when_nothing_is_found_then_low_with_low_advice() -> None:
+    score, band, found, advice, _ = SCORER.score([])
+    assert band == "low" and score < 40 and found == [] and "Nothing here calls for action" in advice
+
+
+def test_when_one_strong_indicator_alone_then_never_high() -> None:
+    heavy = Scorer(-1.0, {"lure.secrecy": 10.0}, 40.0, 80.0)
+    score, band, _, _, trail = heavy.score([finding("lure.secrecy")])
+    assert band == "medium" and score < 80 and "one indicator alone" in trail.band_rule
+
+
+def test_when_two_indicators_corroborate_then_high_with_points_per_finding() -> None:
+    score, band, found, advice, _ = SCORER.score([finding("lure.secrecy"), finding("lure.nonpublic_request")])
+    assert band == "high" and score >= 80
+    assert all((f.weight or 0) > 0 for f in found)
+    assert "Report this approach" in advice
+
+
+def test_when_watchlist_hit_then_high_on_its_own() -> None:
+    _, band, _, _, _ = SCORER.score([finding("watchlist.profile_url")])
+    assert band == "high"
+
+
+def test_when_safeguard_present_then_it_takes_points_away() -> None:
+    with_guard = SCORER.score([finding("lure.secrecy"), finding("safeguard.public_only", "info")])
+    without = SCORER.score([finding("lure.secrecy")])
+    assert with_guard[0] < without[0]
+    guard = next(f for f in with_guard[2] if f.detector == "safeguard.public_only")
+    assert guard.weight is not None and guard.weight < 0
+
+
+def test_when_only_info_findings_then_cannot_be_high() -> None:
+    info = Scorer(5.0, {"lure.flattery": 1.0}, 40.0, 80.0)
+    _, band, _, _, _ = info.score([finding("lure.flattery", "info")])
+    assert band == "medium"
+
+
+def test_when_weights_have_wrong_sign_then_loading_fails() -> None:
+    with pytest.raises(ValueError, match="wrong sign"):
+        Scorer.from_json(
+            {"intercept": 0, "weights": {"safeguard.public_only": 1.0}, "bands": {"medium": 40, "high": 80}}
+        )
+    with pytest.raises(ValueError, match="bands"):
+        Scorer.from_json({"intercept": 0, "weights": {}, "bands": {"medium": 90, "high": 80}})
+
+
+def test_when_fitting_then_signs_follow_the_family() -> None:
+    rows = [{"lure.a": 1.0}, {"lure.a": 1.0, "safeguard.b": 1.0}, {"safeguard.b": 1.0}, {}] * 10
+    labels = [1, 0, 0, 0] * 10
+    _, weights = fit_weights(rows, labels, ["lure.a", "safeguard.b"])
+    assert weights["lure.a"] > 0 and weights.get("safeguard.b", 0.0) <= 0
+
+
+def test_when_choosing_bands_then_false_alarm_budget_holds() -> None:
+    scores = list(range(100))
+    labels = [0] * 100
+    medium, high = choose_bands(scores, labels, max_fp_medium=0.10, max_fp_high=0.02)
+    assert sum(s >= medium for s in scores) <= 10 and sum(s >= high for s in scores) <= 2
+
+
+def test_shipped_weights_load_and_are_monotone() -> None:
+    s = load_default_scorer()
+    assert 0 < s.medium < s.high < 100
+    assert all(w <= 0 for k, w in s.weights.items() if k.startswith("safeguard."))
+    assert all(w >= 0 for k, w in s.weights.items() if not k.startswith("safeguard."))

@@ -26,17 +26,13 @@ ESTABLISHED = {
 }
 
 POSITIVE = [
-    ("persona.few_connections", {**ESTABLISHED, "connections": 23}),
-    ("persona.new_account", {**ESTABLISHED, "account_created": "2026-01"}),
+    ("persona.thin_profile", {**ESTABLISHED, "connections": 23}),
+    ("persona.thin_profile", {**ESTABLISHED, "account_created": "2026-01"}),
     (
-        "persona.thin_history",
-        {
-            **ESTABLISHED,
-            "account_created": "2025-11",
-            "experience": [{"title": "Director", "start": "2025-10"}],
-        },
+        "persona.thin_profile",
+        {**ESTABLISHED, "account_created": "2015-11", "experience": [{"title": "Director", "start": "2015-10"}]},
     ),
-    ("persona.thin_history", {"name": "Ana Ruiz", "headline": "Talent Partner", "experience": []}),
+    ("persona.thin_profile", {"name": "Ana Ruiz", "headline": "Talent Partner", "experience": []}),
     ("persona.cover_company", {**ESTABLISHED, "company": "Meridian Executive Search"}),
     ("persona.cover_company", {**ESTABLISHED, "company": "Centre for Euro-Pacific Strategic Studies"}),
     ("persona.cover_company", {**ESTABLISHED, "company": "Global Horizon Partners"}),
@@ -49,17 +45,11 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
-    ("persona.few_connections", ESTABLISHED),
-    ("persona.new_account", ESTABLISHED),
-    ("persona.new_account", {**ESTABLISHED, "account_created": None}),
-    ("persona.thin_history", ESTABLISHED),
+    ("persona.thin_profile", ESTABLISHED),
+    ("persona.thin_profile", {**ESTABLISHED, "account_created": None}),
     (
-        "persona.thin_history",
-        {
-            **ESTABLISHED,
-            "account_created": "2015-01",
-            "experience": [{"title": "Partner", "start": "2019-06"}],
-        },
+        "persona.thin_profile",
+        {**ESTABLISHED, "account_created": "2015-01", "experience": [{"title": "Partner", "start": "2019-06"}]},
     ),
     ("persona.cover_company", ESTABLISHED),
     ("persona.cover_company", {**ESTABLISHED, "company": "University of Leeds"}),
@@ -105,13 +95,27 @@ def test_when_recruiter_works_in_recipients_field_then_mismatch_stays_quiet() ->
 def test_when_only_location_changes_then_persona_findings_do_not(location: str) -> None:
     from tests.helpers import run
 
-    ids = [
-        "persona.few_connections",
-        "persona.new_account",
-        "persona.thin_history",
-        "persona.cover_company",
-        "persona.name_format",
-    ]
+    ids = ["persona.thin_profile", "persona.cover_company", "persona.name_format", "persona.intermediary_mismatch"]
     base = sent({**ESTABLISHED, "location": "London, United Kingdom"})
     moved = sent({**ESTABLISHED, "location": location})
     assert [len(run(i, base)) for i in ids] == [len(run(i, moved)) for i in ids]
+
+
+def test_when_all_signs_of_a_made_up_profile_show_then_one_finding_at_full_strength() -> None:
+    from tests.helpers import run
+
+    thin = {"name": "K Lee", "headline": "Consultant", "connections": 12, "account_created": "2026-01",
+            "experience": [{"title": "Consultant", "start": "2026-01"}]}
+    found = run("persona.thin_profile", sent(thin))
+    assert len(found) == 1
+    assert found[0].strength == 1.0
+    assert {e.field for e in found[0].evidence} == {
+        "sender.connections", "sender.account_created", "sender.experience[0].start"
+    }
+
+
+def test_when_only_one_sign_shows_then_strength_is_partial() -> None:
+    from tests.helpers import run
+
+    (f,) = run("persona.thin_profile", sent({**ESTABLISHED, "connections": 60}))
+    assert 0 < f.strength < 0.5

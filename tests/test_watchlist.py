@@ -28,6 +28,7 @@ from counterpitch.watchlist import (
     normalise_person,
     normalise_phone,
     normalise_profile_url,
+    read_yaml,
     search_form,
 )
 
@@ -202,8 +203,13 @@ def test_when_firms_are_compared_then_spacing_counts_nothing_and_short_names_nee
 
 def test_when_headline_has_separators_then_each_piece_is_a_candidate_firm() -> None:
     headline = "CEO at BR-YR Executive Search | Talent advisor, Beijing"
-    parts = [headline[s:e] for s, e in headline_parts(headline)]
-    assert parts == ["CEO", "BR-YR Executive Search", "Talent advisor", "Beijing"]
+    parts = [(headline[s:e], at) for s, e, at in headline_parts(headline)]
+    assert parts == [
+        ("CEO", False),
+        ("BR-YR Executive Search", True),
+        ("Talent advisor", False),
+        ("Beijing", False),
+    ]
 
 
 # --- detectors against the seed list ------------------------------------------------------------------------
@@ -291,6 +297,7 @@ def test_when_sender_is_compared_with_seed_then_only_name_and_firm_together_matc
         ),
         ({"name": "Rachel Li", "headline": "Software engineer", "location": "Shanghai, China"}, set()),
         ({"name": "Rachel Lee", "headline": "Headhunter"}, set()),
+        ({"name": "Rachel Li", "headline": "Headhunter at Hays"}, set()),
         ({"name": "Amanda Qiu", "location": "Beijing"}, set()),
         ({"name": "Li Wei", "headline": "Recruiter", "location": "Shenzhen, China"}, set()),
         ({"name": "Zhang Min", "headline": "Headhunter", "company": "Shanghai Talent Co"}, set()),
@@ -598,6 +605,9 @@ WILD = st.text(alphabet=st.characters(codec="utf-8"), max_size=200) | st.sampled
 )
 
 
+FUZZ_LIST = Watchlist([*load_watchlist(), *(e for e, _ in read_yaml(USER_YAML, "fuzz.yaml", "fuzz list"))])
+
+
 @settings(max_examples=300, deadline=None)
 @given(WILD)
 def test_when_normalisers_get_random_strings_then_they_never_crash(text: str) -> None:
@@ -618,8 +628,7 @@ def test_when_normalisers_get_random_strings_then_they_never_crash(text: str) ->
 @settings(max_examples=150, deadline=None)
 @given(WILD, WILD)
 def test_when_lookups_get_random_strings_then_they_never_crash(first: str, second: str) -> None:
-    wl = SEED.watchlist
-    assert wl is not None
+    wl = FUZZ_LIST
     wl.match_company(first)
     wl.match_person(first)
     wl.by_profile_url(first)
@@ -627,4 +636,4 @@ def test_when_lookups_get_random_strings_then_they_never_crash(first: str, secon
     wl.by_handle(first)
     list(wl.contacts_in(first))
     a = approach({"name": first, "company": second, "headline": second, "email": first}, text=first + second)
-    findings(a, SEED)
+    findings(a, Context(watchlist=wl))

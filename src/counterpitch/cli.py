@@ -152,8 +152,6 @@ def check(
         if errors and not keep_going:
             raise typer.Exit(BAD_INPUT)
     engine = _engine(watchlist, no_seed_watchlist, terms, semantic, weights)
-    if engine.context.intents is not None:
-        engine.context.intents.prime(approaches)
     results = [engine.assess_with_trail(a) for a in approaches]
     if fmt == "jsonl":
         for a, _ in results:
@@ -189,17 +187,21 @@ def detectors() -> None:
 @app.command("eval")
 def evaluate_cmd(
     casebook: Annotated[Path, typer.Argument(help="Labelled approaches (JSONL).")],
-    cv: Annotated[int, typer.Option("--cv", help="K-fold cross-validation (0: score with the shipped model).")] = 0,
-    training: Annotated[
-        bool, typer.Option("--training/--no-training", help="Add the invented training set in CV.")
-    ] = True,
+    cv: Annotated[int, typer.Option("--cv", help="K-fold cross-validation (0: no cross-validation).")] = 0,
+    training: Annotated[bool, typer.Option("--training/--no-training", help="Add the invented training set in CV.")] = True,
     semantic: SemanticOpt = True,
-    compare: Annotated[bool, typer.Option("--compare", help="Also run without the semantic layer.")] = False,
+    compare: Annotated[
+        bool, typer.Option("--compare", help="Also measure without the learnt wording layer (refitted).")
+    ] = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the full report as JSON.")] = None,
     weights: WeightsOpt = None,
 ) -> None:
-    """Recall, precision and false-positive rate per band, a confusion table and ROC AUC on labelled cases."""
-    from counterpitch.evaluation import cross_validate, evaluate, labelled
+    """Recall, precision and false-positive rate per band, a confusion table and ROC AUC on labelled cases.
+
+    Without --cv the shipped model scores the cases; with --compare each variant is refitted on the invented
+    training set (or, with --cv, per fold), so the comparison is like for like.
+    """
+    from counterpitch.evaluation import cross_validate, evaluate, labelled, train_then_test
     from counterpitch.render import evaluation
 
     cases, errors = _read_approaches(str(casebook), keep_going=False)
@@ -212,8 +214,13 @@ def evaluate_cmd(
     reports = {}
     for layer in [semantic] + ([not semantic] if compare else []):
         engine = _engine(None, False, None, layer, weights)
-        report = cross_validate(engine, cases, k=cv, with_training=training) if cv else evaluate(engine, cases)
-        title = "with semantic layer" if layer else "rules only (no semantic layer)"
+        if cv:
+            report = cross_validate(engine, cases, k=cv, with_training=training)
+        elif compare:
+            report = train_then_test(engine, cases)
+        else:
+            report = evaluate(engine, cases)
+        title = "rules + learnt wording model" if layer else "rules only"
         evaluation(out, report, title)
         reports[title] = report.to_json()
     if json_out:
@@ -222,17 +229,16 @@ def evaluate_cmd(
 
 @app.command()
 def train(
-    out_path: Annotated[Path, typer.Option("--out", help="Where to write the weights JSON.")],
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Where to write weights.json and textmodel.json.")],
     casebook: Annotated[list[Path] | None, typer.Argument(help="Extra labelled JSONL to train on.")] = None,
-    training: Annotated[
-        bool, typer.Option("--training/--no-training", help="Include the invented training set.")
-    ] = True,
-    semantic: SemanticOpt = True,
+    training: Annotated[bool, typer.Option("--training/--no-training", help="Include the invented training set.")] = True,
 ) -> None:
-    """Fit the scorer's weights and bands on labelled cases and write them as data."""
+    """Fit the wording model and the scorer on labelled cases and write both as data."""
     from datetime import UTC, datetime
 
-    from counterpitch.evaluation import feature_rows, fit_on, labelled, training_cases
+    from counterpitch.evaluation import labelled
+    from counterpitch.scoring import Scorer
+    from counterpitch.training import fit_pipeline, training_cases
 
     cases: list[Approach] = training_cases() if training else []
     sources = ["counterpitch/data/training/approaches_train.jsonl"] if training else []
@@ -240,23 +246,31 @@ def train(
         more, errors = _read_approaches(str(path), keep_going=False)
         if errors:
             raise typer.Exit(BAD_INPUT)
-        cases += labelled(more, str(path))
+        try:
+            cases += labelled(more, str(path))
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
         sources.append(path.name)
-    engine = _engine(None, False, None, semantic, None)
-    rows = feature_rows(engine, cases)
-    labels = [int(a.label == "hostile") for a in cases]
-    scorer = fit_on(engine, rows, labels)
-    meta = {
-        "model": "monotone logistic regression (scoring/fit.py); bands from inner 5-fold out-of-fold scores",
+    if not cases:
+        raise _fail("nothing to train on")
+    engine = _engine(None, False, None, True, None)
+    scorer, text_model = fit_pipeline(engine, cases)
+    assert text_model is not None
+    made = {
         "trained_on": sources,
         "cases": len(cases),
-        "semantic_layer": semantic,
         "made": datetime.now(UTC).strftime("%Y-%m-%d"),
-        "command": "counterpitch train --out src/counterpitch/data/weights.json " + " ".join(sources[1:]),
+        "command": "counterpitch train --out-dir src/counterpitch/data " + " ".join(str(p) for p in casebook or []),
     }
-    type(scorer)(scorer.intercept, scorer.weights, scorer.medium, scorer.high, meta).save(out_path)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    meta = {"model": "monotone logistic regression over detector strengths (scoring/fit.py)", **made}
+    Scorer(scorer.intercept, scorer.weights, scorer.medium, scorer.high, meta).save(out_dir / "weights.json")
+    type(text_model)(text_model.terms, text_model.intercept, text_model.max_n, {**text_model.meta, **made}).save(
+        out_dir / "textmodel.json"
+    )
     out.print(
-        f"wrote {out_path}: {len(scorer.weights)} weights, bands medium >= {scorer.medium}, high >= {scorer.high}"
+        f"wrote {out_dir}/weights.json ({len(scorer.weights)} weights; bands medium >= {scorer.medium}, "
+        f"high >= {scorer.high}) and textmodel.json ({len(text_model.terms)} n-grams)"
     )
 
 

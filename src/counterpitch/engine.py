@@ -8,8 +8,7 @@ themselves.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from itertools import islice
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from counterpitch.detectors.base import Detector
@@ -17,9 +16,7 @@ from counterpitch.detectors.context import Context
 from counterpitch.detectors.registry import Registry, default_registry
 from counterpitch.model import Approach, Assessment, Finding, PersonProfile, Profile
 from counterpitch.scoring import Scorer, ScoreTrail, load_default_scorer
-
-BATCH = 256
-
+from counterpitch.semantic.textmodel import TextModel
 
 @dataclass(frozen=True)
 class Engine:
@@ -37,29 +34,28 @@ class Engine:
         semantic: bool = True,
         extra_detectors: Sequence[Path] = (),
         scorer: Scorer | None = None,
+        text_model: TextModel | None = None,
     ) -> Engine:
         from counterpitch.watchlist import load_watchlist
 
-        embedder = intents = None
-        if semantic:
-            from counterpitch.semantic.embedder import load_default
-            from counterpitch.semantic.intents import IntentIndex, load_intents
+        if semantic and text_model is None:
+            from counterpitch.semantic.textmodel import load_default_text_model
 
-            embedder = load_default()
-            intents = IntentIndex(embedder, load_intents())
+            text_model = load_default_text_model()
         context = Context(
             watchlist=load_watchlist(watchlists, include_seed=seed_watchlist),
             sensitive_terms=tuple(sensitive_terms),
-            embedder=embedder,
-            intents=intents,
+            text_model=text_model if semantic else None,
         )
         registry = default_registry(extra_yaml=extra_detectors)
         if not semantic:
             registry = Registry(d for d in registry if d.meta.family != "semantic")
         return cls(registry, context, scorer or load_default_scorer())
 
-    def with_scorer(self, scorer: Scorer) -> Engine:
-        return Engine(self.registry, self.context, scorer)
+    def with_learnt(self, scorer: Scorer, text_model: TextModel | None) -> Engine:
+        """The same detectors and reference data with another scorer and wording model (for evaluation)."""
+        context = replace(self.context, text_model=text_model if self.context.text_model is not None else None)
+        return Engine(self.registry, context, scorer)
 
     # --- approaches -------------------------------------------------------------------------------------------
     def findings(self, approach: Approach) -> list[Finding]:
@@ -74,13 +70,9 @@ class Engine:
         score, band, weighted, advice, trail = self.scorer.score(found)
         return Assessment(id=approach.id, score=score, band=band, findings=tuple(weighted), advice=advice), trail
 
-    def assess_many(self, approaches: Iterable[Approach], batch: int = BATCH) -> Iterator[Assessment]:
-        """Assess in batches: sentence embeddings for a whole batch are computed in one call."""
-        it = iter(approaches)
-        while chunk := list(islice(it, batch)):
-            if self.context.intents is not None:
-                self.context.intents.prime(chunk)
-            yield from (self.assess(a) for a in chunk)
+    def assess_many(self, approaches: Iterable[Approach]) -> Iterator[Assessment]:
+        """Assess lazily, one at a time: memory stays flat however long the input."""
+        return (self.assess(a) for a in approaches)
 
     # --- profiles ---------------------------------------------------------------------------------------------
     def audit(self, profile: Profile) -> list[Finding]:

@@ -211,6 +211,10 @@ def search_form(text: str) -> str:
 
 
 _EMAIL_IN_TEXT = re.compile(r"(?<![\w.%+\-])[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+# A messenger id as written in text: word characters with inner dots or hyphens, maybe after '@', and not
+# the local part of an e-mail address. Tokens are looked up in a dict, so the cost does not grow with the list.
+_HANDLE_IN_TEXT = re.compile(r"(?<![\w.@\-])@?\w+(?:[.\-]\w+)*(?![\w@\-]|\.\w)")
+_HANDLE_SHAPE = re.compile(r"^\w+(?:[.\-]\w+)*$")
 _PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d \t().\-/]{5,22}\d(?!\d)", re.ASCII)
 
 
@@ -330,12 +334,6 @@ class Watchlist:
         self._company_compact = [k.replace(" ", "") for k in self._company_keys]
         self._persons = {k: tuple(v) for k, v in persons.items()}
         self._person_keys = list(self._persons)
-        ids = sorted(self._handles, key=len, reverse=True)
-        self._handle_pattern = (
-            re.compile(r"(?<![\w.@\-])@?(?:" + "|".join(map(re.escape, ids)) + r")(?![\w@\-])", re.IGNORECASE)
-            if ids
-            else None
-        )
 
     def _index_contacts(self, e: WatchlistEntry) -> None:
         for url in e.profile_urls:
@@ -415,9 +413,9 @@ class Watchlist:
     def contacts_in(self, text: str) -> Iterator[ContactHit]:
         """Listed messenger ids, e-mail addresses and phone numbers written in `text` (offsets into it)."""
         folded = search_form(text)
-        if self._handle_pattern is not None:
-            for m in self._handle_pattern.finditer(folded):
-                for e in self._get_all(self._handles.get(normalise_handle(m.group()), ())):
+        if self._handles:
+            for m in _HANDLE_IN_TEXT.finditer(folded):
+                for e in self._get_all(self._handles.get(m.group().lstrip("@").casefold(), ())):
                     yield ContactHit(m.start(), m.end(), e)
         if self._emails:
             for start, end, address in emails_in(folded):
@@ -542,6 +540,8 @@ def _handles(raw: Mapping[str, Any], fail: Fail) -> tuple[tuple[str, str], ...]:
             is_phone = normalise_phone(text) is not None
             if kind in _PHONE_KINDS and not is_phone:
                 raise fail("handles", f"{kind}: {text!r} is not a phone number of 7 to 15 digits")
+            if not is_phone and not _HANDLE_SHAPE.match(normalise_handle(text)):
+                raise fail("handles", f"{kind}: {text!r} is not an id of letters, digits, '_', '.' or '-'")
             if not is_phone and len(normalise_handle(text)) < 5:
                 raise fail("handles", f"{kind}: {text!r} is too short to match safely (5 characters at least)")
             out.append((kind, text))

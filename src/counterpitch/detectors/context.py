@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from counterpitch.semantic.embedder import Embedder
-    from counterpitch.semantic.intents import IntentIndex
+    from counterpitch.semantic.textmodel import TextModel
     from counterpitch.watchlist import Watchlist
 
 
@@ -20,7 +19,7 @@ class Context:
     watchlist: Watchlist | None = None
     #: Sensitive project or programme names supplied by the user (one per line in a terms file).
     sensitive_terms: tuple[str, ...] = ()
-    embedder: Embedder | None = None
-    intents: IntentIndex | None = None
+    #: The trained wording model (semantic.wording); None switches that layer off.
+    text_model: TextModel | None = None
     #: Free-form settings a detector may read (documented by the detector that reads them).
     options: dict[str, object] = field(default_factory=dict)

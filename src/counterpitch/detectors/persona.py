@@ -67,55 +67,43 @@ def _ev(field: str, value: str) -> Evidence:
 
 
 @dataclass(frozen=True)
-class FewConnections(Detector):
-    def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
-        s = _sender(subject)
-        if s is None or s.connections is None or s.connections >= 100:
-            return
-        strength = 1.0 if s.connections < 50 else 0.5
-        yield self.finding([_ev("sender.connections", str(s.connections))], strength=strength)
+class ThinProfile(Detector):
+    """Few connections, a new account, one recent job or none: one indicator, however many of its signs show.
 
+    The signs are one fact seen three ways (a profile made for the purpose), so they are reported together and
+    weighed once; students and new graduates show them too, which is why on its own this never weighs much.
+    """
 
-@dataclass(frozen=True)
-class NewAccount(Detector):
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
         s = _sender(subject)
         if s is None or not isinstance(subject, Approach):
             return
-        created, sent = _months(s.account_created), _months(subject.sent_at)
-        if created is None or sent is None:
-            return
-        age = sent - created
-        if age < 12:
-            strength = 1.0 if age < 6 else 0.6
-            yield self.finding(
-                [_ev("sender.account_created", s.account_created or "")],
-                strength=strength,
-                explanation=f"The account was about {max(age, 0)} months old when the message was sent. "
-                + self.meta.explanation,
+        signs: list[tuple[Evidence, float, str]] = []
+        if s.connections is not None and s.connections < 100:
+            signs.append(
+                (_ev("sender.connections", str(s.connections)), 1.0 if s.connections < 50 else 0.5, "few connections")
             )
-
-
-@dataclass(frozen=True)
-class ThinHistory(Detector):
-    """One position, begun around when the account was made, and nothing before it."""
-
-    def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
-        s = _sender(subject)
-        if s is None or s.name is None:
-            return
+        created, sent = _months(s.account_created), _months(subject.sent_at)
+        if created is not None and sent is not None and sent - created < 12:
+            age = sent - created
+            signs.append(
+                (_ev("sender.account_created", s.account_created or ""), 1.0 if age < 6 else 0.6, "a new account")
+            )
         jobs = s.experience
-        if len(jobs) > 1:
-            return
-        if not jobs:
-            if s.headline or s.company:
-                # A profile that claims a role but lists no experience at all.
-                yield self.finding([_ev("sender.experience", "[]")], strength=0.5)
-            return
-        start, created = _months(jobs[0].start), _months(s.account_created)
-        recent = start is not None and created is not None and abs(created - start) <= 3
-        if recent:
-            yield self.finding([_ev("sender.experience[0].start", jobs[0].start or "")], strength=1.0)
+        if not jobs and (s.headline or s.company) and s.name:
+            signs.append((_ev("sender.experience", "[]"), 0.5, "no work history"))
+        elif len(jobs) == 1:
+            start = _months(jobs[0].start)
+            if start is not None and created is not None and abs(created - start) <= 3:
+                signs.append((_ev("sender.experience[0].start", jobs[0].start or ""), 1.0, "one job, begun with the account"))
+        if signs:
+            strength = min(1.0, sum(w for _, w, _ in signs) / 3 + 0.2)
+            what = ", ".join(n for _, _, n in signs)
+            yield self.finding(
+                [e for e, _, _ in signs],
+                strength=strength,
+                explanation=f"The sender's profile shows {what}. " + self.meta.explanation,
+            )
 
 
 @dataclass(frozen=True)
@@ -266,34 +254,16 @@ def _meta(ident: str, title: str, severity: str, explanation: str, guidance: str
 _VERIFY = "Check the sender independently: search for the firm yourself, and ask colleagues whether they know them."
 
 DETECTORS: list[Detector] = [
-    FewConnections(
+    ThinProfile(
         _meta(
-            "persona.few_connections",
-            "Sender has very few connections",
+            "persona.thin_profile",
+            "Sender's profile is thin or new",
             "low",
-            "Fake personas are often new and thinly connected; genuine recruiters usually have hundreds "
-            "of connections.",
+            "Personas are made for a campaign: new, thinly connected, with one recent job or none. Genuine "
+            "recruiters usually have years of history and hundreds of connections; students and new graduates "
+            "are thin too, so this counts only alongside other signs.",
             _VERIFY,
             SOURCE_PROFILE,
-        )
-    ),
-    NewAccount(
-        _meta(
-            "persona.new_account",
-            "Sender's account is new",
-            "low",
-            "Personas are created for a campaign; a months-old account asking for something is a warning sign.",
-            _VERIFY,
-            SOURCE_PROFILE,
-        )
-    ),
-    ThinHistory(
-        _meta(
-            "persona.thin_history",
-            "Sender's career history is one recent job or none",
-            "low",
-            "A single position that began when the account was made, and nothing before it, is how a persona looks.",
-            _VERIFY,
             SOURCE_JOB,
         )
     ),

@@ -28,6 +28,9 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _FLAGS = re.IGNORECASE | re.UNICODE
+# A match that is itself a negative statement ("no paperwork", "nothing is written down", "don't tell") is the
+# indicator, not a negated one: the negation test applies only to matches that do not start like this.
+_SELF_NEGATING = re.compile(r"^(?:no|not|never|nothing|nobody|none|without|don.t|do not|doesn.t|won.t|needn.t)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,10 @@ class PhraseDetector(Detector):
         return all(any(self._positive(p, t) for p in group for t in texts) for group in self.all_of)
 
     def _positive(self, pattern: re.Pattern[str], text: str) -> bool:
-        return any(not self.negatable or not _NEGATION.search(text[: m.start()]) for m in pattern.finditer(text))
+        return any(
+            not self.negatable or _SELF_NEGATING.match(m.group(0)) or not _NEGATION.search(text[: m.start()])
+            for m in pattern.finditer(text)
+        )
 
 
 def _compile(patterns: Sequence[str], where: str) -> tuple[re.Pattern[str], ...]:

@@ -1,43 +1,70 @@
-"""Meaning-level indicators (family `semantic`), one detector per intent in data/intents.yaml.
+"""The learnt wording indicator (family `semantic`): what the trained n-gram model makes of the message.
 
-They complement the phrase rules of the `lure` family: where a rule needs the words, these need only the
-meaning. A finding quotes the sentence that carried the intent and names the prototype it resembled, so the
-reader can judge the match.
+Rules catch the phrasings they were written for; this detector catches the rest by what it learnt from
+labelled approaches. Its evidence is the words that moved it most, quoted where they stand, so the reader
+can judge whether the resemblance is real.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from counterpitch.detectors.base import Detector
+from counterpitch.detectors.base import Detector, DetectorMeta
 from counterpitch.detectors.context import Context
-from counterpitch.model import Approach, Finding, Profile
-from counterpitch.semantic.intents import Intent, load_intents
+from counterpitch.model import Approach, Evidence, Finding, Profile
+from counterpitch.semantic.textmodel import document
+from counterpitch.text import message_fields
+
+#: Below this probability the model has nothing to say against the message.
+THRESHOLD = 0.5
+
+
+def _locate(approach: Approach, gram: str) -> Evidence | None:
+    pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, gram.split())) + r"\b", re.IGNORECASE)
+    for field, text in message_fields(approach):
+        m = pattern.search(text)
+        if m:
+            return Evidence(field=field, start=m.start(), end=m.end(), quote=m.group(0))
+    return None
 
 
 @dataclass(frozen=True)
-class IntentDetector(Detector):
-    low: float = 0.5
-    high: float = 0.8
-
+class WordingModel(Detector):
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
-        if not isinstance(subject, Approach) or ctx.intents is None:
+        if not isinstance(subject, Approach) or ctx.text_model is None:
             return
-        m = ctx.intents.match(subject).get(self.meta.id)
-        if m is None:
+        z, parts = ctx.text_model.contributions(document(subject))
+        if z <= 0:  # probability <= THRESHOLD
             return
-        strength = (m.similarity - self.low) / (self.high - self.low)
+        p = 1.0 / (1.0 + 2.718281828459045 ** (-min(40.0, z)))
+        top = [g for g, c in parts if c > 0][:6]
+        evidence = [e for g in top if (e := _locate(subject, g)) is not None][:4]
+        if not evidence:
+            evidence = [Evidence(field="text")]
+        words = ", ".join(f"\u201c{g}\u201d" for g in top[:4])
         yield self.finding(
-            [m.span.evidence()],
-            strength=max(0.05, min(1.0, strength)),
-            explanation=f"{self.meta.explanation} This sentence reads like: \u201c{m.prototype}\u201d "
-            f"(similarity {m.similarity:.2f}).",
+            evidence,
+            strength=(p - THRESHOLD) / (1 - THRESHOLD),
+            explanation=f"{self.meta.explanation} Probability {p:.2f}; the words that weighed most: {words}.",
         )
 
 
-def _detector(intent: Intent) -> IntentDetector:
-    return IntentDetector(meta=intent.meta, low=intent.low, high=intent.high)
-
-
-DETECTORS: list[Detector] = [_detector(i) for i in load_intents()]
+DETECTORS: list[Detector] = [
+    WordingModel(
+        DetectorMeta(
+            id="semantic.wording",
+            title="The wording resembles hostile approaches",
+            severity="medium",
+            explanation="A model trained on labelled approaches finds this message's wording closer to "
+            "cultivation attempts than to ordinary contact.",
+            guidance="Read the message again for what it really asks of you, and check the sender independently.",
+            sources=(
+                "tradecraft.md, Message: payment for reports, flattery, a vague discreet role, off-platform moves",
+                "MI5 espionage alert, 18 Nov 2025: offers of paid consultancy, trips, payment for insider insights",
+            ),
+            attack=("T1566.003",),
+        )
+    )
+]

@@ -33,9 +33,7 @@ SOURCE_PERSONA = (
     "tradecraft.md, Public cases: headhunter and think-tank personas named by MI5 (18 Nov 2025) and the BfV "
     "(2017); the Mallory hand-off to 'Michael Yang'"
 )
-SOURCE_OFF_PLATFORM = (
-    "tradecraft.md, Message: an early move to WeChat, WhatsApp, Telegram, personal e-mail or phone"
-)
+SOURCE_OFF_PLATFORM = "tradecraft.md, Message: an early move to WeChat, WhatsApp, Telegram, personal e-mail or phone"
 GUIDANCE = (
     "Do not reply, accept the invitation or move to another app. Keep the message and report it to your "
     "security team; don't confront the sender (NPSA, Think Before You Link)."
@@ -47,6 +45,7 @@ RECRUITER_HEADLINE = re.compile(
     re.IGNORECASE,
 )
 _HEADLINE_SPLIT = re.compile(r"\s+(?:at|bei|chez)\s+|\s*[@|•·,;]\s*|\s+[-–—]\s+", re.IGNORECASE)
+_AT = re.compile(r"@|\b(?:at|bei|chez)\b", re.IGNORECASE)
 _NAME_ONLY_STRENGTH = 0.5
 
 Hit = tuple[WatchlistEntry, Evidence, float]
@@ -60,9 +59,9 @@ def _whole(field: str, value: str) -> Span:
     return Span(field, 0, len(value), value)
 
 
-def headline_parts(headline: str) -> Iterator[tuple[int, int]]:
-    """Offsets of the pieces of a headline ('CEO at X | Y'), any of which may be a firm's name."""
-    start = 0
+def headline_parts(headline: str) -> Iterator[tuple[int, int, bool]]:
+    """Pieces of a headline ('CEO at X | Y') as offsets, and whether each follows 'at' or '@' (so names a firm)."""
+    start, after_at = 0, False
     for m in [*_HEADLINE_SPLIT.finditer(headline), None]:
         end = m.start() if m else len(headline)
         s, e = start, end
@@ -71,26 +70,27 @@ def headline_parts(headline: str) -> Iterator[tuple[int, int]]:
         while e > s and headline[e - 1].isspace():
             e -= 1
         if e > s:
-            yield s, e
+            yield s, e, after_at
         start = m.end() if m else end
+        after_at = m is not None and bool(_AT.search(m.group()))
 
 
 def stated_firms(sender: PersonProfile) -> list[Span]:
-    """The firms the sender states: the company field and each position's company."""
+    """The firms the sender states: the company field, each position's company, and 'at X' in the headline."""
     spans = [_whole("sender.company", sender.company)] if sender.company else []
     for i, pos in enumerate(sender.experience):
         if pos.company:
             spans.append(_whole(f"sender.experience[{i}].company", pos.company))
+    headline = sender.headline or ""
+    spans.extend(Span("sender.headline", s, e, headline) for s, e, at in headline_parts(headline) if at)
     return spans
 
 
 def firm_spans(sender: PersonProfile) -> list[Span]:
-    """Stated firms plus the pieces of the headline, where cover firms are often named ('CEO at X')."""
+    """Stated firms plus every other piece of the headline, where cover firms are often named."""
     spans = stated_firms(sender)
-    if sender.headline:
-        spans.extend(
-            Span("sender.headline", s, e, sender.headline) for s, e in headline_parts(sender.headline)
-        )
+    headline = sender.headline or ""
+    spans.extend(Span("sender.headline", s, e, headline) for s, e, at in headline_parts(headline) if not at)
     return spans
 
 
@@ -138,9 +138,7 @@ class WatchlistDetector(Detector):
         strength: float = 1.0,
         severity: Severity | None = None,
     ) -> Finding:
-        found = self.finding(
-            evidence, value=entry.id, strength=strength, explanation=explanation, severity=severity
-        )
+        found = self.finding(evidence, value=entry.id, strength=strength, explanation=explanation, severity=severity)
         return found.model_copy(update={"sources": (entry.citation, *self.meta.sources)})
 
 

@@ -1,0 +1,90 @@
+"""Fitting what the engine learns: the wording model and the scorer's weights, stacked without leakage.
+
+Detectors are fixed code, so their findings are computed once per case. The wording model's output is a
+feature of the scorer; if the scorer saw the wording model's predictions on the very cases it was fitted on,
+it would trust it far too much. So the scorer is fitted on out-of-fold wording predictions (inner K-fold),
+and its bands are chosen from out-of-fold scores too. The final wording model is then fitted on all cases.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from importlib import resources
+
+from counterpitch.detectors.registry import Registry
+from counterpitch.engine import Engine
+from counterpitch.model import Approach
+from counterpitch.scoring import Scorer
+from counterpitch.scoring.fit import fit_scorer
+from counterpitch.scoring.model import features
+from counterpitch.semantic.textmodel import TextModel, document
+
+WORDING = "semantic.wording"
+
+
+def training_cases() -> list[Approach]:
+    """The project's invented training set (data/training), never the evaluation casebook."""
+    text = (resources.files("counterpitch") / "data" / "training" / "approaches_train.jsonl").read_text("utf-8")
+    return [Approach.model_validate(json.loads(line)) for line in text.splitlines() if line.strip()]
+
+
+def folds(labels: Sequence[int], k: int, seed: int = 7) -> list[set[int]]:
+    """Stratified folds: each holds its share of both classes, assigned by a seeded shuffle."""
+    rng = random.Random(seed)  # noqa: S311 (reproducible fold assignment, not security)
+    out: list[set[int]] = [set() for _ in range(k)]
+    for cls in (0, 1):
+        idx = [i for i, y in enumerate(labels) if y == cls]
+        rng.shuffle(idx)
+        for j, i in enumerate(idx):
+            out[j % k].add(i)
+    return [f for f in out if f]
+
+
+def rule_features(engine: Engine, cases: Sequence[Approach]) -> list[dict[str, float]]:
+    """Features of every detector except the learnt wording model."""
+    rules = engine.with_learnt(engine.scorer, None)
+    return [features(rules.findings(a)) for a in cases]
+
+
+def _wording_feature(model: TextModel, approach: Approach) -> float:
+    p = model.probability(document(approach))
+    return max(0.0, (p - 0.5) / 0.5)
+
+
+def feature_names(registry: Registry) -> list[str]:
+    return sorted(registry.ids())
+
+
+def fit_pipeline(
+    engine: Engine,
+    cases: Sequence[Approach],
+    rows: Sequence[dict[str, float]] | None = None,
+    inner: int = 5,
+    seed: int = 7,
+) -> tuple[Scorer, TextModel | None]:
+    """Fit the scorer (and the wording model, when the engine uses one) on labelled cases."""
+    labels = [int(a.label == "hostile") for a in cases]
+    base = list(rows) if rows is not None else rule_features(engine, cases)
+    use_wording = engine.context.text_model is not None
+    names = feature_names(engine.registry)
+    inner_folds = folds(labels, inner, seed)
+    stacked = [dict(r) for r in base]
+    docs = [document(a) for a in cases]
+    if use_wording:
+        for fold in inner_folds:
+            train = [i for i in range(len(cases)) if i not in fold]
+            model = TextModel.fit([docs[i] for i in train], [labels[i] for i in train])
+            for i in fold:
+                stacked[i][WORDING] = _wording_feature(model, cases[i])
+        stacked = [{k: v for k, v in r.items() if v > 0} for r in stacked]
+    oof = [0.0] * len(cases)
+    for fold in inner_folds:
+        train = [i for i in range(len(cases)) if i not in fold]
+        inner_scorer = fit_scorer([stacked[i] for i in train], [labels[i] for i in train], names)
+        for i in fold:
+            oof[i] = inner_scorer.raw(stacked[i])
+    scorer = fit_scorer(stacked, labels, names, oof_scores=oof)
+    text_model = TextModel.fit(docs, labels) if use_wording else None
+    return scorer, text_model

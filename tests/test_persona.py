@@ -104,13 +104,20 @@ def test_when_only_location_changes_then_persona_findings_do_not(location: str) 
 def test_when_all_signs_of_a_made_up_profile_show_then_one_finding_at_full_strength() -> None:
     from tests.helpers import run
 
-    thin = {"name": "K Lee", "headline": "Consultant", "connections": 12, "account_created": "2026-01",
-            "experience": [{"title": "Consultant", "start": "2026-01"}]}
+    thin = {
+        "name": "K Lee",
+        "headline": "Consultant",
+        "connections": 12,
+        "account_created": "2026-01",
+        "experience": [{"title": "Consultant", "start": "2026-01"}],
+    }
     found = run("persona.thin_profile", sent(thin))
     assert len(found) == 1
     assert found[0].strength == 1.0
     assert {e.field for e in found[0].evidence} == {
-        "sender.connections", "sender.account_created", "sender.experience[0].start"
+        "sender.connections",
+        "sender.account_created",
+        "sender.experience[0].start",
     }
 
 

@@ -56,6 +56,12 @@ def test_when_watchlist_hit_then_high_on_its_own() -> None:
     assert band == "high"
 
 
+def test_when_only_a_medium_watchlist_hit_then_not_decisive() -> None:
+    scorer = Scorer(-1.0, {"watchlist.company": 9.0}, 40.0, 80.0)
+    _, band, _, _, _ = scorer.score([finding("watchlist.company", "medium")])
+    assert band == "medium"
+
+
 def test_when_safeguard_present_then_it_takes_points_away() -> None:
     with_guard = SCORER.score([finding("lure.secrecy"), finding("safeguard.public_only", "info")])
     without = SCORER.score([finding("lure.secrecy")])

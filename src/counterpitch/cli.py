@@ -188,7 +188,9 @@ def detectors() -> None:
 def evaluate_cmd(
     casebook: Annotated[Path, typer.Argument(help="Labelled approaches (JSONL).")],
     cv: Annotated[int, typer.Option("--cv", help="K-fold cross-validation (0: no cross-validation).")] = 0,
-    training: Annotated[bool, typer.Option("--training/--no-training", help="Add the invented training set in CV.")] = True,
+    training: Annotated[
+        bool, typer.Option("--training/--no-training", help="Add the invented training set in CV.")
+    ] = True,
     semantic: SemanticOpt = True,
     compare: Annotated[
         bool, typer.Option("--compare", help="Also measure without the learnt wording layer (refitted).")
@@ -231,7 +233,9 @@ def evaluate_cmd(
 def train(
     out_dir: Annotated[Path, typer.Option("--out-dir", help="Where to write weights.json and textmodel.json.")],
     casebook: Annotated[list[Path] | None, typer.Argument(help="Extra labelled JSONL to train on.")] = None,
-    training: Annotated[bool, typer.Option("--training/--no-training", help="Include the invented training set.")] = True,
+    training: Annotated[
+        bool, typer.Option("--training/--no-training", help="Include the invented training set.")
+    ] = True,
 ) -> None:
     """Fit the wording model and the scorer on labelled cases and write both as data."""
     from datetime import UTC, datetime

@@ -18,6 +18,7 @@ from counterpitch.model import Approach, Assessment, Finding, PersonProfile, Pro
 from counterpitch.scoring import Scorer, ScoreTrail, load_default_scorer
 from counterpitch.semantic.textmodel import TextModel
 
+
 @dataclass(frozen=True)
 class Engine:
     registry: Registry

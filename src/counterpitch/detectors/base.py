@@ -7,10 +7,10 @@ stable dotted names, family first.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 

@@ -95,7 +95,9 @@ class ThinProfile(Detector):
         elif len(jobs) == 1:
             start = _months(jobs[0].start)
             if start is not None and created is not None and abs(created - start) <= 3:
-                signs.append((_ev("sender.experience[0].start", jobs[0].start or ""), 1.0, "one job, begun with the account"))
+                signs.append(
+                    (_ev("sender.experience[0].start", jobs[0].start or ""), 1.0, "one job, begun with the account")
+                )
         if signs:
             strength = min(1.0, sum(w for _, w, _ in signs) / 3 + 0.2)
             what = ", ".join(n for _, _, n in signs)

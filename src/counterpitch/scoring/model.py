@@ -6,7 +6,8 @@ raise the score and safeguards only lower it, so no finding ever argues against 
 finding's `weight` is the number of points it added (or took away) in this assessment.
 
 Bands add one rule the model cannot express: a single indicator, however strongly weighted, never makes
-"high" on its own; high needs two corroborating indicators of at least medium severity, or a watchlist hit.
+"high" on its own; high needs two corroborating indicators of at least medium severity, or a high-severity
+watchlist hit (a known persona's profile, name and firm, or contact handle; a firm's name alone is not enough).
 """
 
 from __future__ import annotations
@@ -94,7 +95,9 @@ class Scorer:
             for d, f in positive.items()
             if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["medium"] and d.split(".")[0] not in CONTEXT_FAMILIES
         }
-        decisive = any(f.detector.split(".")[0] in DECISIVE_FAMILIES for f in positive.values())
+        decisive = any(
+            f.detector.split(".")[0] in DECISIVE_FAMILIES and f.severity == "high" for f in positive.values()
+        )
         if raw >= self.high:
             if decisive or len(strong) >= 2:
                 return "high", raw, f"high: score >= {self.high:g} with corroborating indicators"

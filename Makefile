@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
-CASEBOOK ?= $(SHARED)/casebook/approaches_dev.jsonl
+CASEBOOK ?= $(firstword $(wildcard $(SHARED)/casebook/approaches_dev.jsonl) examples/approaches.jsonl)
 
 .PHONY: run test lint eval bench clean
 

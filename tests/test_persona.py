@@ -32,7 +32,7 @@ POSITIVE = [
         "persona.thin_profile",
         {**ESTABLISHED, "account_created": "2015-11", "experience": [{"title": "Director", "start": "2015-10"}]},
     ),
-    ("persona.thin_profile", {"name": "Ana Ruiz", "headline": "Talent Partner", "experience": []}),
+    ("persona.thin_profile", {"name": "Ana Ruiz", "headline": "Talent Partner", "connections": 300, "experience": []}),
     ("persona.cover_company", {**ESTABLISHED, "company": "Meridian Executive Search"}),
     ("persona.cover_company", {**ESTABLISHED, "company": "Centre for Euro-Pacific Strategic Studies"}),
     ("persona.cover_company", {**ESTABLISHED, "company": "Global Horizon Partners"}),
@@ -126,3 +126,7 @@ def test_when_only_one_sign_shows_then_strength_is_partial() -> None:
 
     (f,) = run("persona.thin_profile", sent({**ESTABLISHED, "connections": 60}))
     assert 0 < f.strength < 0.5
+
+
+def test_when_only_a_pasted_name_and_headline_then_missing_history_is_not_held_against_them() -> None:
+    assert_quiet("persona.thin_profile", sent({"name": "Ana Ruiz", "headline": "Talent Partner"}))

@@ -104,3 +104,12 @@ def test_shipped_weights_load_and_are_monotone() -> None:
     assert 0 < s.medium < s.high < 100
     assert all(w <= 0 for k, w in s.weights.items() if k.startswith("safeguard."))
     assert all(w >= 0 for k, w in s.weights.items() if not k.startswith("safeguard."))
+
+
+def test_when_score_saturates_then_points_still_share_the_rise_by_weight() -> None:
+    found = [finding("lure.secrecy"), finding("lure.nonpublic_request"), finding("watchlist.profile_url")]
+    score, _, weighted, _, _ = SCORER.score(found)
+    points = {f.detector: f.weight or 0.0 for f in weighted}
+    base = SCORER.raw({})
+    assert sum(points.values()) == pytest.approx(score - base, abs=0.1)
+    assert points["watchlist.profile_url"] > points["lure.secrecy"] > 0

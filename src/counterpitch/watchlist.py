@@ -40,6 +40,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -203,11 +204,14 @@ def search_form(text: str) -> str:
     text = clean(text)
     if text.isascii():
         return text
-    out = []
-    for c in text:
-        d = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
-        out.append(d if len(d) == 1 else c)
-    return "".join(out)
+    return text.translate({ord(c): _fold(c) for c in set(text) if not c.isascii()})
+
+
+@lru_cache(maxsize=4096)
+def _fold(c: str) -> str:
+    """One character without its accents or full-width form, or itself when that would change the length."""
+    d = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
+    return d if len(d) == 1 else c
 
 
 _EMAIL_IN_TEXT = re.compile(r"(?<![\w.%+\-])[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+")
@@ -412,6 +416,8 @@ class Watchlist:
 
     def contacts_in(self, text: str) -> Iterator[ContactHit]:
         """Listed messenger ids, e-mail addresses and phone numbers written in `text` (offsets into it)."""
+        if not (self._handles or self._emails or self._phones):
+            return
         folded = search_form(text)
         if self._handles:
             for m in _HANDLE_IN_TEXT.finditer(folded):

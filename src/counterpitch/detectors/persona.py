@@ -90,7 +90,8 @@ class ThinProfile(Detector):
                 (_ev("sender.account_created", s.account_created or ""), 1.0 if age < 6 else 0.6, "a new account")
             )
         jobs = s.experience
-        if not jobs and (s.headline or s.company) and s.name:
+        captured = s.connections is not None or s.account_created is not None  # a full profile, not a paste
+        if not jobs and captured and (s.headline or s.company) and s.name:
             signs.append((_ev("sender.experience", "[]"), 0.5, "no work history"))
         elif len(jobs) == 1:
             start = _months(jobs[0].start)

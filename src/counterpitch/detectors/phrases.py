@@ -4,57 +4,126 @@ Most message indicators are "this kind of thing near that kind of thing" (money 
 app near a request to move). Declaring them in YAML keeps word lists out of code, lets a user add their own
 without writing Python, and keeps each rule auditable next to the source it rests on (presidio's
 recognizers-as-data, in spirit).
+
+Patterns run on RE2 (google-re2): time linear in the input whatever the pattern, so hostile text cannot make a
+rule backtrack for minutes (ReDoS), and an order of magnitude faster than `re` on these long alternations.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
+
+import re2
 
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.model import Approach, Finding, Profile
 from counterpitch.text import clean, message_fields, profile_fields, sentences
 
-Scope = Literal["message", "sender", "recipient", "subject_text"]
+Scope = Literal["message", "sender", "recipient"]
+Pattern = Any  # a compiled RE2 pattern (google-re2 ships no type stubs)
 
+_OPTIONS = re2.Options()
+_OPTIONS.case_sensitive = False
 # A negation cue a few words before the matched term: "will not ask for", "no need to", "never share".
-_NEGATION = re.compile(
+_NEGATION = re2.compile(
     r"(?:\bno\b|\bnot\b|\bnever\b|n't\b|\bwithout\b|\bnor\b|\bneither\b|\bprohibit\w*|\bforbid\w*|"
     r"\bbans?\b|\bbarred\b|\brefus\w*|\bexclud\w*|\bavoid\w*|\bnothing\b|\bnobody\b|\bnone\b)"
     r"(?:\W+\w+){0,5}\W*$",
-    re.IGNORECASE,
+    _OPTIONS,
 )
-_FLAGS = re.IGNORECASE | re.UNICODE
+#: How far back (characters) a negation cue is looked for: five words and then some.
+NEGATION_REACH = 60
 # A match that is itself a negative statement ("no paperwork", "nothing is written down", "don't tell") is the
 # indicator, not a negated one: the negation test applies only to matches that do not start like this.
 _SELF_NEGATING = re.compile(r"^(?:no|not|never|nothing|nobody|none|without|don.t|do not|doesn.t|won.t|needn.t)\b", re.I)
 
 
+@lru_cache(maxsize=512)
+def split(field: str, text: str) -> tuple[Span, ...]:
+    """Sentence spans of a field, memoised: every phrase detector splits the same fields of the same message."""
+    return tuple(sentences(field, text))
+
+
+def _compile(patterns: Sequence[str], where: str) -> tuple[Pattern, ...]:
+    out = []
+    for p in patterns:
+        try:
+            out.append(re2.compile(p, _OPTIONS))
+        except re2.error as exc:
+            raise ValueError(f"{where}: bad pattern {p!r}: {exc}") from exc
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class PhraseDetector(Detector):
-    all_of: tuple[tuple[re.Pattern[str], ...], ...] = ()
-    none_of: tuple[re.Pattern[str], ...] = ()
+    """Every `all_of` group must match in the same sentence (or window); any `none_of` match vetoes it."""
+
+    all_of: tuple[tuple[str, ...], ...] = ()
+    none_of: tuple[str, ...] = ()
     scope: Scope = "message"
     negatable: bool = True
     #: Sentences on either side that count as "the same place" (0 = the sentence itself).
     window: int = 0
+    _groups: tuple[tuple[Pattern, ...], ...] = field(default=(), init=False, repr=False, compare=False)
+    _vetoes: tuple[Pattern, ...] = field(default=(), init=False, repr=False, compare=False)
+    #: All groups' patterns in one RE2 set: a single pass over a field says whether every group occurs at all.
+    _prefilter: Any = field(default=None, init=False, repr=False, compare=False)
+    _owners: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        where = self.meta.id
+        if not self.all_of or not all(self.all_of):
+            raise ValueError(f"{where}: match.all_of must be a non-empty list of non-empty pattern lists")
+        groups = tuple(_compile(g, f"{where}: all_of") for g in self.all_of)
+        prefilter = re2.Set.SearchSet(_OPTIONS)
+        owners = []
+        for gi, group in enumerate(self.all_of):
+            for p in group:
+                prefilter.Add(p)
+                owners.append(gi)
+        prefilter.Compile()
+        object.__setattr__(self, "_groups", groups)
+        object.__setattr__(self, "_vetoes", _compile(self.none_of, f"{where}: none_of"))
+        object.__setattr__(self, "_prefilter", prefilter)
+        object.__setattr__(self, "_owners", tuple(owners))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Compiled RE2 objects do not pickle; the pattern strings do, and __post_init__ recompiles them.
+        return (type(self), (self.meta, self.all_of, self.none_of, self.scope, self.negatable, self.window))
 
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
         if not isinstance(subject, Approach):
             return
         hits: list[Span] = []
-        for field, text in self._fields(subject):
-            spans = list(sentences(field, clean(text)))
-            for i, span in enumerate(spans):
-                lo, hi = max(0, i - self.window), min(len(spans), i + self.window + 1)
-                if self._matches(spans[lo:hi]):
-                    hits.append(span)
+        for name, raw in self._fields(subject):
+            text = clean(raw)
+            if not self._every_group_occurs(text):  # one pass; most fields stop here
+                continue
+            spans = split(name, text)
+            starts = [sp.start for sp in spans]
+            # The first group is searched over the field; the others only near the sentences that hold it.
+            first = self._sentences_with(self._groups[0], text, spans, starts)
+            candidates = sorted({k for i in first for k in self._near(i, len(spans))})
+            region = {j for k in candidates for j in self._near(k, len(spans))}
+            present = [first] + [self._within(g, text, spans, region) for g in self._groups[1:]]
+            vetoed = self._within(self._vetoes, text, spans, region, raw=True)
+            for k in candidates:
+                near = self._near(k, len(spans))
+                if all(any(j in found for j in near) for found in present) and not any(j in vetoed for j in near):
+                    hits.append(spans[k])
         if hits:
             # Many matching sentences say the same thing more firmly, with diminishing returns.
             yield self.finding((h.evidence() for h in hits[:5]), strength=min(1.0, 0.75 + 0.25 * len(hits)))
+
+    def _every_group_occurs(self, text: str) -> bool:
+        found = self._prefilter.Match(text)
+        return found is not None and len({self._owners[i] for i in found}) == len(self._groups)
 
     def _fields(self, approach: Approach) -> Iterator[tuple[str, str]]:
         if self.scope == "message":
@@ -64,31 +133,45 @@ class PhraseDetector(Detector):
         elif self.scope == "recipient" and approach.recipient:
             yield from profile_fields(approach.recipient, "recipient")
 
-    def _matches(self, window: Sequence[Span]) -> bool:
-        texts = [s.text[s.start : s.end] for s in window]
-        if any(p.search(t) for p in self.none_of for t in texts):
-            return False
-        return all(any(self._positive(p, t) for p in group for t in texts) for group in self.all_of)
+    def _sentences_with(
+        self, group: Sequence[Pattern], text: str, spans: Sequence[Span], starts: list[int], raw: bool = False
+    ) -> set[int]:
+        """Indices of the sentences holding a match of any pattern of the group (not negated, unless `raw`)."""
+        out: set[int] = set()
+        for pattern in group:
+            for m in pattern.finditer(text):
+                i = bisect_right(starts, m.start()) - 1
+                if i < 0 or m.end() > spans[i].end or i in out:
+                    continue
+                if raw or self._positive(m, text, spans[i].start):
+                    out.add(i)
+        return out
 
-    def _positive(self, pattern: re.Pattern[str], text: str) -> bool:
-        return any(
-            not self.negatable or _SELF_NEGATING.match(m.group(0)) or not _NEGATION.search(text[: m.start()])
-            for m in pattern.finditer(text)
-        )
+    def _near(self, i: int, n: int) -> range:
+        return range(max(0, i - self.window), min(n, i + self.window + 1))
 
+    def _within(
+        self, group: Sequence[Pattern], text: str, spans: Sequence[Span], region: set[int], raw: bool = False
+    ) -> set[int]:
+        """Which of the sentences in `region` hold a match of the group (not negated, unless `raw`)."""
+        out: set[int] = set()
+        for j in region:
+            sentence = text[spans[j].start : spans[j].end]
+            for pattern in group:
+                if any(raw or self._positive(m, sentence, 0) for m in pattern.finditer(sentence)):
+                    out.add(j)
+                    break
+        return out
 
-def _compile(patterns: Sequence[str], where: str) -> tuple[re.Pattern[str], ...]:
-    out = []
-    for p in patterns:
-        try:
-            out.append(re.compile(p, _FLAGS))
-        except re.error as exc:
-            raise ValueError(f"{where}: bad pattern {p!r}: {exc}") from exc
-    return tuple(out)
+    def _positive(self, m: Any, text: str, sentence_start: int) -> bool:
+        if not self.negatable or _SELF_NEGATING.match(m.group(0)):
+            return True
+        return not _NEGATION.search(text[max(sentence_start, m.start() - NEGATION_REACH) : m.start()])
 
 
 def from_spec(spec: Mapping[str, Any], where: str) -> PhraseDetector:
     """Build one detector from its YAML mapping; `where` names the file for error messages."""
+    ident = spec.get("id", "?") if isinstance(spec, Mapping) else "?"
     try:
         meta = DetectorMeta(
             id=spec["id"],
@@ -101,16 +184,20 @@ def from_spec(spec: Mapping[str, Any], where: str) -> PhraseDetector:
         )
         match = spec["match"]
         groups = match["all_of"]
-        if not groups or not all(isinstance(g, list) and g for g in groups):
-            raise ValueError("match.all_of must be a non-empty list of non-empty pattern lists")
-        ident = spec["id"]
+        if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
+            raise ValueError(f"{ident}: match.all_of must be a list of pattern lists")
+        scope = spec.get("scope", "message")
+        if scope not in ("message", "sender", "recipient"):
+            raise ValueError(f"{ident}: scope must be message, sender or recipient")
         return PhraseDetector(
             meta=meta,
-            all_of=tuple(_compile(g, f"{where}: {ident}: all_of") for g in groups),
-            none_of=_compile(match.get("none_of", []), f"{where}: {ident}: none_of"),
-            scope=spec.get("scope", "message"),
+            all_of=tuple(tuple(str(p) for p in g) for g in groups),
+            none_of=tuple(str(p) for p in match.get("none_of", [])),
+            scope=scope,
             negatable=bool(match.get("negatable", True)),
             window=int(match.get("window", 0)),
         )
     except KeyError as exc:
-        raise ValueError(f"{where}: detector {spec.get('id', '?')}: missing field {exc.args[0]!r}") from exc
+        raise ValueError(f"{where}: detector {ident}: missing field {exc.args[0]!r}") from exc
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{where}: {exc}") from exc

@@ -35,11 +35,13 @@ class WordingModel(Detector):
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
         if not isinstance(subject, Approach) or ctx.text_model is None:
             return
-        z, parts = ctx.text_model.contributions(document(subject))
-        if z <= 0:  # probability <= THRESHOLD
+        doc = document(subject)
+        if ctx.text_model.log_odds(doc) <= 0:  # probability <= THRESHOLD: nothing to say
             return
+        z, parts = ctx.text_model.contributions(doc)
         p = 1.0 / (1.0 + 2.718281828459045 ** (-min(40.0, z)))
-        top = [g for g, c in parts if c > 0][:6]
+        # Quote the telling n-grams: word pairs and longer words, not "so" or "the".
+        top = [g for g, c in parts if c > 0 and (" " in g or len(g) >= 5)][:6]
         evidence = [e for g in top if (e := _locate(subject, g)) is not None][:4]
         if not evidence:
             evidence = [Evidence(field="text")]

@@ -82,11 +82,20 @@ class Scorer:
         trail.terms = sorted(
             ((k, v, self.weights.get(k, 0.0)) for k, v in feats.items()), key=lambda t: -abs(t[1] * t[2])
         )
-        contribution = {k: raw - 100.0 * _sigmoid(z - self.weights.get(k, 0.0) * v) for k, v in feats.items()}
+        contribution = self._points(feats, z, raw)
         band, score, trail.band_rule = self._band(raw, findings)
         weighted = [f.model_copy(update={"weight": round(contribution[f.detector], 2)}) for f in findings]
         weighted.sort(key=lambda f: (-(f.weight or 0.0), -SEVERITY_RANK[f.severity], f.detector))
         return round(score, 1), band, weighted, advice_for(band, weighted), trail
+
+    def _points(self, feats: Mapping[str, float], z: float, raw: float) -> dict[str, float]:
+        """Each detector's points: the rise from the base score (no findings) to this score, shared in proportion
+        to each detector's log-odds term. The shares add up to the whole rise and keep their signs; unlike "score
+        without this finding", they stay informative when the score saturates near 0 or 100."""
+        base = 100.0 * _sigmoid(self.intercept)
+        span = z - self.intercept
+        slope = (raw - base) / span if abs(span) > 1e-9 else raw * (1 - raw / 100.0)
+        return {k: slope * self.weights.get(k, 0.0) * v for k, v in feats.items()}
 
     def _band(self, raw: float, findings: Sequence[Finding]) -> tuple[Band, float, str]:
         positive = {f.detector: f for f in findings if self.weights.get(f.detector, 0.0) > 0}

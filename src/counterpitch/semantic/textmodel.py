@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,14 +34,6 @@ def document(approach: Approach) -> str:
     return "\n".join(text for _, text in message_fields(approach))
 
 
-def _ngrams(text: str, max_n: int) -> list[str]:
-    words = TOKEN.findall(text.lower())
-    grams = list(words)
-    for n in range(2, max_n + 1):
-        grams += [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
-    return grams
-
-
 @dataclass(frozen=True)
 class TextModel:
     #: n-gram -> (idf, coefficient)
@@ -51,19 +42,30 @@ class TextModel:
     max_n: int = 2
     meta: Mapping[str, Any] = field(default_factory=dict)
 
+    def _tfidf(self, text: str) -> dict[str, float]:
+        """The L2-normalised TF-IDF vector of `text`, restricted to the model's n-grams."""
+        terms = self.terms
+        words = TOKEN.findall(text.lower())
+        counts: dict[str, int] = {}
+        for g in words if self.max_n < 2 else words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]:
+            if g in terms:
+                counts[g] = counts.get(g, 0) + 1
+        weights = {g: (1.0 + math.log(c)) * terms[g][0] for g, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {g: w / norm for g, w in weights.items()}
+
+    def log_odds(self, text: str) -> float:
+        terms = self.terms
+        return self.intercept + sum(w * terms[g][1] for g, w in self._tfidf(text).items())
+
     def contributions(self, text: str) -> tuple[float, list[tuple[str, float]]]:
         """The model's log-odds for `text`, and each n-gram's share of it, largest first."""
-        counts = Counter(g for g in _ngrams(text, self.max_n) if g in self.terms)
-        if not counts:
-            return self.intercept, []
-        weights = {g: (1.0 + math.log(c)) * self.terms[g][0] for g, c in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values()))
-        parts = [(g, w / norm * self.terms[g][1]) for g, w in weights.items()]
+        parts = [(g, w * self.terms[g][1]) for g, w in self._tfidf(text).items()]
         parts.sort(key=lambda p: -abs(p[1]))
         return self.intercept + sum(c for _, c in parts), parts
 
     def probability(self, text: str) -> float:
-        z = self.contributions(text)[0]
+        z = self.log_odds(text)
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
     # --- fitting and storage ----------------------------------------------------------------------------------

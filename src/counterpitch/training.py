@@ -49,8 +49,7 @@ def rule_features(engine: Engine, cases: Sequence[Approach]) -> list[dict[str, f
 
 
 def _wording_feature(model: TextModel, approach: Approach) -> float:
-    p = model.probability(document(approach))
-    return max(0.0, (p - 0.5) / 0.5)
+    return model.strength(document(approach))
 
 
 def feature_names(registry: Registry) -> list[str]:

@@ -17,10 +17,6 @@ from counterpitch.model import Approach, Evidence, Finding, Profile
 from counterpitch.semantic.textmodel import document
 from counterpitch.text import message_fields
 
-#: Below this probability the model has nothing to say against the message.
-THRESHOLD = 0.5
-
-
 def _locate(approach: Approach, gram: str) -> Evidence | None:
     pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, gram.split())) + r"\b", re.IGNORECASE)
     for field, text in message_fields(approach):
@@ -36,10 +32,11 @@ class WordingModel(Detector):
         if not isinstance(subject, Approach) or ctx.text_model is None:
             return
         doc = document(subject)
-        if ctx.text_model.log_odds(doc) <= 0:  # probability <= THRESHOLD: nothing to say
+        strength = ctx.text_model.strength(doc)
+        if strength <= 0:
             return
-        z, parts = ctx.text_model.contributions(doc)
-        p = 1.0 / (1.0 + 2.718281828459045 ** (-min(40.0, z)))
+        _, parts = ctx.text_model.contributions(doc)
+        p = 0.5 + strength / 2
         # Quote the telling n-grams: word pairs and longer words, not "so" or "the".
         top = [g for g, c in parts if c > 0 and (" " in g or len(g) >= 5)][:6]
         evidence = [e for g in top if (e := _locate(subject, g)) is not None][:4]
@@ -48,7 +45,7 @@ class WordingModel(Detector):
         words = ", ".join(f"\u201c{g}\u201d" for g in top[:4])
         yield self.finding(
             evidence,
-            strength=(p - THRESHOLD) / (1 - THRESHOLD),
+            strength=strength,
             explanation=f"{self.meta.explanation} Probability {p:.2f}; the words that weighed most: {words}.",
         )
 

@@ -64,6 +64,14 @@ class TextModel:
         parts.sort(key=lambda p: -abs(p[1]))
         return self.intercept + sum(c for _, c in parts), parts
 
+    def strength(self, text: str) -> float:
+        """How strongly the wording points to cultivation, 0..1: zero unless the words themselves (not the
+        model's prior) push the probability above one half."""
+        z = self.log_odds(text)
+        if z <= 0 or z <= self.intercept:
+            return 0.0
+        return (1.0 / (1.0 + math.exp(-min(40.0, z))) - 0.5) / 0.5
+
     def probability(self, text: str) -> float:
         z = self.log_odds(text)
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))

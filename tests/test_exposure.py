@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import re
+import sys
 import time
 from pathlib import Path
 from types import ModuleType
@@ -56,7 +57,7 @@ def run(detector_id: str, p: Profile, terms: tuple[str, ...] = TERMS, **options:
 
 
 def values(detector_id: str, p: Profile, **options: object) -> set[str]:
-    return {f.value or "" for f in run(detector_id, p, **options)}
+    return {f.value or "" for f in run(detector_id, p, TERMS, **options)}
 
 
 # --- exposure.clearance -------------------------------------------------------------------------------------
@@ -91,6 +92,13 @@ CLEARANCE_STATED = [
     ({"about": "• Security: SC (active)\n• Languages: Go, Rust"}, {"UK:SC"}),
     ({"headline": "Police Staff Investigator | SC / NPPV3", "location": "Exeter, England"}, {"UK:SC", "UK:NPPV3"}),
     ({"certifications": ["CISSP", "NV1"]}, {"AU:NV1"}),
+    ({"about": "Ex-RAF. Held SC and DV during service."}, {"UK:SC", "UK:DV"}),
+    ({"about": "Unable to discuss my work, but DV cleared."}, {"UK:DV"}),
+    ({"about": "Willing to relocate, currently BPSS."}, {"UK:BPSS"}),
+    (
+        {"about": "Active Top Secret clearance with SCI eligibility and a CI polygraph.", "location": "Ohio"},
+        {"US:TOP_SECRET", "US:POLY_CI"},
+    ),
 ]
 
 
@@ -155,6 +163,9 @@ CLEARANCE_NOT_DISCLOSED = [
     {"about": "Keen to rebuild public trust in institutions."},
     {"about": "Process engineer, Level 2 certified in lean methods."},
     {"about": "Worked on a top secret product launch."},
+    {"about": "Covered the NATO secret summit talks for a newspaper."},
+    {"headline": "Brand Manager | SC Johnson"},
+    {"about": "Project manager for DV360 campaigns."},
 ]
 
 
@@ -274,6 +285,7 @@ ROLE_NOT_SHOWN = [
     {"about": "SAP basis administrator and SAP access control."},
     {"about": "Business intelligence developer."},
     {"about": "Facilities manager at a national laboratory."},
+    {"about": "MA thesis on Defence Intelligence reform."},
 ]
 
 
@@ -295,6 +307,7 @@ CONTACT_PUBLISHED = [
     ({"about": "WeChat: kimlee_1990"}, {"messenger"}),
     ({"headline": "Consultant | Signal: +1 415 555 0199"}, {"messenger", "phone"}),
     ({"about": "Happy to chat - find me on Discord."}, {"messenger"}),
+    ({"about": "Skype: jo.bloggs"}, {"messenger"}),
 ]
 
 
@@ -344,12 +357,6 @@ def test_when_the_subject_is_an_approach_then_exposure_detectors_stay_quiet() ->
     a = Approach.model_validate({"id": "a", "text": "I hold DV. Call +44 7700 900461", "recipient": {"about": "DV"}})
     ctx = Context(sensitive_terms=TERMS)
     assert [f for d in exposure.DETECTORS for f in d.detect(a, ctx)] == []
-
-
-def _broken(name: str, edit: Any) -> None:
-    doc = yaml.safe_load((Path(exposure.__file__).parents[1] / "data" / name).read_text("utf-8"))
-    edit(doc)
-    return doc
 
 
 @pytest.mark.parametrize(
@@ -438,6 +445,7 @@ def _eval_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("exposure_eval", EVAL_SCRIPT)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("exposure_eval", module)  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 
 from counterpitch.detectors.base import Detector
 from counterpitch.detectors.context import Context
+from counterpitch.detectors.phrases import PhraseDetector, PhraseIndex
 from counterpitch.detectors.registry import Registry, default_registry
 from counterpitch.model import Approach, Assessment, Finding, PersonProfile, Profile
 from counterpitch.scoring import Scorer, ScoreTrail, load_default_scorer
@@ -43,14 +45,15 @@ class Engine:
             from counterpitch.semantic.textmodel import load_default_text_model
 
             text_model = load_default_text_model()
+        registry = default_registry(extra_yaml=extra_detectors)
+        if not semantic:
+            registry = Registry(d for d in registry if d.meta.family != "semantic")
         context = Context(
             watchlist=load_watchlist(watchlists, include_seed=seed_watchlist),
             sensitive_terms=tuple(sensitive_terms),
             text_model=text_model if semantic else None,
+            phrases=PhraseIndex([d for d in registry if isinstance(d, PhraseDetector)]),
         )
-        registry = default_registry(extra_yaml=extra_detectors)
-        if not semantic:
-            registry = Registry(d for d in registry if d.meta.family != "semantic")
         return cls(registry, context, scorer or load_default_scorer())
 
     def with_learnt(self, scorer: Scorer, text_model: TextModel | None) -> Engine:
@@ -71,9 +74,25 @@ class Engine:
         score, band, weighted, advice, trail = self.scorer.score(found)
         return Assessment(id=approach.id, score=score, band=band, findings=tuple(weighted), advice=advice), trail
 
-    def assess_many(self, approaches: Iterable[Approach]) -> Iterator[Assessment]:
-        """Assess lazily, one at a time: memory stays flat however long the input."""
-        return (self.assess(a) for a in approaches)
+    def assess_many(self, approaches: Iterable[Approach], batch: int = 256) -> Iterator[Assessment]:
+        """Assess lazily in batches, each detector over the whole batch in turn.
+
+        Same results as `assess` one by one; running one detector across many messages keeps its patterns and
+        tables hot in the CPU cache, which is markedly faster in bulk. Memory is bounded by the batch size.
+        """
+        detectors = self.registry.for_target("approach")
+        it = iter(approaches)
+        while chunk := list(islice(it, batch)):
+            found: list[list[Finding]] = [[] for _ in chunk]
+            for d in detectors:
+                for i, a in enumerate(chunk):
+                    found[i].extend(d.detect(a, self.context))
+            exposure: dict[PersonProfile | None, list[Finding]] = {}  # recipients recur within a batch
+            for a, f in zip(chunk, found, strict=True):
+                if a.recipient not in exposure:
+                    exposure[a.recipient] = self.recipient_exposure(a)
+                score, band, weighted, advice, _ = self.scorer.score(f + exposure[a.recipient])
+                yield Assessment(id=a.id, score=score, band=band, findings=tuple(weighted), advice=advice)
 
     # --- profiles ---------------------------------------------------------------------------------------------
     def audit(self, profile: Profile) -> list[Finding]:

@@ -47,7 +47,7 @@ _ONE_TO_ONE = str.maketrans(
 )
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def clean(text: str) -> str:
     """Map typographic quotes, dashes and invisible characters one to one, so offsets stay valid.
 

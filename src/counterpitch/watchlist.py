@@ -291,6 +291,9 @@ def _add(index: dict[str, list[str]], key: str | None, ident: str) -> None:
 class Watchlist:
     """Entries plus every lookup index, built once; plain dicts and lists, so it pickles to workers."""
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_fuzzy_memo"}
+
     def __init__(self, entries: Iterable[WatchlistEntry] = ()) -> None:
         self._entries = tuple(entries)
         self._by_id: dict[str, WatchlistEntry] = {}
@@ -435,6 +438,9 @@ class Watchlist:
     # -- fuzzy lookups --------------------------------------------------------------------------------
     def match_company(self, name: str, threshold: float = COMPANY_THRESHOLD) -> tuple[Match, ...]:
         """Listed firms (company entries, and personas' firms unless borrowed) like `name`, best first."""
+        return _memo(self, "company", name, threshold, self._match_company)
+
+    def _match_company(self, name: str, threshold: float) -> tuple[Match, ...]:
         norm = normalise_company(name)
         if not norm or not self._company_keys:
             return ()
@@ -454,6 +460,9 @@ class Watchlist:
 
     def match_person(self, name: str, threshold: float = NAME_THRESHOLD) -> tuple[Match, ...]:
         """Personas whose name or an alias is like `name` (word order ignored), best first."""
+        return _memo(self, "person", name, threshold, self._match_person)
+
+    def _match_person(self, name: str, threshold: float) -> tuple[Match, ...]:
         norm = normalise_person(name)
         if not norm or not self._person_keys:
             return ()
@@ -742,3 +751,27 @@ def load_watchlist(paths: Sequence[Path | str] = (), include_seed: bool = True) 
             raise ValueError(f"{where}: entry {e.id!r}: field 'id': duplicate id, already at {first_seen[e.id]}")
         first_seen[e.id] = where
     return Watchlist(e for e, _ in located)
+
+
+_MEMO_SIZE = 8192
+
+
+def _memo(
+    wl: Watchlist,
+    kind: str,
+    name: str,
+    threshold: float,
+    compute: Callable[[str, float], tuple[Match, ...]],
+) -> tuple[Match, ...]:
+    """Fuzzy lookups are pure and senders repeat (one persona writes to many people): remember recent answers.
+
+    The memo lives on the instance (never pickled: a copy starts empty) and is bounded.
+    """
+    memo: dict[tuple[str, str, float], tuple[Match, ...]] = wl.__dict__.setdefault("_fuzzy_memo", {})
+    key = (kind, name, threshold)
+    hit = memo.get(key)
+    if hit is None:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        hit = memo[key] = compute(name, threshold)
+    return hit

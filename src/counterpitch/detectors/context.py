@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from counterpitch.detectors.phrases import PhraseIndex
     from counterpitch.semantic.textmodel import TextModel
     from counterpitch.watchlist import Watchlist
 
@@ -21,5 +22,7 @@ class Context:
     sensitive_terms: tuple[str, ...] = ()
     #: The trained wording model (semantic.wording); None switches that layer off.
     text_model: TextModel | None = None
+    #: All phrase rules in one pre-filter (built by the engine); detectors fall back to their own without it.
+    phrases: PhraseIndex | None = None
     #: Free-form settings a detector may read (documented by the detector that reads them).
     options: dict[str, object] = field(default_factory=dict)

@@ -16,9 +16,10 @@ from counterpitch.detectors.context import Context
 from counterpitch.model import Approach, Evidence, Finding, Profile
 from counterpitch.text import clean
 
+# Case spelled out rather than re.IGNORECASE: Python's re is several times slower on a case-folded alternation.
 _AMOUNT = re.compile(
-    r"(?:[£$€¥]|\b(?:usd|gbp|eur|aud|cad|nzd|sgd|hkd|rmb|cny|chf)\s?)(\d[\d,]*(?:\.\d+)?)\s?(k\b)?",
-    re.IGNORECASE,
+    r"(?:[£$€¥]|\b(?:[Uu][Ss][Dd]|[Gg][Bb][Pp]|[Ee][Uu][Rr]|[Aa][Uu][Dd]|[Cc][Aa][Dd]|[Nn][Zz][Dd]|[Ss][Gg][Dd]|"
+    r"[Hh][Kk][Dd]|[Rr][Mm][Bb]|[Cc][Nn][Yy]|[Cc][Hh][Ff])\s?)(\d[\d,]*(?:\.\d+)?)\s?([kK]\b)?"
 )
 _PRIVATE = re.compile(
     r"\b(?:off the record|privately|internal|non-?public|unpublished|before (?:it is |they are |they.re )?"
@@ -36,6 +37,8 @@ _REFUSAL = re.compile(
 
 
 def _amounts(text: str) -> list[float]:
+    if not any(c.isdigit() for c in text):
+        return []
     out = []
     for m in _AMOUNT.finditer(text):
         value = float(m.group(1).replace(",", ""))

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import re
 from abc import abstractmethod
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 from typing import Any, Literal, NamedTuple
 
+import re2  # google-re2: linear-time sets of patterns, one pass for many anchors
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -42,30 +45,33 @@ class _Field(NamedTuple):
 
 def _fields(p: Profile, kinds: frozenset[str]) -> list[_Field]:
     """The profile's free-text fields of the given kinds, cleaned one-to-one so offsets stay valid."""
-    out: list[_Field] = []
-
-    def add(path: str, kind: str, value: str | None) -> None:
-        if value and kind in kinds:
-            text = value if value.isascii() else clean(value)
-            out.append(_Field(path, kind, text, text.lower()))
-
-    add("name", "name", p.name)
-    add("headline", "headline", p.headline)
-    add("location", "location", p.location)
-    add("about", "about", p.about)
+    raw: list[tuple[str, str, str | None]] = [
+        ("name", "name", p.name),
+        ("headline", "headline", p.headline),
+        ("location", "location", p.location),
+        ("about", "about", p.about),
+    ]
     for i, pos in enumerate(p.experience):
-        add(f"experience[{i}].title", "title", pos.title)
-        add(f"experience[{i}].company", "company", pos.company)
-        add(f"experience[{i}].location", "location", pos.location)
-        add(f"experience[{i}].description", "description", pos.description)
-    for i, skill in enumerate(p.skills):
-        add(f"skills[{i}]", "skill", skill)
-    for i, cert in enumerate(p.certifications):
-        add(f"certifications[{i}]", "certification", cert)
+        at = f"experience[{i}]."
+        raw += (
+            (at + "title", "title", pos.title),
+            (at + "company", "company", pos.company),
+            (at + "location", "location", pos.location),
+            (at + "description", "description", pos.description),
+        )
+    raw += [(f"skills[{i}]", "skill", skill) for i, skill in enumerate(p.skills)]
+    raw += [(f"certifications[{i}]", "certification", cert) for i, cert in enumerate(p.certifications)]
     for i, proj in enumerate(p.projects):
-        add(f"projects[{i}].title", "project", proj.title)
-        add(f"projects[{i}].description", "project", proj.description)
-    return out
+        raw += (
+            (f"projects[{i}].title", "project", proj.title),
+            (f"projects[{i}].description", "project", proj.description),
+        )
+    return [
+        _Field(path, kind, text, text.lower())
+        for path, kind, value in raw
+        if value and kind in kinds
+        for text in (value if value.isascii() else clean(value),)
+    ]
 
 
 _PROSE = frozenset({"name", "headline", "about", "title", "description", "skill", "certification", "project"})
@@ -87,11 +93,16 @@ def _last(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str
     return found
 
 
+#: How far either side of a mention its clause or segment may reach: bounds the work one mention costs.
+_REACH = 300
+
+
 def _bounds(breaks: re.Pattern[str], text: str, start: int, end: int) -> tuple[int, int]:
-    """The span around text[start:end] between the nearest breaks on either side."""
-    before = _last(breaks, text, 0, start)
-    after = breaks.search(text, end)
-    return (before.end() if before else 0), (after.start() if after else len(text))
+    """The span around text[start:end] between the nearest breaks on either side (at most _REACH away)."""
+    lo, hi = max(0, start - _REACH), min(len(text), end + _REACH)
+    before = _last(breaks, text, lo, start)
+    after = breaks.search(text, end, hi)
+    return (before.end() if before else lo), (after.start() if after else hi)
 
 
 def _last_words(text: str, n: int) -> str:
@@ -103,6 +114,25 @@ def _last_words(text: str, n: int) -> str:
 def _first_words(text: str, n: int) -> str:
     words = list(_WORD.finditer(text))
     return text[: words[n - 1].end()] if len(words) >= n else text
+
+
+# --- anchors: which patterns can match at all ---------------------------------------------------------------
+
+_RE2 = re2.Options()
+
+
+class _Anchors:
+    """Which of many literal anchors (each cased or not) a text holds, in one linear pass (an RE2 set)."""
+
+    def __init__(self, anchors: Sequence[tuple[str, bool]]) -> None:
+        self._set: Any = re2.Set.SearchSet(_RE2)
+        for text, cased in anchors:
+            self._set.Add(("" if cased else "(?i)") + re.escape(text))
+        self._set.Compile()
+
+    def present(self, text: str) -> list[int]:
+        """Indexes (in the order given) of the anchors found in `text`."""
+        return sorted(self._set.Match(text) or ())
 
 
 # --- data files: loaded and validated on import ---------------------------------------------------------------
@@ -239,15 +269,32 @@ class _Group:
     """Forms sharing an anchor, as one alternation in which each form is the named group f<index>."""
 
     anchor: str
-    #: Whether to look for the anchor in the text as written (else in its lower-case copy).
+    #: Whether to look for the anchor in the text as written (else in its lower-case copy). A cased group's
+    #: regex starts with a literal, which the regex engine finds fast; the left word boundary is then checked
+    #: here rather than by a look-behind, which would cost a test at every position.
     cased: bool
     regex: re.Pattern[str]
+
+    def matches(self, text: str) -> Iterator[re.Match[str]]:
+        if not self.cased:
+            yield from self.regex.finditer(text)
+            return
+        pos = 0
+        while (m := self.regex.search(text, pos)) is not None:
+            start = m.start()
+            if start and text[start - 1].isalnum():
+                pos = start + 1
+                continue
+            yield m
+            pos = max(m.end(), start + 1)
 
 
 @dataclass(frozen=True)
 class _ClearanceLexicon:
     forms: tuple[_Form, ...]
     groups: tuple[_Group, ...]
+    #: The groups' anchors, in the groups' order.
+    anchors: _Anchors
     qualifiers: dict[str, re.Pattern[str]]
     countries: dict[str, re.Pattern[str]]
     strong: re.Pattern[str]
@@ -260,6 +307,8 @@ class _ClearanceLexicon:
 _FORM_WORD = re.compile(r"[^\s/\-()]+")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 _FORM_SEP = r"[\s/\-()]{0,4}"
+#: Words too common to serve as a form's anchor ("TS with SCI" is anchored on "SCI").
+_FORM_FILLER = frozenset({"with", "and", "of", "the", "for", "to", "w"})
 
 
 def _form_regex(text: str, exact: bool) -> tuple[str, str, bool]:
@@ -276,8 +325,17 @@ def _form_regex(text: str, exact: bool) -> tuple[str, str, bool]:
         rx = r"[\s\-]{0,2}".join(re.escape(p) for p in parts)
         rx = rx if keep_case else f"(?i:{rx})"
         words.append(f"['\"]?{rx}['\"]?" if len(word) == 1 and word.isalpha() else rx)
-    anchor, cased = max(pieces or [(text, exact)], key=lambda p: len(p[0]))
+    telling = [p for p in pieces if p[0].lower() not in _FORM_FILLER] or pieces or [(text, exact)]
+    anchor, cased = max(telling, key=lambda p: len(p[0]))
     return _FORM_SEP.join(words), (anchor if cased else anchor.lower()), cased
+
+
+def _covers(host: tuple[str, bool], key: tuple[str, bool]) -> bool:
+    """Whether every text holding `key`'s anchor also holds `host`'s."""
+    (h, h_cased), (k, k_cased) = host, key
+    if h_cased:
+        return k_cased and h in k
+    return h in k.lower()
 
 
 def _load_clearances() -> _ClearanceLexicon:
@@ -310,19 +368,30 @@ def _load_clearances() -> _ClearanceLexicon:
                     other_senses=_rx(f.other_senses, at),
                 )
             )
+    # A group whose anchor contains another's is searched only where that one is present anyway ("polygraph"
+    # holds "poly"), so it joins that group: fewer anchors to test on every profile.
+    for key in sorted(grouped, key=lambda k: -len(k[0])):
+        host = next((k for k in grouped if k != key and _covers(k, key)), None)
+        if host is not None:
+            grouped[host] += grouped.pop(key)
     groups = []
     for (anchor, cased), members in grouped.items():
         # Longer forms first, so that at one position "Top Secret/SCI" wins over "Top Secret".
         members.sort(key=lambda m: -len(forms[m[0]].text))
         alts = "|".join(f"(?P<f{k}>{body})" for k, body in members)
-        rx = _req(rf"(?<![^\W_])(?:{alts})(?![^\W_])", f"{where}: anchor {anchor!r}")
+        rx = _req(("" if cased else r"(?<![^\W_])") + rf"(?:{alts})(?![^\W_])", f"{where}: anchor {anchor!r}")
         groups.append(_Group(anchor, cased, rx))
     s = spec.schemes
     return _ClearanceLexicon(
         forms=tuple(forms),
         groups=tuple(groups),
+        anchors=_Anchors([(g.anchor, g.cased) for g in groups]),
         qualifiers={k: _req(rf"(?<![^\W_])(?:{v.qualifiers})(?![^\W_])", f"{where}: {k}") for k, v in s.items()},
-        countries={k: _req(v.countries, f"{where}: {k}", re.I) for k, v in s.items() if v.countries},
+        countries={
+            k: _req(rf"(?<![^\W_])(?:{v.countries})(?![^\W_])", f"{where}: {k}", re.I)
+            for k, v in s.items()
+            if v.countries
+        },
         strong=_req(spec.context.strong, f"{where}: context.strong", re.I),
         weak=_req(spec.context.weak, f"{where}: context.weak", re.I),
         connectors=_req(spec.context.connectors, f"{where}: context.connectors", re.I),
@@ -384,11 +453,21 @@ class _RoleLexicon:
     patterns: tuple[_RolePattern, ...]
     #: anchor -> indexes into `patterns` of the patterns it admits
     by_anchor: dict[str, tuple[int, ...]]
+    anchors: _Anchors
+    anchor_names: tuple[str, ...]
     staff_before: re.Pattern[str]
     staff_after: re.Pattern[str]
     negation: re.Pattern[str]
     commentary: re.Pattern[str]
-    defence: re.Pattern[str]
+    #: An RE2 pattern (linear time over a whole profile); ASCII word boundaries suffice for these words.
+    defence: Any
+
+
+def _re2(pattern: str, where: str) -> Any:
+    try:
+        return re2.compile(pattern, _RE2)
+    except re2.error as exc:
+        raise ValueError(f"{where}: defence_context: bad pattern: {exc}") from exc
 
 
 def _load_roles() -> _RoleLexicon:
@@ -414,14 +493,13 @@ def _load_roles() -> _RoleLexicon:
     return _RoleLexicon(
         patterns=tuple(patterns),
         by_anchor={a: tuple(ks) for a, ks in by_anchor.items()},
+        anchors=_Anchors([(a, False) for a in by_anchor]),
+        anchor_names=tuple(by_anchor),
         staff_before=_req(spec.staff_cues.before, f"{where}: staff_cues.before"),
         staff_after=_req(spec.staff_cues.after, f"{where}: staff_cues.after"),
         negation=_req(spec.negation.before, f"{where}: negation.before"),
         commentary=_req(spec.commentary_cues.pattern, f"{where}: commentary_cues"),
-        defence=_req(
-            "|".join(f"(?<![^\\W_])(?:{p})(?![^\\W_])" for p in spec.defence_context.patterns),
-            f"{where}: defence_context",
-        ),
+        defence=_re2(r"\b(?:" + "|".join(f"(?:{p})" for p in spec.defence_context.patterns) + r")\b", where),
     )
 
 
@@ -432,15 +510,25 @@ ROLES = _load_roles()
 # --- what a scan returns --------------------------------------------------------------------------------------
 
 
+#: Places quoted per finding: enough to find and fix each, without copying a whole profile into a report.
+_MAX_EVIDENCE = 5
+#: Mentions judged per pattern and field. No real field names a clearance or a programme this often; the cap
+#: keeps a hostile or garbled input (a field of "SC SC SC ...") from costing more than a real profile.
+_MAX_MENTIONS = 50
+
+
 @dataclass
 class _Hits:
     """Every place one value was seen, and how firmly (a bare or corroborated sighting is weaker)."""
 
     spans: list[Span] = field(default_factory=list)
     strength: float = 0.0
+    seen: set[tuple[str, int, int]] = field(default_factory=set)
 
     def add(self, span: Span, strength: float) -> None:
-        if not any((s.field, s.start, s.end) == (span.field, span.start, span.end) for s in self.spans):
+        key = (span.field, span.start, span.end)
+        if key not in self.seen and len(self.spans) < _MAX_EVIDENCE:
+            self.seen.add(key)
             self.spans.append(span)
         self.strength = max(self.strength, strength)
 
@@ -465,12 +553,68 @@ _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'&]*)")
 Candidate = tuple[int, int, _Form]
 
 
+class _Marks:
+    """One field with the clearance names found in it (sorted, not overlapping), for questions about a
+    mention's neighbours and the clause or segment it stands in."""
+
+    def __init__(self, text: str, cands: list[Candidate]) -> None:
+        self.text = text
+        self.cands = cands
+        self.starts = {c[0] for c in cands}
+        self.ends = {c[1] for c in cands}
+        self._order = [c[0] for c in cands]
+        self._breaks: dict[re.Pattern[str], tuple[list[int], list[int]]] = {}
+
+    def bounds(self, breaks: re.Pattern[str], start: int, end: int) -> tuple[int, int]:
+        """Like _bounds, from break positions found once per field (a field may hold many mentions)."""
+        spans = self._breaks.get(breaks)
+        if spans is None:
+            found = [(m.start(), m.end()) for m in breaks.finditer(self.text)]
+            spans = self._breaks[breaks] = ([b for b, _ in found], [e for _, e in found])
+        starts, ends = spans
+        i = bisect_right(ends, start)
+        j = bisect_left(starts, end)
+        lo = ends[i - 1] if i else 0
+        hi = starts[j] if j < len(starts) else len(self.text)
+        return max(lo, start - _REACH), min(hi, end + _REACH)
+
+    def list_span(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+        """The run of clearance names around text[start:end] joined only by list words ("SC and DV",
+        "SC/DV", "SC, DV or eDV"), within [lo, hi]: context for one name is context for the list."""
+        i = bisect_left(self._order, start)
+        j = i
+        while i > 0 and self.cands[i - 1][0] >= lo and _LIST_FILLER.fullmatch(self.text, self.cands[i - 1][1], start):
+            i -= 1
+            start = self.cands[i][0]
+        while (
+            j + 1 < len(self.cands)
+            and self.cands[j + 1][1] <= hi
+            and _LIST_FILLER.fullmatch(self.text, end, self.cands[j + 1][0])
+        ):
+            j += 1
+            end = self.cands[j][1]
+        return start, end
+
+    def blank(self, text: str, lo: int, hi: int) -> str:
+        """text[lo:hi] with the clearance names in it blanked out."""
+        out, pos = [], lo
+        for i in range(bisect_left(self._order, lo), len(self.cands)):
+            s, e, _ = self.cands[i]
+            if s >= hi:
+                break
+            if e <= hi:
+                out.append(text[pos:s])
+                pos = e
+        out.append(text[pos:hi])
+        return " ".join(out)
+
+
 _SCOPE_END = re.compile(r",|\b(?:but|however|although|though|whereas)\b", re.IGNORECASE)
 _LIST_FILLER = re.compile(r"[\s,&/]*(?:(?:and|or|nor)\b[\s,&/]*)*", re.IGNORECASE)
 _CONTRAST = re.compile(r"\b(?:but|however|although|though|whereas)\b", re.IGNORECASE)
 
 
-def _in_scope(text: str, cue_end: int, target: int, cands: Sequence[Candidate], *, backwards: bool) -> bool:
+def _in_scope(text: str, cue_end: int, target: int, marks: _Marks, *, backwards: bool) -> bool:
     """Whether a cue between `cue_end` and `target` still governs the clearance name at the other end.
 
     A contrast word always ends its reach; a comma does unless it only separates clearance names
@@ -481,15 +625,15 @@ def _in_scope(text: str, cue_end: int, target: int, cands: Sequence[Candidate], 
         if _CONTRAST.fullmatch(m.group(0)):
             return False
         if backwards:
-            listed = any(c[1] == len(text[: m.start()].rstrip()) for c in cands)
-            residual = "".join(
-                ch if not any(c[0] <= i < c[1] for c in cands) else " "
-                for i, ch in enumerate(text[m.end() : hi], m.end())
-            )
-            listed = listed and _LIST_FILLER.fullmatch(residual) is not None
+            j = m.start()
+            while j > lo and text[j - 1].isspace():
+                j -= 1
+            listed = j in marks.ends and _LIST_FILLER.fullmatch(marks.blank(text, m.end(), hi)) is not None
         else:
-            nxt = len(text) - len(text[m.end() :].lstrip())
-            listed = any(c[0] == nxt for c in cands)
+            k = m.end()
+            while k < hi and text[k].isspace():
+                k += 1
+            listed = k in marks.starts
         if not listed:
             return False
     return True
@@ -501,7 +645,7 @@ def _candidates(f: _Field, groups: Sequence[_Group]) -> list[Candidate]:
     text, low = f.text, f.low
     for g in groups:
         if g.anchor in (text if g.cased else low):
-            for m in g.regex.finditer(text):
+            for m in g.matches(text):
                 found.append((m.start(), m.end(), CLEARANCES.forms[int((m.lastgroup or "f0")[1:])]))
     found.sort(key=lambda c: (c[0], c[0] - c[1]))
     kept: list[Candidate] = []
@@ -520,6 +664,7 @@ class _ClearanceJudge:
         self._text: str | None = None
         self._country_known = False
         self._country: str | None = None
+        self._senses: dict[_Form, bool] = {}
 
     @property
     def country(self) -> str | None:
@@ -544,39 +689,39 @@ class _ClearanceJudge:
             self._text = "\n".join(f.text for f in _fields(self.profile, _ALL))
         return self._text
 
-    def __call__(self, f: _Field, start: int, end: int, form: _Form, cands: Sequence[Candidate]) -> float | None:
+    def __call__(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks) -> float | None:
         """How firmly this is a disclosure (None: it is not one)."""
         text = f.text
-        lo, hi = _bounds(_CLAUSE_BREAK, text, start, end)
+        lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
         before, after = text[lo:start], text[end:hi]
         if (form.not_before and form.not_before.search(before)) or (form.not_after and form.not_after.search(after)):
             return None
-        if self._hypothetical(text, start, end, hi, cands):
+        if self._hypothetical(text, start, end, lo, hi, marks):
             return None
         if not form.ambiguous:
             return 1.0
-        if self._spelled_out(text, start, end) or self._adjective(end, after, form, cands):
+        if self._spelled_out(text, start, end) or self._adjective(end, after, form, marks):
             return None
-        if self._in_context(before, after, form):
+        first, last = marks.list_span(start, end, lo, hi)
+        if self._in_context(text[lo:first], text[last:hi], form):
             return 1.0
-        if form.bare and self._bare(f, start, end, form, cands):
+        if form.bare and self._bare(f, start, end, form, marks):
             return 0.8
         return None
 
-    def _hypothetical(self, text: str, start: int, end: int, hi: int, cands: Sequence[Candidate]) -> bool:
+    def _hypothetical(self, text: str, start: int, end: int, lo: int, hi: int, marks: _Marks) -> bool:
         """Negated, hypothetical or a requirement: "eligible for SC, DV or eDV", "SC or DV required".
 
         A cue reaches across a list of clearance names but not past a comma ending anything else, nor past
         "but": "Not a recruiter, DV cleared" and "not SC but DV" are disclosures of DV.
         """
-        lo = _bounds(_CLAUSE_BREAK, text, start, end)[0]
         window_start = start - len(_last_words(text[lo:start], 6))
         cue = _last(self.lex.before, text, window_start, start)
-        if cue is not None and _in_scope(text, cue.end(), start, cands, backwards=True):
+        if cue is not None and _in_scope(text, cue.end(), start, marks, backwards=True):
             return True
         window = _first_words(text[end:hi], 4)
         cue = self.lex.after.search(window)
-        return cue is not None and _in_scope(text, end, end + cue.start(), cands, backwards=False)
+        return cue is not None and _in_scope(text, end, end + cue.start(), marks, backwards=False)
 
     def _spelled_out(self, text: str, start: int, end: int) -> bool:
         """'steering committee (SC)': brackets after words whose initials spell the token define it as those
@@ -602,10 +747,10 @@ class _ClearanceJudge:
             or any(q.fullmatch(word) for q in lex.qualifiers.values())
         )
 
-    def _adjective(self, end: int, after: str, form: _Form, cands: Sequence[Candidate]) -> bool:
+    def _adjective(self, end: int, after: str, form: _Form, marks: _Marks) -> bool:
         """'secret sauce', 'PV systems', 'SC Department of Health': a token qualifying another noun."""
         m = _NEXT_WORD.match(after)
-        if not m or any(c[0] == end + m.start(1) for c in cands):
+        if not m or end + m.start(1) in marks.starts:
             return False
         return not self._known_word(m.group(1), form)
 
@@ -620,26 +765,28 @@ class _ClearanceJudge:
             return True
         return any(lex.qualifiers[s].fullmatch(w) for s in form.schemes for w in adjacent)
 
-    def _bare(self, f: _Field, start: int, end: int, form: _Form, cands: Sequence[Candidate]) -> bool:
+    def _bare(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks) -> bool:
         """Alone in a headline segment, list item or skill ("| DV |", "SC & NPPV2"), in a fitting country."""
-        lo, hi = _bounds(_SEGMENT_BREAK, f.text, start, end)
-        residual, pos = [], lo
-        for s, e, _ in cands:
-            if s >= lo and e <= hi:
-                residual.append(f.text[pos:s])
-                pos = e
-        residual.append(f.text[pos:hi])
-        if not all(self._known_word(w, form) for w in _WORD.findall(" ".join(residual))):
+        lo, hi = marks.bounds(_SEGMENT_BREAK, start, end)
+        if not all(self._known_word(w, form) for w in _WORD.findall(marks.blank(f.text, lo, hi))):
             return False
         if self.country is not None and self.country not in form.schemes:
             return False
-        return not (form.other_senses and form.other_senses.search(self.profile_text()))
+        return not self._other_sense(form)
 
-    def value(self, form: _Form, f: _Field, start: int, end: int) -> str:
+    def _other_sense(self, form: _Form) -> bool:
+        """Whether the profile shows the token's other sense (once per form: the answer cannot change)."""
+        if form.other_senses is None:
+            return False
+        if form not in self._senses:
+            self._senses[form] = form.other_senses.search(self.profile_text()) is not None
+        return self._senses[form]
+
+    def value(self, form: _Form, f: _Field, start: int, end: int, marks: _Marks) -> str:
         """SCHEME:LEVEL: a qualifier nearest in the clause ("NZ Top Secret"), else the profile's country."""
         if len(form.values) == 1:
             return form.values[0]
-        lo, hi = _bounds(_CLAUSE_BREAK, f.text, start, end)
+        lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
         best, distance = None, len(f.text) + 1
         for value, scheme in zip(form.values, form.schemes, strict=True):
             for m in self.lex.qualifiers[scheme].finditer(f.text, lo, hi):
@@ -658,18 +805,20 @@ def scan_clearances(p: Profile) -> Scan:
     """Clearances the profile states, by SCHEME:LEVEL."""
     fields = _fields(p, _PROSE)
     text = "\n".join(f.text for f in fields)
-    low = text.lower()
-    groups = [g for g in CLEARANCES.groups if g.anchor in (text if g.cased else low)]
+    groups = [CLEARANCES.groups[i] for i in CLEARANCES.anchors.present(text)]
     hits: Scan = {}
     if not groups:
         return hits
     judge = _ClearanceJudge(p, CLEARANCES)
     for f in fields:
         cands = _candidates(f, groups)
-        for start, end, form in cands:
-            strength = judge(f, start, end, form, cands)
+        if not cands:
+            continue
+        marks = _Marks(f.text, cands)
+        for start, end, form in cands[:_MAX_MENTIONS]:
+            strength = judge(f, start, end, form, marks)
             if strength is not None:
-                value = judge.value(form, f, start, end)
+                value = judge.value(form, f, start, end, marks)
                 hits.setdefault(value, _Hits()).add(Span(f.path, start, end, f.text), strength)
     return hits
 
@@ -692,8 +841,14 @@ _TERM_CHUNK = re.compile(r"[^\W_]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
+@dataclass(frozen=True)
+class _Terms:
+    terms: tuple[_Term, ...]
+    anchors: _Anchors
+
+
 @lru_cache(maxsize=16)
-def compile_terms(terms: tuple[str, ...]) -> tuple[_Term, ...]:
+def compile_terms(terms: tuple[str, ...]) -> _Terms:
     """User terms -> patterns tolerant of case, spacing and hyphens ("Type-26", "type 26", "Hunter-class")."""
     out: list[_Term] = []
     seen: set[str] = set()
@@ -718,7 +873,7 @@ def compile_terms(terms: tuple[str, ...]) -> tuple[_Term, ...]:
         regex = re.compile(rf"(?<![^\W_])(?:{body}){tail}", re.IGNORECASE)
         common = not any(piece.isdigit() for piece in pieces)
         out.append(_Term(name, regex, max(pieces, key=len).lower(), common))
-    return tuple(out)
+    return _Terms(tuple(out), _Anchors([(t.anchor, False) for t in out]))
 
 
 def _defence_work(p: Profile) -> bool:
@@ -732,20 +887,18 @@ def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) ->
 
     `corroborate=False` trusts word-only terms without defence context (for organisations outside defence).
     """
-    compiled = compile_terms(tuple(terms))
     hits: Scan = {}
-    if not compiled:
+    if not terms:
         return hits
+    index = compile_terms(tuple(terms))
     fields = _fields(p, _ROLE_KINDS)
-    everything = "\n".join(f.low for f in fields)
     corroborated: bool | None = None
-    for term in compiled:
-        if term.anchor not in everything:
-            continue
+    for k in index.anchors.present("\n".join(f.text for f in fields)):
+        term = index.terms[k]
         found = _Hits()
         for f in fields:
             if term.anchor in f.low:
-                for m in term.regex.finditer(f.text):
+                for m in islice(term.regex.finditer(f.text), _MAX_MENTIONS):
                     if not _discounted(f.text, m.start()):
                         found.add(Span(f.path, m.start(), m.end(), f.text), 0.8 if term.common else 1.0)
         if found.spans and term.common and corroborate:
@@ -777,12 +930,12 @@ def scan_roles(p: Profile) -> Scan:
     """Sensitive roles the profile shows, by category."""
     fields = _fields(p, _ROLE_KINDS)
     everything = "\n".join(f.low for f in fields)
-    anchors = [a for a in ROLES.by_anchor if a in everything]
+    anchors = [ROLES.anchor_names[i] for i in ROLES.anchors.present(everything)]
     hits: Scan = {}
     for f in fields:
         ks = {k for a in anchors if a in f.low for k in ROLES.by_anchor[a]}
         for r in (ROLES.patterns[k] for k in sorted(ks)):
-            for m in r.regex.finditer(f.text):
+            for m in islice(r.regex.finditer(f.text), _MAX_MENTIONS):
                 if (r.ambiguous and not _staff(f, m.start(), m.end())) or _discounted(f.text, m.start()):
                     continue
                 hits.setdefault(r.category, _Hits()).add(
@@ -798,13 +951,11 @@ _EMAIL = re.compile(
     r"[A-Za-z]{2,24})(?![\w-])"
 )
 _EMAIL_HIDDEN = re.compile(
-    r"(?i)(?<![\w.+-])([a-z0-9][a-z0-9._%+-]{0,63})\s*(?:\[at\]|\(at\)|\{at\}|<at>)\s*([a-z0-9-]{1,63})\s*"
-    r"(?:\[dot\]|\(dot\)|\{dot\}|<dot>|\s+dot\s+|\.)\s*([a-z]{2,24})\b"
+    r"(?i)(?<![\w.+-])([a-z0-9][a-z0-9._%+-]{0,63}) ?(?:\[at\]|\(at\)|\{at\}|<at>) ?([a-z0-9-]{1,63}) ?"
+    r"(?:\[dot\]|\(dot\)|\{dot\}|<dot>| dot |\.) ?([a-z]{2,24})\b"
 )
 #: "jane at gmail dot com": spelled out, only believed for a personal mail service ("work at Google dot com").
-_EMAIL_SPELLED = re.compile(
-    r"(?i)(?<![\w.+-])([a-z0-9][a-z0-9._%+-]{0,63})\s+at\s+([a-z0-9-]{1,63})\s+dot\s+([a-z]{2,24})\b"
-)
+_EMAIL_SPELLED = re.compile(r"(?i)(?<![\w.+-])([a-z0-9][a-z0-9._%+-]{0,63}) at ([a-z0-9-]{1,63}) dot ([a-z]{2,24})\b")
 _EMAIL_HIDDEN_ANCHORS = ("[at]", "(at)", "{at}", "<at>")
 #: Mailboxes of an organisation, not a person.
 _ROLE_MAILBOX = re.compile(
@@ -836,16 +987,18 @@ _APP = (
 )
 _HANDLE = (
     r"(?:@[A-Za-z0-9_.]{3,32}|\+?\d[\d \-()]{5,18}\d|[A-Za-z0-9_.\-]{0,32}[\d_][A-Za-z0-9_.\-]{0,32}"
-    r"|[\w.]{2,32}#\d{4})"
+    r"|[\w.]{2,32}#\d{4}|[A-Za-z0-9_\-]{1,32}\.[A-Za-z0-9_.\-]{1,32})"
 )
+_GAP, _SPACE = r"\s{0,3}", r"\s{1,3}"  # bounded, so a run of blanks cannot make a pattern backtrack for long
 _MESSENGER = re.compile(
     "|".join(
         (
-            rf"{_APP}\s*(?i:id|handle|user\s?name|number|no\.?)?\s*[:=]\s*{_HANDLE}",
-            rf"{_APP}\s*(?i:id|handle|user\s?name)\s*[:=]?\s*[A-Za-z0-9_.\-]{{3,32}}",
-            rf"{_APP}\s+(?i:me|us)\b",
-            rf"(?i:(?:message|contact|reach|find|add|ping|text|call|dm|hit)\s+(?:me|us)(?:\s+up)?\s+(?:on|via|at|through|over))\s+{_APP}",
-            rf"{_APP}\s*(?i:(?:at|on|is)\s+)?(?:@[A-Za-z0-9_.]{{3,32}}|\+\d[\d \-()]{{6,18}}\d)",
+            rf"{_APP}{_GAP}(?i:id|handle|user\s?name|number|no\.?)?{_GAP}[:=]{_GAP}{_HANDLE}",
+            rf"{_APP}{_GAP}(?i:id|handle|user\s?name){_GAP}[:=]?{_GAP}[A-Za-z0-9_.\-]{{3,32}}",
+            rf"{_APP}{_SPACE}(?i:me|us)\b",
+            rf"(?i:(?:message|contact|reach|find|add|ping|text|call|dm|hit){_SPACE}(?:me|us)(?:{_SPACE}up)?"
+            rf"{_SPACE}(?:on|via|at|through|over)){_SPACE}{_APP}",
+            rf"{_APP}{_GAP}(?i:(?:at|on|is){_SPACE})?(?:@[A-Za-z0-9_.]{{3,32}}|\+\d[\d \-()]{{6,18}}\d)",
             r"(?i:wa\.me/\+?\d+|t\.me/[A-Za-z0-9_]{3,}|signal\.me/|u\.wechat\.com/|discord(?:app)?\.com/users/\d+)",
         )
     )
@@ -854,6 +1007,9 @@ _MESSENGER_ANCHORS = (
     "whats", "telegram", "chat", "weixin", "discord", "viber", "threema", "wickr", "skype", "kakao", "signal",
     "line", "qq", "\u5fae\u4fe1", "wa.me", "t.me",
 )  # fmt: skip
+
+
+_MESSENGER_INDEX = _Anchors([(a, False) for a in _MESSENGER_ANCHORS])
 
 
 def _phone_ok(text: str, m: re.Match[str]) -> bool:
@@ -873,8 +1029,8 @@ def scan_contacts(p: Profile) -> Scan:
     """Personal contact channels published on the profile: phone, e-mail, messenger."""
     hits: Scan = {}
     fields = _fields(p, _PROSE)
-    everything = "\n".join(f.low for f in fields)
-    messengers = any(a in everything for a in _MESSENGER_ANCHORS)
+    everything = "\n".join(f.text for f in fields)
+    messengers = bool(_MESSENGER_INDEX.present(everything))
     phones = _DIGIT_RUN.search(everything) is not None
     for f in fields:
         emails = [_EMAIL] if "@" in f.text else []
@@ -883,7 +1039,7 @@ def scan_contacts(p: Profile) -> Scan:
         if " dot " in f.low:
             emails.append(_EMAIL_SPELLED)
         for rx in emails:
-            for m in rx.finditer(f.text):
+            for m in islice(rx.finditer(f.text), _MAX_MENTIONS):
                 local, domain = m.group(1), m.group(2)
                 webmail = bool(_WEBMAIL.search(domain if rx is _EMAIL else f"{domain}.{m.group(3)}"))
                 if _ROLE_MAILBOX.fullmatch(local) or (rx is _EMAIL_SPELLED and not webmail):
@@ -891,9 +1047,9 @@ def scan_contacts(p: Profile) -> Scan:
                 strength = 1.0 if webmail or rx is _EMAIL_HIDDEN else 0.7
                 hits.setdefault("email", _Hits()).add(Span(f.path, m.start(), m.end(), f.text), strength)
         if messengers and any(a in f.low for a in _MESSENGER_ANCHORS):
-            for m in _MESSENGER.finditer(f.text):
+            for m in islice(_MESSENGER.finditer(f.text), _MAX_MENTIONS):
                 hits.setdefault("messenger", _Hits()).add(Span(f.path, m.start(), m.end(), f.text), 1.0)
-        for m in _PHONE.finditer(f.text) if phones else ():
+        for m in islice(_PHONE.finditer(f.text), _MAX_MENTIONS if phones else 0):
             if _phone_ok(f.text, m):
                 hits.setdefault("phone", _Hits()).add(Span(f.path, m.start(), m.end(), f.text), 0.9)
     return hits
@@ -904,7 +1060,7 @@ def scan_contacts(p: Profile) -> Scan:
 
 @dataclass(frozen=True)
 class _ExposureDetector(Detector):
-    """One finding per distinct value the scan saw, with up to five places it was seen."""
+    """One finding per distinct value the scan saw, with the first places it was seen (in field order)."""
 
     @abstractmethod
     def scan(self, profile: Profile, ctx: Context) -> Scan: ...
@@ -916,9 +1072,8 @@ class _ExposureDetector(Detector):
         if not isinstance(subject, Profile):
             return
         for value, hits in self.scan(subject, ctx).items():
-            spans = sorted(hits.spans, key=lambda s: s.start)[:5]
             yield self.finding(
-                evidence_of(spans),
+                evidence_of(hits.spans),
                 value=value,
                 strength=hits.strength,
                 explanation=f"{self.describe(value)} {self.meta.explanation}",

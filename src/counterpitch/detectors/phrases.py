@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,7 +45,7 @@ NEGATION_REACH = 60
 _SELF_NEGATING = re.compile(r"^(?:no|not|never|nothing|nobody|none|without|don.t|do not|doesn.t|won.t|needn.t)\b", re.I)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)
 def split(field: str, text: str) -> tuple[Span, ...]:
     """Sentence spans of a field, memoised: every phrase detector splits the same fields of the same message."""
     return tuple(sentences(field, text))
@@ -103,7 +104,7 @@ class PhraseDetector(Detector):
         hits: list[Span] = []
         for name, raw in self._fields(subject):
             text = clean(raw)
-            if not self._every_group_occurs(text):  # one pass; most fields stop here
+            if not self._every_group_occurs(text, ctx.phrases):  # one pass; most fields stop here
                 continue
             spans = split(name, text)
             starts = [sp.start for sp in spans]
@@ -111,8 +112,8 @@ class PhraseDetector(Detector):
             first = self._sentences_with(self._groups[0], text, spans, starts)
             candidates = sorted({k for i in first for k in self._near(i, len(spans))})
             region = {j for k in candidates for j in self._near(k, len(spans))}
-            present = [first] + [self._within(g, text, spans, region) for g in self._groups[1:]]
-            vetoed = self._within(self._vetoes, text, spans, region, raw=True)
+            present = [first] + [self._sentences_with(g, text, spans, starts, region) for g in self._groups[1:]]
+            vetoed = self._sentences_with(self._vetoes, text, spans, starts, region, raw=True)
             for k in candidates:
                 near = self._near(k, len(spans))
                 if all(any(j in found for j in near) for found in present) and not any(j in vetoed for j in near):
@@ -121,7 +122,9 @@ class PhraseDetector(Detector):
             # Many matching sentences say the same thing more firmly, with diminishing returns.
             yield self.finding((h.evidence() for h in hits[:5]), strength=min(1.0, 0.75 + 0.25 * len(hits)))
 
-    def _every_group_occurs(self, text: str) -> bool:
+    def _every_group_occurs(self, text: str, index: PhraseIndex | None = None) -> bool:
+        if index is not None and self.meta.id in index:
+            return index.every_group_occurs(self.meta.id, text)
         found = self._prefilter.Match(text)
         return found is not None and len({self._owners[i] for i in found}) == len(self._groups)
 
@@ -134,14 +137,24 @@ class PhraseDetector(Detector):
             yield from profile_fields(approach.recipient, "recipient")
 
     def _sentences_with(
-        self, group: Sequence[Pattern], text: str, spans: Sequence[Span], starts: list[int], raw: bool = False
+        self,
+        group: Sequence[Pattern],
+        text: str,
+        spans: Sequence[Span],
+        starts: list[int],
+        region: set[int] | None = None,
+        raw: bool = False,
     ) -> set[int]:
-        """Indices of the sentences holding a match of any pattern of the group (not negated, unless `raw`)."""
+        """Sentences (within `region`, if given) holding a match of the group, not negated unless `raw`."""
         out: set[int] = set()
+        if region is not None and not region:
+            return out
+        lo = spans[min(region)].start if region else 0
+        hi = spans[max(region)].end if region else len(text)
         for pattern in group:
-            for m in pattern.finditer(text):
+            for m in pattern.finditer(text, lo, hi):
                 i = bisect_right(starts, m.start()) - 1
-                if i < 0 or m.end() > spans[i].end or i in out:
+                if i < 0 or m.end() > spans[i].end or i in out or (region is not None and i not in region):
                     continue
                 if raw or self._positive(m, text, spans[i].start):
                     out.add(i)
@@ -150,23 +163,53 @@ class PhraseDetector(Detector):
     def _near(self, i: int, n: int) -> range:
         return range(max(0, i - self.window), min(n, i + self.window + 1))
 
-    def _within(
-        self, group: Sequence[Pattern], text: str, spans: Sequence[Span], region: set[int], raw: bool = False
-    ) -> set[int]:
-        """Which of the sentences in `region` hold a match of the group (not negated, unless `raw`)."""
-        out: set[int] = set()
-        for j in region:
-            sentence = text[spans[j].start : spans[j].end]
-            for pattern in group:
-                if any(raw or self._positive(m, sentence, 0) for m in pattern.finditer(sentence)):
-                    out.add(j)
-                    break
-        return out
-
     def _positive(self, m: Any, text: str, sentence_start: int) -> bool:
         if not self.negatable or _SELF_NEGATING.match(m.group(0)):
             return True
         return not _NEGATION.search(text[max(sentence_start, m.start() - NEGATION_REACH) : m.start()])
+
+
+class PhraseIndex:
+    """Every phrase detector's patterns in one RE2 set, so one pass over a field pre-filters all of them.
+
+    Built once per engine from its registry and shared read-only through the Context. The answer for the last
+    few texts is remembered: all phrase detectors ask about the same fields of the message in hand.
+    """
+
+    def __init__(self, detectors: Sequence[PhraseDetector]) -> None:
+        self.detectors = tuple(detectors)
+        options = re2.Options()
+        options.case_sensitive = False
+        options.max_mem = 64 << 20  # room for the DFA of all rules at once, so matching stays on the fast path
+        self._set = re2.Set.SearchSet(options)
+        self._owner: list[tuple[str, int]] = []
+        self._groups: dict[str, int] = {}
+        for d in self.detectors:
+            self._groups[d.meta.id] = len(d.all_of)
+            for gi, group in enumerate(d.all_of):
+                for p in group:
+                    self._set.Add(p)
+                    self._owner.append((d.meta.id, gi))
+        self._set.Compile()
+        self._memo: OrderedDict[str, dict[str, set[int]]] = OrderedDict()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.detectors,))
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self._groups
+
+    def every_group_occurs(self, ident: str, text: str) -> bool:
+        found = self._memo.get(text)
+        if found is None:
+            found = {}
+            for i in self._set.Match(text) or ():
+                ident_i, group = self._owner[i]
+                found.setdefault(ident_i, set()).add(group)
+            self._memo[text] = found
+            if len(self._memo) > 4096:
+                self._memo.popitem(last=False)
+        return len(found.get(ident, ())) == self._groups[ident]
 
 
 def from_spec(spec: Mapping[str, Any], where: str) -> PhraseDetector:

@@ -7,7 +7,6 @@ can judge whether the resemblance is real.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -17,13 +16,23 @@ from counterpitch.model import Approach, Evidence, Finding, Profile
 from counterpitch.semantic.textmodel import document
 from counterpitch.text import message_fields
 
-def _locate(approach: Approach, gram: str) -> Evidence | None:
-    pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, gram.split())) + r"\b", re.IGNORECASE)
-    for field, text in message_fields(approach):
-        m = pattern.search(text)
-        if m:
-            return Evidence(field=field, start=m.start(), end=m.end(), quote=m.group(0))
-    return None
+def _locate(approach: Approach, grams: list[str]) -> list[Evidence]:
+    """Where each n-gram first stands in the sender's words (whole words, any case)."""
+    fields = [(f, t, t.lower()) for f, t in message_fields(approach)]
+    out = []
+    for gram in grams:
+        for field, text, lower in fields:
+            start = lower.find(gram)
+            while start >= 0:
+                end = start + len(gram)
+                if (start == 0 or not lower[start - 1].isalnum()) and (end == len(lower) or not lower[end].isalnum()):
+                    out.append(Evidence(field=field, start=start, end=end, quote=text[start:end]))
+                    break
+                start = lower.find(gram, start + 1)
+            else:
+                continue
+            break
+    return out
 
 
 @dataclass(frozen=True)
@@ -31,15 +40,14 @@ class WordingModel(Detector):
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
         if not isinstance(subject, Approach) or ctx.text_model is None:
             return
-        doc = document(subject)
-        strength = ctx.text_model.strength(doc)
+        z, parts = ctx.text_model.contributions(document(subject), top=12)
+        strength = ctx.text_model.strength_of(z)
         if strength <= 0:
             return
-        _, parts = ctx.text_model.contributions(doc)
         p = 0.5 + strength / 2
         # Quote the telling n-grams: word pairs and longer words, not "so" or "the".
         top = [g for g, c in parts if c > 0 and (" " in g or len(g) >= 5)][:6]
-        evidence = [e for g in top if (e := _locate(subject, g)) is not None][:4]
+        evidence = _locate(subject, top)[:4]
         if not evidence:
             evidence = [Evidence(field="text")]
         words = ", ".join(f"\u201c{g}\u201d" for g in top[:4])

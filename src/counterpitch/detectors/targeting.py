@@ -28,6 +28,17 @@ def _sectors() -> tuple[str, dict[str, re.Pattern[str]]]:
     return doc["source"], {k: re.compile(v, re.IGNORECASE) for k, v in doc["sectors"].items()}
 
 
+@lru_cache(maxsize=4096)
+def _sectors_in(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Each sector whose words appear in `text`, with the first match's offsets (memoised: people recur)."""
+    out = []
+    for sector, pattern in _sectors()[1].items():
+        m = pattern.search(text)
+        if m:
+            out.append((sector, m.start(), m.end()))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class RecipientAccess(Detector):
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
@@ -40,13 +51,10 @@ class RecipientAccess(Detector):
             text = getattr(r, field)
             if not text:
                 continue
-            for sector, pattern in _sectors()[1].items():
-                m = pattern.search(text)
-                if m and sector not in sectors:
+            for sector, start, end in _sectors_in(text):
+                if sector not in sectors:
                     sectors.append(sector)
-                    evidence.append(
-                        Evidence(field=f"recipient.{field}", start=m.start(), end=m.end(), quote=m.group(0))
-                    )
+                    evidence.append(Evidence(field=f"recipient.{field}", start=start, end=end, quote=text[start:end]))
         if sectors:
             yield self.finding(
                 evidence,

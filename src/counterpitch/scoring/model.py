@@ -29,6 +29,10 @@ DECISIVE_FAMILIES = frozenset({"watchlist"})
 #: Families that describe the recipient or the context, not the sender's behaviour: they move the score but
 #: never count as corroboration for a "high".
 CONTEXT_FAMILIES = frozenset({"exposure", "targeting", "safeguard"})
+#: Learnt indicators (the wording model) generalise but cannot point at a concrete act; alone, they lift an
+#: approach to "medium" only when very sure.
+LEARNT_FAMILIES = frozenset({"semantic"})
+LEARNT_ALONE_MIN_STRENGTH = 0.8
 
 
 def _sigmoid(z: float) -> float:
@@ -102,7 +106,9 @@ class Scorer:
         strong = {
             d
             for d, f in positive.items()
-            if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["medium"] and d.split(".")[0] not in CONTEXT_FAMILIES
+            if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["medium"]
+            and d.split(".")[0] not in CONTEXT_FAMILIES
+            and (d.split(".")[0] not in LEARNT_FAMILIES or f.strength >= LEARNT_ALONE_MIN_STRENGTH)
         }
         decisive = any(
             f.detector.split(".")[0] in DECISIVE_FAMILIES and f.severity == "high" for f in positive.values()
@@ -116,9 +122,15 @@ class Scorer:
                 "capped at medium: one indicator alone never makes high",
             )
         if raw >= self.medium:
-            if positive:
+            concrete = [d for d in positive if d.split(".")[0] not in CONTEXT_FAMILIES | LEARNT_FAMILIES]
+            sure = any(
+                f.strength >= LEARNT_ALONE_MIN_STRENGTH
+                for d, f in positive.items()
+                if d.split(".")[0] in LEARNT_FAMILIES
+            )
+            if concrete or sure:
                 return "medium", raw, f"medium: score >= {self.medium:g}"
-            return "low", min(raw, self.medium - 0.1), "capped at low: no indicator found"
+            return "low", min(raw, self.medium - 0.1), "capped at low: no concrete indicator found"
         return "low", raw, f"low: score < {self.medium:g}"
 
     def to_json(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,12 +22,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from counterpitch.model import Approach
 from counterpitch.text import message_fields
 
 #: scikit-learn's default token pattern: runs of two or more word characters.
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 FORMAT = "counterpitch-ngram-model/1"
+#: Longest n-gram fitted (see docs/decisions/0009): overridable for experiments with COUNTERPITCH_MAX_N.
+MAX_N = int(os.environ.get("COUNTERPITCH_MAX_N", "2"))
 
 
 def document(approach: Approach) -> str:
@@ -41,33 +47,56 @@ class TextModel:
     intercept: float
     max_n: int = 2
     meta: Mapping[str, Any] = field(default_factory=dict)
+    # Derived arrays for fast scoring: n-gram -> row, and idf and coefficient by row.
+    _row: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _idf: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0), init=False, repr=False, compare=False)
+    _coef: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0), init=False, repr=False, compare=False)
+    _grams: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+    _bigram_starts: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
-    def _tfidf(self, text: str) -> dict[str, float]:
-        """The L2-normalised TF-IDF vector of `text`, restricted to the model's n-grams."""
-        terms = self.terms
+    def __post_init__(self) -> None:
+        grams = tuple(self.terms)
+        object.__setattr__(self, "_grams", grams)
+        object.__setattr__(self, "_bigram_starts", frozenset(g.split(" ", 1)[0] for g in grams if " " in g))
+        object.__setattr__(self, "_row", {g: i for i, g in enumerate(grams)})
+        object.__setattr__(self, "_idf", np.array([self.terms[g][0] for g in grams], dtype=np.float64))
+        object.__setattr__(self, "_coef", np.array([self.terms[g][1] for g in grams], dtype=np.float64))
+
+    def _vector(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        """The rows and L2-normalised TF-IDF weights of the model's n-grams present in `text`."""
+        get = self._row.get
         words = TOKEN.findall(text.lower())
-        counts: dict[str, int] = {}
-        for g in words if self.max_n < 2 else words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]:
-            if g in terms:
-                counts[g] = counts.get(g, 0) + 1
-        weights = {g: (1.0 + math.log(c)) * terms[g][0] for g, c in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {g: w / norm for g, w in weights.items()}
+        hits = [i for i in map(get, words) if i is not None]
+        if self.max_n >= 2:
+            # Only pairs that begin with a word some model bigram begins with: far fewer strings to build.
+            starts = self._bigram_starts
+            pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a in starts]
+            hits += [i for i in map(get, pairs) if i is not None]
+        if not hits:
+            return np.zeros(0, dtype=np.intp), np.zeros(0)
+        rows, counts = np.unique(np.array(hits, dtype=np.intp), return_counts=True)
+        weights = (1.0 + np.log(counts)) * self._idf[rows]
+        return rows, weights / np.sqrt(weights @ weights)
 
     def log_odds(self, text: str) -> float:
-        terms = self.terms
-        return self.intercept + sum(w * terms[g][1] for g, w in self._tfidf(text).items())
+        rows, weights = self._vector(text)
+        return self.intercept + float(weights @ self._coef[rows])
 
-    def contributions(self, text: str) -> tuple[float, list[tuple[str, float]]]:
-        """The model's log-odds for `text`, and each n-gram's share of it, largest first."""
-        parts = [(g, w * self.terms[g][1]) for g, w in self._tfidf(text).items()]
-        parts.sort(key=lambda p: -abs(p[1]))
-        return self.intercept + sum(c for _, c in parts), parts
+    def contributions(self, text: str, top: int | None = None) -> tuple[float, list[tuple[str, float]]]:
+        """The model's log-odds for `text`, and each n-gram's share of it, largest first (the `top` few)."""
+        rows, weights = self._vector(text)
+        shares = weights * self._coef[rows]
+        order = np.argsort(-np.abs(shares))[:top]
+        parts = [(self._grams[rows[i]], float(shares[i])) for i in order]
+        return self.intercept + float(shares.sum()), parts
 
     def strength(self, text: str) -> float:
         """How strongly the wording points to cultivation, 0..1: zero unless the words themselves (not the
         model's prior) push the probability above one half."""
-        z = self.log_odds(text)
+        return self.strength_of(self.log_odds(text))
+
+    def strength_of(self, z: float) -> float:
+        """`strength` from a log-odds already computed."""
         if z <= 0 or z <= self.intercept:
             return 0.0
         return (1.0 / (1.0 + math.exp(-min(40.0, z))) - 0.5) / 0.5
@@ -78,11 +107,13 @@ class TextModel:
 
     # --- fitting and storage ----------------------------------------------------------------------------------
     @classmethod
-    def fit(cls, docs: Sequence[str], labels: Sequence[int], c: float = 10.0, min_df: int = 2) -> TextModel:
+    def fit(
+        cls, docs: Sequence[str], labels: Sequence[int], c: float = 10.0, min_df: int = 2, max_n: int = MAX_N
+    ) -> TextModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=min_df, token_pattern=TOKEN.pattern)
+        vec = TfidfVectorizer(ngram_range=(1, max_n), sublinear_tf=True, min_df=min_df, token_pattern=TOKEN.pattern)
         x = vec.fit_transform(docs)
         clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x, list(labels))
         terms = {
@@ -90,7 +121,7 @@ class TextModel:
             for g, i in vec.vocabulary_.items()
             if abs(clf.coef_[0][i]) > 1e-6
         }
-        return cls(terms, float(clf.intercept_[0]), 2, {"documents": len(docs), "C": c, "min_df": min_df})
+        return cls(terms, float(clf.intercept_[0]), max_n, {"documents": len(docs), "C": c, "min_df": min_df})
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -1003,13 +1003,14 @@ _MESSENGER = re.compile(
         )
     )
 )
+#: Text every messenger pattern contains (cased where the word is common otherwise: "online", "signal").
 _MESSENGER_ANCHORS = (
-    "whats", "telegram", "chat", "weixin", "discord", "viber", "threema", "wickr", "skype", "kakao", "signal",
-    "line", "qq", "\u5fae\u4fe1", "wa.me", "t.me",
+    ("whats", False), ("telegram", False), ("wechat", False), ("we chat", False), ("weixin", False),
+    ("discord", False), ("viber", False), ("threema", False), ("wickr", False), ("skype", False),
+    ("kakao", False), ("Signal", True), ("LINE", True), ("QQ", True), ("\u5fae\u4fe1", False),
+    ("wa.me", False), ("t.me", False), ("signal.me", False),
 )  # fmt: skip
-
-
-_MESSENGER_INDEX = _Anchors([(a, False) for a in _MESSENGER_ANCHORS])
+_MESSENGER_INDEX = _Anchors(_MESSENGER_ANCHORS)
 
 
 def _phone_ok(text: str, m: re.Match[str]) -> bool:
@@ -1030,14 +1031,21 @@ def scan_contacts(p: Profile) -> Scan:
     hits: Scan = {}
     fields = _fields(p, _PROSE)
     everything = "\n".join(f.text for f in fields)
+    low = everything.lower()
+    emails = [
+        rx
+        for rx, present in (
+            (_EMAIL, "@" in everything),
+            (_EMAIL_HIDDEN, any(h in low for h in _EMAIL_HIDDEN_ANCHORS)),
+            (_EMAIL_SPELLED, " dot " in low),
+        )
+        if present
+    ]
     messengers = bool(_MESSENGER_INDEX.present(everything))
     phones = _DIGIT_RUN.search(everything) is not None
+    if not (emails or messengers or phones):
+        return hits
     for f in fields:
-        emails = [_EMAIL] if "@" in f.text else []
-        if any(h in f.low for h in _EMAIL_HIDDEN_ANCHORS):
-            emails.append(_EMAIL_HIDDEN)
-        if " dot " in f.low:
-            emails.append(_EMAIL_SPELLED)
         for rx in emails:
             for m in islice(rx.finditer(f.text), _MAX_MENTIONS):
                 local, domain = m.group(1), m.group(2)
@@ -1046,12 +1054,13 @@ def scan_contacts(p: Profile) -> Scan:
                     continue
                 strength = 1.0 if webmail or rx is _EMAIL_HIDDEN else 0.7
                 hits.setdefault("email", _Hits()).add(Span(f.path, m.start(), m.end(), f.text), strength)
-        if messengers and any(a in f.low for a in _MESSENGER_ANCHORS):
+        if messengers and _MESSENGER_INDEX.present(f.text):
             for m in islice(_MESSENGER.finditer(f.text), _MAX_MENTIONS):
                 hits.setdefault("messenger", _Hits()).add(Span(f.path, m.start(), m.end(), f.text), 1.0)
-        for m in islice(_PHONE.finditer(f.text), _MAX_MENTIONS if phones else 0):
-            if _phone_ok(f.text, m):
-                hits.setdefault("phone", _Hits()).add(Span(f.path, m.start(), m.end(), f.text), 0.9)
+        if phones:
+            for m in islice(_PHONE.finditer(f.text), _MAX_MENTIONS):
+                if _phone_ok(f.text, m):
+                    hits.setdefault("phone", _Hits()).add(Span(f.path, m.start(), m.end(), f.text), 0.9)
     return hits
 
 

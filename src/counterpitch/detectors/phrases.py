@@ -68,7 +68,9 @@ class PhraseDetector(Detector):
     all_of: tuple[tuple[str, ...], ...] = ()
     none_of: tuple[str, ...] = ()
     scope: Scope = "message"
-    negatable: bool = True
+    #: Whether a preceding negation cancels a match: one flag for all groups, or one per group (a group that
+    #: only says the sentence is addressed to "you" should not be cancelled by "nothing links back to you").
+    negatable: bool | tuple[bool, ...] = True
     #: Sentences on either side that count as "the same place" (0 = the sentence itself).
     window: int = 0
     _groups: tuple[tuple[Pattern, ...], ...] = field(default=(), init=False, repr=False, compare=False)
@@ -81,6 +83,8 @@ class PhraseDetector(Detector):
         where = self.meta.id
         if not self.all_of or not all(self.all_of):
             raise ValueError(f"{where}: match.all_of must be a non-empty list of non-empty pattern lists")
+        if not isinstance(self.negatable, bool) and len(self.negatable) != len(self.all_of):
+            raise ValueError(f"{where}: match.negatable must be true, false or one flag per all_of group")
         groups = tuple(_compile(g, f"{where}: all_of") for g in self.all_of)
         prefilter = re2.Set.SearchSet(_OPTIONS)
         owners = []
@@ -109,11 +113,14 @@ class PhraseDetector(Detector):
             spans = split(name, text)
             starts = [sp.start for sp in spans]
             # The first group is searched over the field; the others only near the sentences that hold it.
-            first = self._sentences_with(self._groups[0], text, spans, starts)
+            first = self._sentences_with(self._groups[0], text, spans, starts, negate=self._negate(0))
             candidates = sorted({k for i in first for k in self._near(i, len(spans))})
             region = {j for k in candidates for j in self._near(k, len(spans))}
-            present = [first] + [self._sentences_with(g, text, spans, starts, region) for g in self._groups[1:]]
-            vetoed = self._sentences_with(self._vetoes, text, spans, starts, region, raw=True)
+            present = [first] + [
+                self._sentences_with(g, text, spans, starts, region, negate=self._negate(gi))
+                for gi, g in enumerate(self._groups[1:], start=1)
+            ]
+            vetoed = self._sentences_with(self._vetoes, text, spans, starts, region, negate=False)
             for k in candidates:
                 near = self._near(k, len(spans))
                 if all(any(j in found for j in near) for found in present) and not any(j in vetoed for j in near):
@@ -136,6 +143,9 @@ class PhraseDetector(Detector):
         elif self.scope == "recipient" and approach.recipient:
             yield from profile_fields(approach.recipient, "recipient")
 
+    def _negate(self, group: int) -> bool:
+        return self.negatable if isinstance(self.negatable, bool) else self.negatable[group]
+
     def _sentences_with(
         self,
         group: Sequence[Pattern],
@@ -143,9 +153,9 @@ class PhraseDetector(Detector):
         spans: Sequence[Span],
         starts: list[int],
         region: set[int] | None = None,
-        raw: bool = False,
+        negate: bool = True,
     ) -> set[int]:
-        """Sentences (within `region`, if given) holding a match of the group, not negated unless `raw`."""
+        """Sentences (within `region`, if given) holding a match of the group, not negated when `negate`."""
         out: set[int] = set()
         if region is not None and not region:
             return out
@@ -156,7 +166,7 @@ class PhraseDetector(Detector):
                 i = bisect_right(starts, m.start()) - 1
                 if i < 0 or m.end() > spans[i].end or i in out or (region is not None and i not in region):
                     continue
-                if raw or self._positive(m, text, spans[i].start):
+                if not negate or self._positive(m, text, spans[i].start):
                     out.add(i)
         return out
 
@@ -164,7 +174,7 @@ class PhraseDetector(Detector):
         return range(max(0, i - self.window), min(n, i + self.window + 1))
 
     def _positive(self, m: Any, text: str, sentence_start: int) -> bool:
-        if not self.negatable or _SELF_NEGATING.match(m.group(0)):
+        if _SELF_NEGATING.match(m.group(0)):
             return True
         return not _NEGATION.search(text[max(sentence_start, m.start() - NEGATION_REACH) : m.start()])
 
@@ -212,6 +222,14 @@ class PhraseIndex:
         return len(found.get(ident, ())) == self._groups[ident]
 
 
+def _flags(value: object) -> bool | tuple[bool, ...]:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list) and all(isinstance(v, bool) for v in value):
+        return tuple(value)
+    raise ValueError("match.negatable must be true, false or a list of booleans")
+
+
 def from_spec(spec: Mapping[str, Any], where: str) -> PhraseDetector:
     """Build one detector from its YAML mapping; `where` names the file for error messages."""
     ident = spec.get("id", "?") if isinstance(spec, Mapping) else "?"
@@ -237,7 +255,7 @@ def from_spec(spec: Mapping[str, Any], where: str) -> PhraseDetector:
             all_of=tuple(tuple(str(p) for p in g) for g in groups),
             none_of=tuple(str(p) for p in match.get("none_of", [])),
             scope=scope,
-            negatable=bool(match.get("negatable", True)),
+            negatable=_flags(match.get("negatable", True)),
             window=int(match.get("window", 0)),
         )
     except KeyError as exc:

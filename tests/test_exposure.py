@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import pickle
 import re
 import sys
 import time
@@ -351,6 +352,12 @@ def test_when_listed_then_ids_metadata_and_targets_follow_the_contract() -> None
         assert d.meta.target == "profile" and d.meta.family == "exposure"
         assert d.meta.sources and all(ATTACK_PATTERN.match(a) for a in d.meta.attack)
         assert "T1593.001" in d.meta.attack
+
+
+def test_when_pickled_for_a_worker_then_detectors_still_work() -> None:
+    restored = pickle.loads(pickle.dumps(exposure.DETECTORS))
+    p = profile(headline="Engineer | DV", location="Bath, England")
+    assert [f.value for d in restored for f in d.detect(p, Context())] == ["UK:DV"]
 
 
 def test_when_the_subject_is_an_approach_then_exposure_detectors_stay_quiet() -> None:

@@ -204,11 +204,11 @@ def search_form(text: str) -> str:
     text = clean(text)
     if text.isascii():
         return text
-    return text.translate({ord(c): _fold(c) for c in set(text) if not c.isascii()})
+    return text.translate({ord(c): _fold_char(c) for c in set(text) if not c.isascii()})
 
 
 @lru_cache(maxsize=4096)
-def _fold(c: str) -> str:
+def _fold_char(c: str) -> str:
     """One character without its accents or full-width form, or itself when that would change the length."""
     d = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
     return d if len(d) == 1 else c

@@ -8,8 +8,9 @@ that tell a disclosure from its look-alikes: negated and hypothetical mentions (
 required"), acronyms with everyday senses (SC = South Carolina, PV = photovoltaic), words used as adjectives
 ("secret sauce"), and programme names that are also ordinary words ("Sentinel" lymph nodes).
 
-Speed: every pattern carries an anchor, a lower-case piece of text each of its matches contains; a pattern
-runs only on fields whose lower-cased text holds its anchor, so most fields cost a few substring tests.
+Speed: every pattern carries an anchor, a piece of text each of its matches contains. One RE2 set pass per
+profile says which anchors occur; a pattern then runs only on fields holding its anchor. Work per mention is
+bounded (_REACH characters of context, _MAX_MENTIONS per pattern and field), so hostile input stays linear.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from counterpitch.model import Approach, Evidence, Finding, Profile
 from counterpitch.semantic.textmodel import document
 from counterpitch.text import message_fields
 
+
 def _locate(approach: Approach, grams: list[str]) -> list[Evidence]:
     """Where each n-gram first stands in the sender's words (whole words, any case)."""
     fields = [(f, t, t.lower()) for f, t in message_fields(approach)]

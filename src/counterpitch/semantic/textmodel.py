@@ -11,6 +11,7 @@ docs/decisions/0009-meaning-layer-ngram-model.md.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -70,7 +71,7 @@ class TextModel:
         if self.max_n >= 2:
             # Only pairs that begin with a word some model bigram begins with: far fewer strings to build.
             starts = self._bigram_starts
-            pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a in starts]
+            pairs = [f"{a} {b}" for a, b in itertools.pairwise(words) if a in starts]
             hits += [i for i in map(get, pairs) if i is not None]
         if not hits:
             return np.zeros(0, dtype=np.intp), np.zeros(0)

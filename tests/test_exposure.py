@@ -1,4 +1,4 @@
-"""Truth tables for the exposure detectors (detectors/exposure.py), their data files, and their score on the
+"""Truth tables for the exposure detectors (detectors/exposure/), their data files, and their score on the
 dev casebook. Cases here are invented for these tests; the casebook is only read by the scoring test."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from counterpitch.detectors import exposure
 from counterpitch.detectors.base import ATTACK_PATTERN
 from counterpitch.detectors.context import Context
+from counterpitch.detectors.exposure import lists as exposure_lists
 from counterpitch.model import Approach, Finding, Profile
 from counterpitch.text import clean
 
@@ -371,25 +372,25 @@ def test_when_the_subject_is_an_approach_then_exposure_detectors_stay_quiet() ->
     [
         (
             "clearances.yaml",
-            exposure._load_clearances,
+            exposure_lists._load_clearances,
             lambda d: d["levels"][0].update(value="UK:NOPE"),
             r"clearances\.yaml: levels\[0\] \(UK:NOPE\)",
         ),
         (
             "clearances.yaml",
-            exposure._load_clearances,
+            exposure_lists._load_clearances,
             lambda d: d["levels"][2].pop("source"),
             r"clearances\.yaml: levels\[2\] \(UK:SC\): source: Field required",
         ),
         (
             "clearances.yaml",
-            exposure._load_clearances,
+            exposure_lists._load_clearances,
             lambda d: d["levels"][3]["forms"].append({"text": "DV", "not_after": "(unclosed"}),
             r"clearances\.yaml: levels\[3\] \(UK:DV\) form 'DV': bad pattern",
         ),
         (
             "sensitive_roles.yaml",
-            exposure._load_roles,
+            exposure_lists._load_roles,
             lambda d: d["roles"][0]["patterns"][0].update(examples=["nothing here"]),
             r"sensitive_roles\.yaml: roles\[0\] \(intelligence agency staff\) pattern 'GCHQ': example",
         ),
@@ -398,9 +399,9 @@ def test_when_the_subject_is_an_approach_then_exposure_detectors_stay_quiet() ->
 def test_when_a_data_file_entry_is_broken_then_loading_names_file_and_entry(
     monkeypatch: pytest.MonkeyPatch, name: str, loader: Any, edit: Any, message: str
 ) -> None:
-    doc = yaml.safe_load((Path(exposure.__file__).parents[1] / "data" / name).read_text("utf-8"))
+    doc = yaml.safe_load((Path(exposure_lists.__file__).parents[2] / "data" / name).read_text("utf-8"))
     edit(doc)
-    monkeypatch.setattr(exposure, "_data_file", lambda _: (f"counterpitch/data/{name}", copy.deepcopy(doc)))
+    monkeypatch.setattr(exposure_lists, "_data_file", lambda _: (f"counterpitch/data/{name}", copy.deepcopy(doc)))
     with pytest.raises(ValueError, match=message):
         loader()
 

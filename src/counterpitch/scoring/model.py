@@ -29,10 +29,13 @@ DECISIVE_FAMILIES = frozenset({"watchlist"})
 #: Families that describe the recipient or the context, not the sender's behaviour: they move the score but
 #: never count as corroboration for a "high".
 CONTEXT_FAMILIES = frozenset({"exposure", "targeting", "safeguard"})
-#: Learnt indicators (the wording model) generalise but cannot point at a concrete act; alone, they lift an
-#: approach to "medium" only when very sure.
+#: Learnt indicators (the wording model) generalise but cannot point at a concrete act: alone they lift an
+#: approach to "medium" only when very sure, and they corroborate a concrete indicator for "high" only when
+#: fairly sure. Both thresholds were set by measuring false alarms on the invented training set and on
+#: real job adverts and text messages (bench/false_alarms.py).
 LEARNT_FAMILIES = frozenset({"semantic"})
 LEARNT_ALONE_MIN_STRENGTH = 0.8
+LEARNT_CORROBORATES_MIN_STRENGTH = 0.4
 
 
 def _sigmoid(z: float) -> float:
@@ -108,7 +111,7 @@ class Scorer:
             for d, f in positive.items()
             if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["medium"]
             and d.split(".")[0] not in CONTEXT_FAMILIES
-            and (d.split(".")[0] not in LEARNT_FAMILIES or f.strength >= LEARNT_ALONE_MIN_STRENGTH)
+            and (d.split(".")[0] not in LEARNT_FAMILIES or f.strength >= LEARNT_CORROBORATES_MIN_STRENGTH)
         }
         decisive = any(
             f.detector.split(".")[0] in DECISIVE_FAMILIES and f.severity == "high" for f in positive.values()

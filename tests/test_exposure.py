@@ -438,7 +438,8 @@ def test_when_text_is_arbitrary_then_detectors_never_crash_and_evidence_stays_ex
         "Secret " * 20_000,
     ],
 )
-def test_when_input_is_huge_and_repetitive_then_detectors_finish_quickly(about: str) -> None:
+def test_when_input_is_huge_and_repetitive_then_detectors_do_not_hang(about: str) -> None:
+    # A hang guard for hostile input (catastrophic backtracking), not a speed target: bench/ measures speed.
     p = profile(about=about)
     start = time.perf_counter()
     for detector_id in DETECTOR:
@@ -465,7 +466,7 @@ def dev_scores() -> dict[str, Any]:
         pytest.skip("the shared dev casebook is not beside this checkout")
     ev = _eval_module()
     profiles, terms = ev.read_profiles(profiles_path), ev.read_terms(terms_path)
-    return {"tallies": ev.evaluate(profiles, terms), "speed": ev.throughput(profiles, terms, seconds=0.5)}
+    return {"tallies": ev.evaluate(profiles, terms)}
 
 
 def test_when_scored_on_the_dev_casebook_then_clearances_are_precise_and_complete(dev_scores: dict[str, Any]) -> None:
@@ -478,13 +479,7 @@ def test_when_scored_on_the_dev_casebook_then_projects_are_precise_and_complete(
     assert t.precision >= 0.95 and t.recall >= 0.95, t.errors
 
 
-def test_when_scored_on_the_dev_casebook_then_roles_and_contacts_are_reported(
-    dev_scores: dict[str, Any], capsys: pytest.CaptureFixture[str]
-) -> None:
-    with capsys.disabled():
-        for kind in ("sensitive_role", "personal_contact"):
-            t = dev_scores["tallies"][kind]
-            print(f"\n{kind}: precision {t.precision:.3f} recall {t.recall:.3f}")
-        print(f"exposure throughput: {dev_scores['speed']:,.0f} profiles/s")
-    # A floor far below the target (5,000/s), so a slow machine passes but a pathological regex does not.
-    assert dev_scores["speed"] > 500
+def test_when_scored_on_the_dev_casebook_then_roles_and_contacts_are_reported(dev_scores: dict[str, Any]) -> None:
+    for kind in ("sensitive_role", "personal_contact"):
+        t = dev_scores["tallies"][kind]
+        assert t.precision >= 0.9 and t.recall >= 0.9, (kind, t.errors)

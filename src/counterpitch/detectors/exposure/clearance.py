@@ -1,0 +1,338 @@
+"""exposure.clearance: a security clearance the profile states, as SCHEME:LEVEL.
+
+Most of the work is telling a disclosure from its look-alikes: negated and hypothetical mentions ("eligible for
+SC", "SC required"), acronyms with everyday senses (SC = South Carolina, PV = photovoltaic), words used as
+adjectives ("secret sauce"), and levels that exist in several schemes (the qualifier or the location decides).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from counterpitch.detectors.base import DetectorMeta, Span
+from counterpitch.detectors.context import Context
+from counterpitch.detectors.exposure.common import _ASIO, _MAX_MENTIONS, _NPSA, Scan, _ExposureDetector, _Hits
+from counterpitch.detectors.exposure.lists import CLEARANCES, _ClearanceLexicon, _Form, _Group
+from counterpitch.detectors.exposure.text import (
+    _ALL,
+    _CLAUSE_BREAK,
+    _PROSE,
+    _REACH,
+    _SCOPE_END,
+    _SEGMENT_BREAK,
+    _WORD,
+    _Field,
+    _fields,
+    _first_words,
+    _last,
+    _last_words,
+)
+from counterpitch.model import Profile
+
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'&]*)")
+Candidate = tuple[int, int, _Form]
+
+
+class _Marks:
+    """One field with the clearance names found in it (sorted, not overlapping), for questions about a
+    mention's neighbours and the clause or segment it stands in."""
+
+    def __init__(self, text: str, cands: list[Candidate]) -> None:
+        self.text = text
+        self.cands = cands
+        self.starts = {c[0] for c in cands}
+        self.ends = {c[1] for c in cands}
+        self._order = [c[0] for c in cands]
+        self._breaks: dict[re.Pattern[str], tuple[list[int], list[int]]] = {}
+
+    def bounds(self, breaks: re.Pattern[str], start: int, end: int) -> tuple[int, int]:
+        """Like _bounds, from break positions found once per field (a field may hold many mentions)."""
+        spans = self._breaks.get(breaks)
+        if spans is None:
+            found = [(m.start(), m.end()) for m in breaks.finditer(self.text)]
+            spans = self._breaks[breaks] = ([b for b, _ in found], [e for _, e in found])
+        starts, ends = spans
+        i = bisect_right(ends, start)
+        j = bisect_left(starts, end)
+        lo = ends[i - 1] if i else 0
+        hi = starts[j] if j < len(starts) else len(self.text)
+        return max(lo, start - _REACH), min(hi, end + _REACH)
+
+    def list_span(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+        """The run of clearance names around text[start:end] joined only by list words ("SC and DV",
+        "SC/DV", "SC, DV or eDV"), within [lo, hi]: context for one name is context for the list."""
+        i = bisect_left(self._order, start)
+        j = i
+        while i > 0 and self.cands[i - 1][0] >= lo and _LIST_FILLER.fullmatch(self.text, self.cands[i - 1][1], start):
+            i -= 1
+            start = self.cands[i][0]
+        while (
+            j + 1 < len(self.cands)
+            and self.cands[j + 1][1] <= hi
+            and _LIST_FILLER.fullmatch(self.text, end, self.cands[j + 1][0])
+        ):
+            j += 1
+            end = self.cands[j][1]
+        return start, end
+
+    def blank(self, text: str, lo: int, hi: int) -> str:
+        """text[lo:hi] with the clearance names in it blanked out."""
+        out, pos = [], lo
+        for i in range(bisect_left(self._order, lo), len(self.cands)):
+            s, e, _ = self.cands[i]
+            if s >= hi:
+                break
+            if e <= hi:
+                out.append(text[pos:s])
+                pos = e
+        out.append(text[pos:hi])
+        return " ".join(out)
+
+
+_LIST_FILLER = re.compile(r"[\s,&/]*(?:(?:and|or|nor)\b[\s,&/]*)*", re.IGNORECASE)
+_CONTRAST = re.compile(r"\b(?:but|however|although|though|whereas)\b", re.IGNORECASE)
+
+
+def _in_scope(text: str, cue_end: int, target: int, marks: _Marks, *, backwards: bool) -> bool:
+    """Whether a cue between `cue_end` and `target` still governs the clearance name at the other end.
+
+    A contrast word always ends its reach; a comma does unless it only separates clearance names
+    ("eligible for SC, DV or eDV"; but "willing to undergo SC, currently BPSS").
+    """
+    lo, hi = min(cue_end, target), max(cue_end, target)
+    for m in _SCOPE_END.finditer(text, lo, hi):
+        if _CONTRAST.fullmatch(m.group(0)):
+            return False
+        if backwards:
+            j = m.start()
+            while j > lo and text[j - 1].isspace():
+                j -= 1
+            listed = j in marks.ends and _LIST_FILLER.fullmatch(marks.blank(text, m.end(), hi)) is not None
+        else:
+            k = m.end()
+            while k < hi and text[k].isspace():
+                k += 1
+            listed = k in marks.starts
+        if not listed:
+            return False
+    return True
+
+
+def _candidates(f: _Field, groups: Sequence[_Group]) -> list[Candidate]:
+    """Clearance names in one field; where two overlap, the one starting first (then the longer) wins."""
+    found: list[Candidate] = []
+    text, low = f.text, f.low
+    for g in groups:
+        if g.anchor in (text if g.cased else low):
+            for m in g.matches(text):
+                found.append((m.start(), m.end(), CLEARANCES.forms[int((m.lastgroup or "f0")[1:])]))
+    found.sort(key=lambda c: (c[0], c[0] - c[1]))
+    kept: list[Candidate] = []
+    for c in found:
+        if not kept or c[0] >= kept[-1][1]:
+            kept.append(c)
+    return kept
+
+
+class _ClearanceJudge:
+    """Decides, for one profile, whether a clearance name is a disclosure and which SCHEME:LEVEL it is."""
+
+    def __init__(self, profile: Profile, lex: _ClearanceLexicon) -> None:
+        self.profile = profile
+        self.lex = lex
+        self._text: str | None = None
+        self._country_known = False
+        self._country: str | None = None
+        self._senses: dict[_Form, bool] = {}
+
+    @property
+    def country(self) -> str | None:
+        if not self._country_known:
+            self._country, self._country_known = self._country_of(self.profile.location), True
+        return self._country
+
+    def _country_of(self, location: str | None) -> str | None:
+        """The scheme of the country named last in the location ("Victoria, British Columbia, Canada" is CA)."""
+        for part in reversed((location or "").split(",")):
+            found = [
+                (m.end(), m.end() - m.start(), name)
+                for name, rx in self.lex.countries.items()
+                for m in rx.finditer(part)
+            ]
+            if found:
+                return max(found)[2]
+        return None
+
+    def profile_text(self) -> str:
+        if self._text is None:
+            self._text = "\n".join(f.text for f in _fields(self.profile, _ALL))
+        return self._text
+
+    def __call__(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks) -> float | None:
+        """How firmly this is a disclosure (None: it is not one)."""
+        text = f.text
+        lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
+        before, after = text[lo:start], text[end:hi]
+        if (form.not_before and form.not_before.search(before)) or (form.not_after and form.not_after.search(after)):
+            return None
+        if self._hypothetical(text, start, end, lo, hi, marks):
+            return None
+        if not form.ambiguous:
+            return 1.0
+        if self._spelled_out(text, start, end) or self._adjective(end, after, form, marks):
+            return None
+        first, last = marks.list_span(start, end, lo, hi)
+        if self._in_context(text[lo:first], text[last:hi], form):
+            return 1.0
+        if form.bare and self._bare(f, start, end, form, marks):
+            return 0.8
+        return None
+
+    def _hypothetical(self, text: str, start: int, end: int, lo: int, hi: int, marks: _Marks) -> bool:
+        """Negated, hypothetical or a requirement: "eligible for SC, DV or eDV", "SC or DV required".
+
+        A cue reaches across a list of clearance names but not past a comma ending anything else, nor past
+        "but": "Not a recruiter, DV cleared" and "not SC but DV" are disclosures of DV.
+        """
+        window_start = start - len(_last_words(text[lo:start], 6))
+        cue = _last(self.lex.before, text, window_start, start)
+        if cue is not None and _in_scope(text, cue.end(), start, marks, backwards=True):
+            return True
+        window = _first_words(text[end:hi], 4)
+        cue = self.lex.after.search(window)
+        return cue is not None and _in_scope(text, end, end + cue.start(), marks, backwards=False)
+
+    def _spelled_out(self, text: str, start: int, end: int) -> bool:
+        """'steering committee (SC)': brackets after words whose initials spell the token define it as those
+        words, unless those words are themselves about clearance ("Security Cleared (SC)")."""
+        if start == 0 or text[start - 1] != "(" or text[end : end + 1] != ")":
+            return False
+        letters = [c.lower() for c in text[start:end] if c.isalpha()]
+        words = _WORD.findall(text[max(0, start - 100) : start - 1])[-len(letters) :]
+        if not letters or len(words) < len(letters):
+            return False
+        lex = self.lex
+        if any(lex.strong.fullmatch(w) or lex.weak.fullmatch(w) for w in words):
+            return False
+        return all(w[0].lower() == c for w, c in zip(words, letters, strict=True))
+
+    def _known_word(self, word: str, form: _Form) -> bool:
+        lex = self.lex
+        return bool(
+            lex.strong.fullmatch(word)
+            or lex.weak.fullmatch(word)
+            or lex.connectors.fullmatch(word)
+            or (form.context and form.context.fullmatch(word))
+            or any(q.fullmatch(word) for q in lex.qualifiers.values())
+        )
+
+    def _adjective(self, end: int, after: str, form: _Form, marks: _Marks) -> bool:
+        """'secret sauce', 'PV systems', 'SC Department of Health': a token qualifying another noun."""
+        m = _NEXT_WORD.match(after)
+        if not m or end + m.start(1) in marks.starts:
+            return False
+        return not self._known_word(m.group(1), form)
+
+    def _in_context(self, before: str, after: str, form: _Form) -> bool:
+        lex = self.lex
+        wb, wa = _WORD.findall(before), _WORD.findall(after)
+        near = wb[-form.window :] + wa[: form.window]
+        if any(lex.strong.fullmatch(w) or (form.context and form.context.fullmatch(w)) for w in near):
+            return True
+        adjacent = wb[-1:] + wa[:1]
+        if form.weak and any(lex.weak.fullmatch(w) for w in adjacent):
+            return True
+        return any(lex.qualifiers[s].fullmatch(w) for s in form.schemes for w in adjacent)
+
+    def _bare(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks) -> bool:
+        """Alone in a headline segment, list item or skill ("| DV |", "SC & NPPV2"), in a fitting country."""
+        lo, hi = marks.bounds(_SEGMENT_BREAK, start, end)
+        if not all(self._known_word(w, form) for w in _WORD.findall(marks.blank(f.text, lo, hi))):
+            return False
+        if self.country is not None and self.country not in form.schemes:
+            return False
+        return not self._other_sense(form)
+
+    def _other_sense(self, form: _Form) -> bool:
+        """Whether the profile shows the token's other sense (once per form: the answer cannot change)."""
+        if form.other_senses is None:
+            return False
+        if form not in self._senses:
+            self._senses[form] = form.other_senses.search(self.profile_text()) is not None
+        return self._senses[form]
+
+    def value(self, form: _Form, f: _Field, start: int, end: int, marks: _Marks) -> str:
+        """SCHEME:LEVEL: a qualifier nearest in the clause ("NZ Top Secret"), else the profile's country."""
+        if len(form.values) == 1:
+            return form.values[0]
+        lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
+        best, distance = None, len(f.text) + 1
+        for value, scheme in zip(form.values, form.schemes, strict=True):
+            for m in self.lex.qualifiers[scheme].finditer(f.text, lo, hi):
+                d = start - m.end() if m.end() <= start else m.start() - end
+                if 0 <= d < distance:
+                    best, distance = value, d
+        if best:
+            return best
+        for value, scheme in zip(form.values, form.schemes, strict=True):
+            if scheme == self.country:
+                return value
+        return form.values[0]
+
+
+def scan_clearances(p: Profile) -> Scan:
+    """Clearances the profile states, by SCHEME:LEVEL."""
+    fields = _fields(p, _PROSE)
+    text = "\n".join(f.text for f in fields)
+    groups = [CLEARANCES.groups[i] for i in CLEARANCES.anchors.present(text)]
+    hits: Scan = {}
+    if not groups:
+        return hits
+    judge = _ClearanceJudge(p, CLEARANCES)
+    for f in fields:
+        cands = _candidates(f, groups)
+        if not cands:
+            continue
+        marks = _Marks(f.text, cands)
+        for start, end, form in cands[:_MAX_MENTIONS]:
+            strength = judge(f, start, end, form, marks)
+            if strength is not None:
+                value = judge.value(form, f, start, end, marks)
+                hits.setdefault(value, _Hits()).add(Span(f.path, start, end, f.text), strength)
+    return hits
+
+
+# --- the detector ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClearanceExposure(_ExposureDetector):
+    def scan(self, profile: Profile, ctx: Context) -> Scan:
+        return scan_clearances(profile)
+
+    def describe(self, value: str) -> str:
+        return f"Your profile states a security clearance ({value})."
+
+
+CLEARANCE = ClearanceExposure(
+    DetectorMeta(
+        id="exposure.clearance",
+        title="Your profile states a security clearance",
+        severity="high",
+        explanation="A stated clearance tells a hostile service you have access worth paying for; cleared "
+        "people are the ones fake recruiters and consultancies look for.",
+        guidance="Remove the clearance from your headline, summary and job entries; share it only with a "
+        "verified employer through official channels.",
+        sources=(
+            _ASIO,
+            _NPSA,
+            "Dickson Yeo (US, convicted 2020): fake job ads drew 400+ CVs, 90% from clearance holders",
+            "clearances.md: security clearance names by scheme",
+        ),
+        attack=("T1593.001", "T1589", "T1591.004"),
+        target="profile",
+    )
+)

@@ -1,0 +1,398 @@
+"""The two word lists, data/clearances.yaml and data/sensitive_roles.yaml: loaded, validated and compiled once,
+on import. A broken entry fails at start-up with the file and the entry named, never mid-analysis.
+
+Code elsewhere holds the rules; this module turns each list entry into the compiled patterns and anchors those
+rules consult (CLEARANCES, ROLES).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+import re2
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from counterpitch.detectors.exposure.text import _LETTER_DIGIT, _RE2, _Anchors
+
+# --- reading and validating a data file -----------------------------------------------------------------------
+
+
+def _data_file(name: str) -> tuple[str, dict[str, Any]]:
+    where = f"counterpitch/data/{name}"
+    try:
+        doc = yaml.safe_load((resources.files("counterpitch") / "data" / name).read_text("utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{where}: not valid YAML: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise ValueError(f"{where}: expected a mapping at the top level")
+    return where, doc
+
+
+def _validated(
+    model: type[BaseModel], where: str, doc: dict[str, Any], entry_key: str, name_keys: Sequence[str]
+) -> Any:
+    """Validate `doc`, naming the file and the entry (by its value/category) in any error."""
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = err["loc"]
+            label = ".".join(str(x) for x in loc)
+            if len(loc) > 1 and loc[0] == entry_key and isinstance(loc[1], int):
+                entry = doc.get(entry_key, [])[loc[1]]
+                name = next((entry.get(k) for k in name_keys if isinstance(entry, dict) and entry.get(k)), "?")
+                label = f"{entry_key}[{loc[1]}] ({name}): " + ".".join(str(x) for x in loc[2:])
+            problems.append(f"{label}: {err['msg']}")
+        raise ValueError(f"{where}: " + "; ".join(problems)) from exc
+
+
+def _rx(pattern: str | None, where: str, flags: int = 0) -> re.Pattern[str] | None:
+    if pattern is None:
+        return None
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise ValueError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
+
+
+def _req(pattern: str, where: str, flags: int = 0) -> re.Pattern[str]:
+    compiled = _rx(pattern, where, flags)
+    assert compiled is not None
+    return compiled
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- data/clearances.yaml -------------------------------------------------------------------------------------
+
+
+class _FormSpec(_Spec):
+    text: str = Field(min_length=1)
+    case: Literal["any", "exact"] = "any"
+    ambiguous: bool = False
+    window: int = Field(default=3, ge=1, le=6)
+    weak: bool = True
+    bare: bool = True
+    context: str | None = None
+    not_before: str | None = None
+    not_after: str | None = None
+    other_senses: str | None = None
+
+
+class _LevelSpec(_Spec):
+    value: str | None = None
+    values: list[str] | None = None
+    source: str = Field(min_length=1)
+    forms: list[_FormSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_value_field(self) -> _LevelSpec:
+        if (self.value is None) == (self.values is None):
+            raise ValueError("give exactly one of 'value' and 'values'")
+        return self
+
+    def all_values(self) -> tuple[str, ...]:
+        return (self.value,) if self.value else tuple(self.values or ())
+
+
+class _SchemeSpec(_Spec):
+    source: str = Field(min_length=1)
+    levels: list[str] = Field(min_length=1)
+    qualifiers: str
+    countries: str | None = None
+
+
+class _ClearanceContextSpec(_Spec):
+    source: str
+    strong: str
+    weak: str
+    connectors: str
+
+
+class _HypotheticalSpec(_Spec):
+    source: str
+    before: str
+    after: str
+
+
+class _ClearanceFile(_Spec):
+    version: Literal[1]
+    schemes: dict[str, _SchemeSpec]
+    context: _ClearanceContextSpec
+    hypothetical: _HypotheticalSpec
+    levels: list[_LevelSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class _Form:
+    """One way of writing one clearance level, compiled from clearances.yaml."""
+
+    text: str
+    values: tuple[str, ...]
+    ambiguous: bool
+    window: int
+    weak: bool
+    bare: bool
+    context: re.Pattern[str] | None
+    not_before: re.Pattern[str] | None
+    not_after: re.Pattern[str] | None
+    other_senses: re.Pattern[str] | None
+
+    @property
+    def schemes(self) -> tuple[str, ...]:
+        return tuple(v.split(":", 1)[0] for v in self.values)
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Forms sharing an anchor, as one alternation in which each form is the named group f<index>."""
+
+    anchor: str
+    #: Whether to look for the anchor in the text as written (else in its lower-case copy). A cased group's
+    #: regex starts with a literal, which the regex engine finds fast; the left word boundary is then checked
+    #: here rather than by a look-behind, which would cost a test at every position.
+    cased: bool
+    regex: re.Pattern[str]
+
+    def matches(self, text: str) -> Iterator[re.Match[str]]:
+        if not self.cased:
+            yield from self.regex.finditer(text)
+            return
+        pos = 0
+        while (m := self.regex.search(text, pos)) is not None:
+            start = m.start()
+            if start and text[start - 1].isalnum():
+                pos = start + 1
+                continue
+            yield m
+            pos = max(m.end(), start + 1)
+
+
+@dataclass(frozen=True)
+class _ClearanceLexicon:
+    forms: tuple[_Form, ...]
+    groups: tuple[_Group, ...]
+    #: The groups' anchors, in the groups' order.
+    anchors: _Anchors
+    qualifiers: dict[str, re.Pattern[str]]
+    countries: dict[str, re.Pattern[str]]
+    strong: re.Pattern[str]
+    weak: re.Pattern[str]
+    connectors: re.Pattern[str]
+    before: re.Pattern[str]
+    after: re.Pattern[str]
+
+
+_FORM_WORD = re.compile(r"[^\s/\-()]+")
+_FORM_SEP = r"[\s/\-()]{0,4}"
+#: Words too common to serve as a form's anchor ("TS with SCI" is anchored on "SCI").
+_FORM_FILLER = frozenset({"with", "and", "of", "the", "for", "to", "w"})
+
+
+def _form_regex(text: str, exact: bool) -> tuple[str, str, bool]:
+    """A form as written -> (regex, anchor, whether the anchor is case-sensitive).
+
+    Separators between its words are interchangeable. With `exact`, words keep their case, except
+    all-lower-case words ("Q clearance" finds "Q Clearance"). The anchor is its longest piece.
+    """
+    words, pieces = [], []
+    for word in _FORM_WORD.findall(text):
+        parts = _LETTER_DIGIT.split(word)
+        keep_case = exact and not word.islower()
+        pieces += [(p, keep_case) for p in parts]
+        rx = r"[\s\-]{0,2}".join(re.escape(p) for p in parts)
+        rx = rx if keep_case else f"(?i:{rx})"
+        words.append(f"['\"]?{rx}['\"]?" if len(word) == 1 and word.isalpha() else rx)
+    telling = [p for p in pieces if p[0].lower() not in _FORM_FILLER] or pieces or [(text, exact)]
+    anchor, cased = max(telling, key=lambda p: len(p[0]))
+    return _FORM_SEP.join(words), (anchor if cased else anchor.lower()), cased
+
+
+def _covers(host: tuple[str, bool], key: tuple[str, bool]) -> bool:
+    """Whether every text holding `key`'s anchor also holds `host`'s."""
+    (h, h_cased), (k, k_cased) = host, key
+    if h_cased:
+        return k_cased and h in k
+    return h in k.lower()
+
+
+def _load_clearances() -> _ClearanceLexicon:
+    where, doc = _data_file("clearances.yaml")
+    spec: _ClearanceFile = _validated(_ClearanceFile, where, doc, "levels", ("value", "values"))
+    forms: list[_Form] = []
+    grouped: dict[tuple[str, bool], list[tuple[int, str]]] = {}
+    for i, level in enumerate(spec.levels):
+        name = level.value or str(level.values)
+        for value in level.all_values():
+            scheme, _, lvl = value.partition(":")
+            if scheme not in spec.schemes or lvl not in spec.schemes[scheme].levels:
+                raise ValueError(f"{where}: levels[{i}] ({name}): {value!r} is not a level of a declared scheme")
+        for f in level.forms:
+            at = f"{where}: levels[{i}] ({name}) form {f.text!r}"
+            body, anchor, cased = _form_regex(f.text, f.case == "exact")
+            _req(body, at)
+            grouped.setdefault((anchor, cased), []).append((len(forms), body))
+            forms.append(
+                _Form(
+                    text=f.text,
+                    values=level.all_values(),
+                    ambiguous=f.ambiguous,
+                    window=f.window,
+                    weak=f.weak,
+                    bare=f.bare,
+                    context=_rx(f.context and f"(?:{f.context})", at),
+                    not_before=_rx(f.not_before, at),
+                    not_after=_rx(f.not_after, at),
+                    other_senses=_rx(f.other_senses, at),
+                )
+            )
+    # A group whose anchor contains another's is searched only where that one is present anyway ("polygraph"
+    # holds "poly"), so it joins that group: fewer anchors to test on every profile.
+    for key in sorted(grouped, key=lambda k: -len(k[0])):
+        host = next((k for k in grouped if k != key and _covers(k, key)), None)
+        if host is not None:
+            grouped[host] += grouped.pop(key)
+    groups = []
+    for (anchor, cased), members in grouped.items():
+        # Longer forms first, so that at one position "Top Secret/SCI" wins over "Top Secret".
+        members.sort(key=lambda m: -len(forms[m[0]].text))
+        alts = "|".join(f"(?P<f{k}>{body})" for k, body in members)
+        rx = _req(("" if cased else r"(?<![^\W_])") + rf"(?:{alts})(?![^\W_])", f"{where}: anchor {anchor!r}")
+        groups.append(_Group(anchor, cased, rx))
+    s = spec.schemes
+    return _ClearanceLexicon(
+        forms=tuple(forms),
+        groups=tuple(groups),
+        anchors=_Anchors([(g.anchor, g.cased) for g in groups]),
+        qualifiers={k: _req(rf"(?<![^\W_])(?:{v.qualifiers})(?![^\W_])", f"{where}: {k}") for k, v in s.items()},
+        countries={
+            k: _req(rf"(?<![^\W_])(?:{v.countries})(?![^\W_])", f"{where}: {k}", re.I)
+            for k, v in s.items()
+            if v.countries
+        },
+        strong=_req(spec.context.strong, f"{where}: context.strong", re.I),
+        weak=_req(spec.context.weak, f"{where}: context.weak", re.I),
+        connectors=_req(spec.context.connectors, f"{where}: context.connectors", re.I),
+        before=_req(spec.hypothetical.before, f"{where}: hypothetical.before", re.I),
+        after=_req(spec.hypothetical.after, f"{where}: hypothetical.after", re.I),
+    )
+
+
+# --- data/sensitive_roles.yaml --------------------------------------------------------------------------------
+
+
+class _RolePatternSpec(_Spec):
+    regex: str
+    case: Literal["any", "exact"] = "any"
+    anchor: str | list[str]
+    ambiguous: bool = False
+    examples: list[str] = Field(min_length=1)
+
+
+class _RoleSpec(_Spec):
+    category: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    patterns: list[_RolePatternSpec] = Field(min_length=1)
+
+
+class _CuesSpec(_Spec):
+    source: str
+    before: str
+    after: str | None = None
+
+
+class _PatternSpec(_Spec):
+    source: str
+    pattern: str
+
+
+class _ContextListSpec(_Spec):
+    source: str
+    patterns: list[str] = Field(min_length=1)
+
+
+class _RolesFile(_Spec):
+    version: Literal[1]
+    roles_source: str
+    staff_cues: _CuesSpec
+    negation: _CuesSpec
+    commentary_cues: _PatternSpec
+    defence_context: _ContextListSpec
+    roles: list[_RoleSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class _RolePattern:
+    category: str
+    regex: re.Pattern[str]
+    anchors: tuple[str, ...]
+    ambiguous: bool
+
+
+@dataclass(frozen=True)
+class _RoleLexicon:
+    patterns: tuple[_RolePattern, ...]
+    #: anchor -> indexes into `patterns` of the patterns it admits
+    by_anchor: dict[str, tuple[int, ...]]
+    anchors: _Anchors
+    anchor_names: tuple[str, ...]
+    staff_before: re.Pattern[str]
+    staff_after: re.Pattern[str]
+    negation: re.Pattern[str]
+    commentary: re.Pattern[str]
+    #: An RE2 pattern (linear time over a whole profile); ASCII word boundaries suffice for these words.
+    defence: Any
+
+
+def _re2(pattern: str, where: str) -> Any:
+    try:
+        return re2.compile(pattern, _RE2)
+    except re2.error as exc:
+        raise ValueError(f"{where}: defence_context: bad pattern: {exc}") from exc
+
+
+def _load_roles() -> _RoleLexicon:
+    where, doc = _data_file("sensitive_roles.yaml")
+    spec: _RolesFile = _validated(_RolesFile, where, doc, "roles", ("category",))
+    patterns = []
+    for i, role in enumerate(spec.roles):
+        for p in role.patterns:
+            at = f"{where}: roles[{i}] ({role.category}) pattern {p.regex!r}"
+            rx = _req(rf"(?<![^\W_])(?:{p.regex})(?![^\W_])", at, 0 if p.case == "exact" else re.I)
+            anchors = (p.anchor,) if isinstance(p.anchor, str) else tuple(p.anchor)
+            for ex in p.examples:
+                m = rx.search(ex)
+                if not m or not any(a in m.group(0).lower() for a in anchors):
+                    raise ValueError(f"{at}: example {ex!r} does not match, or its match lacks every anchor")
+            patterns.append(_RolePattern(role.category, rx, anchors, p.ambiguous))
+    if not spec.staff_cues.after:
+        raise ValueError(f"{where}: staff_cues: missing field 'after'")
+    by_anchor: dict[str, list[int]] = {}
+    for k, pattern in enumerate(patterns):
+        for a in pattern.anchors:
+            by_anchor.setdefault(a, []).append(k)
+    return _RoleLexicon(
+        patterns=tuple(patterns),
+        by_anchor={a: tuple(ks) for a, ks in by_anchor.items()},
+        anchors=_Anchors([(a, False) for a in by_anchor]),
+        anchor_names=tuple(by_anchor),
+        staff_before=_req(spec.staff_cues.before, f"{where}: staff_cues.before"),
+        staff_after=_req(spec.staff_cues.after, f"{where}: staff_cues.after"),
+        negation=_req(spec.negation.before, f"{where}: negation.before"),
+        commentary=_req(spec.commentary_cues.pattern, f"{where}: commentary_cues"),
+        defence=_re2(r"\b(?:" + "|".join(f"(?:{p})" for p in spec.defence_context.patterns) + r")\b", where),
+    )
+
+
+# --- compiled once, on import ---------------------------------------------------------------------------------
+
+CLEARANCES = _load_clearances()
+ROLES = _load_roles()

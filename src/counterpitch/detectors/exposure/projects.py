@@ -1,0 +1,141 @@
+"""exposure.sensitive_project: a programme name from the user's own list of sensitive terms.
+
+The terms come from the Context (each organisation has its own), not from a data file. A term of words only
+("Osprey", "Kestrel Bay") may be a bird, a bay or a fund, so it counts only where the profile also shows defence
+work; a term with a number ("Type 26") is a designation and counts on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
+
+from counterpitch.detectors.base import DetectorMeta, Span
+from counterpitch.detectors.context import Context
+from counterpitch.detectors.exposure.clearance import scan_clearances
+from counterpitch.detectors.exposure.common import _MAX_MENTIONS, _NPSA, Scan, _discounted, _ExposureDetector, _Hits
+from counterpitch.detectors.exposure.lists import ROLES
+from counterpitch.detectors.exposure.roles import scan_roles
+from counterpitch.detectors.exposure.text import _ALL, _LETTER_DIGIT, _ROLE_KINDS, _Anchors, _fields
+from counterpitch.model import Profile
+
+
+@dataclass(frozen=True)
+class _Term:
+    name: str
+    regex: re.Pattern[str]
+    anchor: str
+    #: Words only, no number ("Ajax", "Hunter class"): it may be an everyday phrase, a place or a famous other
+    #: thing, so it counts only where the profile also shows defence work. A number makes a designation
+    #: ("Type 26", "LAND 400").
+    common: bool
+
+
+_TERM_CHUNK = re.compile(r"[^\W_]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+@dataclass(frozen=True)
+class _Terms:
+    terms: tuple[_Term, ...]
+    anchors: _Anchors
+
+
+@lru_cache(maxsize=16)
+def compile_terms(terms: tuple[str, ...]) -> _Terms:
+    """User terms -> patterns tolerant of case, spacing and hyphens ("Type-26", "type 26", "Hunter-class")."""
+    out: list[_Term] = []
+    seen: set[str] = set()
+    for raw in terms:
+        name = " ".join(raw.split())
+        if not name or name.startswith("#") or name.lower() in seen:
+            continue
+        pieces = [
+            piece
+            for chunk in _TERM_CHUNK.findall(name)
+            for part in _CAMEL.split(chunk)
+            for piece in _LETTER_DIGIT.split(part)
+            if piece
+        ]
+        if not pieces:
+            continue
+        seen.add(name.lower())
+        body = r"[\s\-_.]{0,3}".join(re.escape(p) for p in pieces)
+        # A variant letter may follow a number ("SKYNET 6A"); a number after a name makes another thing
+        # ("Sentinel-2" is a satellite).
+        tail = r"[^\W\d_]?(?![^\W_])" if pieces[-1].isdigit() else r"(?:'?s|es)?(?![^\W_])(?!-\d)"
+        regex = re.compile(rf"(?<![^\W_])(?:{body}){tail}", re.IGNORECASE)
+        common = not any(piece.isdigit() for piece in pieces)
+        out.append(_Term(name, regex, max(pieces, key=len).lower(), common))
+    return _Terms(tuple(out), _Anchors([(t.anchor, False) for t in out]))
+
+
+def _defence_work(p: Profile) -> bool:
+    """Corroboration for a common-word term: defence context, a clearance or a sensitive role anywhere."""
+    text = "\n".join(f.text for f in _fields(p, _ALL))
+    return bool(ROLES.defence.search(text)) or bool(scan_clearances(p)) or bool(scan_roles(p))
+
+
+def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) -> Scan:
+    """Sensitive project names from the user's list, by the name as listed.
+
+    `corroborate=False` trusts word-only terms without defence context (for organisations outside defence).
+    """
+    hits: Scan = {}
+    if not terms:
+        return hits
+    index = compile_terms(tuple(terms))
+    fields = _fields(p, _ROLE_KINDS)
+    corroborated: bool | None = None
+    for k in index.anchors.present("\n".join(f.text for f in fields)):
+        term = index.terms[k]
+        found = _Hits()
+        for f in fields:
+            if term.anchor in f.low:
+                for m in islice(term.regex.finditer(f.text), _MAX_MENTIONS):
+                    if not _discounted(f.text, m.start()):
+                        found.add(Span(f.path, m.start(), m.end(), f.text), 0.8 if term.common else 1.0)
+        if found.spans and term.common and corroborate:
+            if corroborated is None:
+                corroborated = _defence_work(p)
+            if not corroborated:
+                continue
+        if found.spans:
+            hits[term.name] = found
+    return hits
+
+
+# --- the detector ---------------------------------------------------------------------------------------------
+
+#: Context option: set False to report word-only project terms ("Hunter class") without defence context.
+CORROBORATE_OPTION = "exposure.corroborate_word_terms"
+
+
+@dataclass(frozen=True)
+class ProjectExposure(_ExposureDetector):
+    def scan(self, profile: Profile, ctx: Context) -> Scan:
+        return scan_projects(profile, ctx.sensitive_terms, bool(ctx.options.get(CORROBORATE_OPTION, True)))
+
+    def describe(self, value: str) -> str:
+        return f"Your profile names {value}, which your organisation lists as sensitive."
+
+
+PROJECT = ProjectExposure(
+    DetectorMeta(
+        id="exposure.sensitive_project",
+        title="Your profile names a sensitive project",
+        severity="high",
+        explanation="Naming the programme you work on tells a hostile service exactly whom to cultivate for it.",
+        guidance='Describe your work in general terms ("naval systems integration") without programme names.',
+        sources=(
+            "ASIO, July 2025: a foreign service cultivated people on an Australian military project; over 100 "
+            "of them named the project on their profiles",
+            _NPSA,
+        ),
+        attack=("T1593.001", "T1591"),
+        target="profile",
+    )
+)

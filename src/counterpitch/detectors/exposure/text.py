@@ -1,0 +1,124 @@
+"""The profile as text, shared by every exposure rule: its fields cleaned with offsets kept, the breaks that
+end a clause or segment, and the anchor sets that say cheaply which patterns can match at all.
+
+Speed: every pattern carries an anchor, a piece of text each of its matches contains. One RE2 set pass per
+profile says which anchors occur; a pattern then runs only on fields holding its anchor. Work per mention is
+bounded (_REACH characters of context here, _MAX_MENTIONS per pattern and field in `common`), so hostile input
+stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import re2  # google-re2: linear-time sets of patterns, one pass for many anchors
+
+from counterpitch.model import Profile
+from counterpitch.text import clean
+
+# --- the profile as text --------------------------------------------------------------------------------------
+
+
+class _Field(NamedTuple):
+    path: str
+    kind: str
+    text: str
+    low: str
+
+
+def _fields(p: Profile, kinds: frozenset[str]) -> list[_Field]:
+    """The profile's free-text fields of the given kinds, cleaned one-to-one so offsets stay valid."""
+    raw: list[tuple[str, str, str | None]] = [
+        ("name", "name", p.name),
+        ("headline", "headline", p.headline),
+        ("location", "location", p.location),
+        ("about", "about", p.about),
+    ]
+    for i, pos in enumerate(p.experience):
+        at = f"experience[{i}]."
+        raw += (
+            (at + "title", "title", pos.title),
+            (at + "company", "company", pos.company),
+            (at + "location", "location", pos.location),
+            (at + "description", "description", pos.description),
+        )
+    raw += [(f"skills[{i}]", "skill", skill) for i, skill in enumerate(p.skills)]
+    raw += [(f"certifications[{i}]", "certification", cert) for i, cert in enumerate(p.certifications)]
+    for i, proj in enumerate(p.projects):
+        raw += (
+            (f"projects[{i}].title", "project", proj.title),
+            (f"projects[{i}].description", "project", proj.description),
+        )
+    return [
+        _Field(path, kind, text, text.lower())
+        for path, kind, value in raw
+        if value and kind in kinds
+        for text in (value if value.isascii() else clean(value),)
+    ]
+
+
+_PROSE = frozenset({"name", "headline", "about", "title", "description", "skill", "certification", "project"})
+_ALL = _PROSE | {"company", "location"}
+_ROLE_KINDS = _PROSE | {"company"}
+
+# A clause ends at a sentence stop, a list or headline separator, or a spaced dash; a segment is a headline or
+# list item (commas do not end one: "Greenville, SC" is one segment).
+_CLAUSE_BREAK = re.compile(r"\.(?=\s|$)|[!?;|•·\n]| - ")
+_SEGMENT_BREAK = re.compile(r"[|•·\n;]| - ")
+_SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")
+_WORD = re.compile(r"[^\W\d_][\w'&]*|\d+")
+#: Where a negation's reach ends: a comma or a contrast word.
+_SCOPE_END = re.compile(r",|\b(?:but|however|although|though|whereas)\b", re.IGNORECASE)
+#: Between a letter and a digit: "NV1" and "Type26" split into words the way "NV 1" and "Type 26" do.
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+def _last(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str] | None:
+    found = None
+    for found in pattern.finditer(text, lo, hi):  # noqa: B007 - the last match is the one wanted
+        pass
+    return found
+
+
+#: How far either side of a mention its clause or segment may reach: bounds the work one mention costs.
+_REACH = 300
+
+
+def _bounds(breaks: re.Pattern[str], text: str, start: int, end: int) -> tuple[int, int]:
+    """The span around text[start:end] between the nearest breaks on either side (at most _REACH away)."""
+    lo, hi = max(0, start - _REACH), min(len(text), end + _REACH)
+    before = _last(breaks, text, lo, start)
+    after = breaks.search(text, end, hi)
+    return (before.end() if before else lo), (after.start() if after else hi)
+
+
+def _last_words(text: str, n: int) -> str:
+    """The end of `text` holding its last `n` words (raw, so "n't" and "n/a" survive)."""
+    words = list(_WORD.finditer(text))
+    return text[words[-n].start() :] if len(words) >= n else text
+
+
+def _first_words(text: str, n: int) -> str:
+    words = list(_WORD.finditer(text))
+    return text[: words[n - 1].end()] if len(words) >= n else text
+
+
+# --- anchors: which patterns can match at all ---------------------------------------------------------------
+
+_RE2 = re2.Options()
+
+
+class _Anchors:
+    """Which of many literal anchors (each cased or not) a text holds, in one linear pass (an RE2 set)."""
+
+    def __init__(self, anchors: Sequence[tuple[str, bool]]) -> None:
+        self._set: Any = re2.Set.SearchSet(_RE2)
+        for text, cased in anchors:
+            self._set.Add(("" if cased else "(?i)") + re.escape(text))
+        self._set.Compile()
+
+    def present(self, text: str) -> list[int]:
+        """Indexes (in the order given) of the anchors found in `text`."""
+        return sorted(self._set.Match(text) or ())

@@ -84,8 +84,13 @@ class Engine:
         it = iter(approaches)
         while chunk := list(islice(it, batch)):
             found: list[list[Finding]] = [[] for _ in chunk]
+            index = self.context.phrases
+            possible = [index.candidates(a) if index is not None else frozenset() for a in chunk]
             for d in detectors:
+                skippable = index is not None and d.meta.id in index
                 for i, a in enumerate(chunk):
+                    if skippable and d.meta.id not in possible[i]:
+                        continue  # the shared pre-filter already says this rule cannot fire here
                     found[i].extend(d.detect(a, self.context))
             exposure: dict[PersonProfile | None, list[Finding]] = {}  # recipients recur within a batch
             for a, f in zip(chunk, found, strict=True):

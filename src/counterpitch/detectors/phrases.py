@@ -42,7 +42,16 @@ _NEGATION = re2.compile(
 NEGATION_REACH = 60
 # A match that is itself a negative statement ("no paperwork", "nothing is written down", "don't tell") is the
 # indicator, not a negated one: the negation test applies only to matches that do not start like this.
-_SELF_NEGATING = re.compile(r"^(?:no|not|never|nothing|nobody|none|without|don.t|do not|doesn.t|won.t|needn.t)\b", re.I)
+_SELF_NEGATING = re.compile(r"(?:no|not|never|nothing|nobody|none|without|don.t|do not|doesn.t|won.t|needn.t)\b", re.I)
+
+
+def _scope_fields(approach: Approach, scope: str) -> Iterator[tuple[str, str]]:
+    if scope == "message":
+        yield from message_fields(approach)
+    elif scope == "sender" and approach.sender:
+        yield from profile_fields(approach.sender, "sender")
+    elif scope == "recipient" and approach.recipient:
+        yield from profile_fields(approach.recipient, "recipient")
 
 
 @lru_cache(maxsize=4096)
@@ -106,21 +115,23 @@ class PhraseDetector(Detector):
         if not isinstance(subject, Approach):
             return
         hits: list[Span] = []
-        for name, raw in self._fields(subject):
+        for name, raw in self.fields(subject):
             text = clean(raw)
             if not self._every_group_occurs(text, ctx.phrases):  # one pass; most fields stop here
                 continue
             spans = split(name, text)
             starts = [sp.start for sp in spans]
+            # RE2 works on UTF-8: for ASCII text, bytes have the same offsets and spare a conversion per match.
+            buf: str | bytes = text.encode() if text.isascii() else text
             # The first group is searched over the field; the others only near the sentences that hold it.
-            first = self._sentences_with(self._groups[0], text, spans, starts, negate=self._negate(0))
+            first = self._sentences_with(self._groups[0], buf, spans, starts, negate=self._negate(0))
             candidates = sorted({k for i in first for k in self._near(i, len(spans))})
             region = {j for k in candidates for j in self._near(k, len(spans))}
             present = [first] + [
-                self._sentences_with(g, text, spans, starts, region, negate=self._negate(gi))
+                self._sentences_with(g, buf, spans, starts, region, negate=self._negate(gi))
                 for gi, g in enumerate(self._groups[1:], start=1)
             ]
-            vetoed = self._sentences_with(self._vetoes, text, spans, starts, region, negate=False)
+            vetoed = self._sentences_with(self._vetoes, buf, spans, starts, region, negate=False)
             for k in candidates:
                 near = self._near(k, len(spans))
                 if all(any(j in found for j in near) for found in present) and not any(j in vetoed for j in near):
@@ -135,13 +146,9 @@ class PhraseDetector(Detector):
         found = self._prefilter.Match(text)
         return found is not None and len({self._owners[i] for i in found}) == len(self._groups)
 
-    def _fields(self, approach: Approach) -> Iterator[tuple[str, str]]:
-        if self.scope == "message":
-            yield from message_fields(approach)
-        elif self.scope == "sender" and approach.sender:
-            yield from profile_fields(approach.sender, "sender")
-        elif self.scope == "recipient" and approach.recipient:
-            yield from profile_fields(approach.recipient, "recipient")
+    def fields(self, approach: Approach) -> Iterator[tuple[str, str]]:
+        """The fields this rule reads, by its scope."""
+        return _scope_fields(approach, self.scope)
 
     def _negate(self, group: int) -> bool:
         return self.negatable if isinstance(self.negatable, bool) else self.negatable[group]
@@ -149,7 +156,7 @@ class PhraseDetector(Detector):
     def _sentences_with(
         self,
         group: Sequence[Pattern],
-        text: str,
+        text: str | bytes,
         spans: Sequence[Span],
         starts: list[int],
         region: set[int] | None = None,
@@ -166,17 +173,18 @@ class PhraseDetector(Detector):
                 i = bisect_right(starts, m.start()) - 1
                 if i < 0 or m.end() > spans[i].end or i in out or (region is not None and i not in region):
                     continue
-                if not negate or self._positive(m, text, spans[i].start):
+                if not negate or self._positive(m.start(), m.end(), text, spans[i]):
                     out.add(i)
         return out
 
     def _near(self, i: int, n: int) -> range:
         return range(max(0, i - self.window), min(n, i + self.window + 1))
 
-    def _positive(self, m: Any, text: str, sentence_start: int) -> bool:
-        if _SELF_NEGATING.match(m.group(0)):
+    def _positive(self, start: int, end: int, buf: str | bytes, sentence: Span) -> bool:
+        """Not preceded by a negation in its sentence, unless the match is itself a negative statement."""
+        if _SELF_NEGATING.match(sentence.text, start, end):
             return True
-        return not _NEGATION.search(text[max(sentence_start, m.start() - NEGATION_REACH) : m.start()])
+        return not _NEGATION.search(buf[max(sentence.start, start - NEGATION_REACH) : start])
 
 
 class PhraseIndex:
@@ -202,6 +210,9 @@ class PhraseIndex:
                     self._owner.append((d.meta.id, gi))
         self._set.Compile()
         self._memo: OrderedDict[str, dict[str, set[int]]] = OrderedDict()
+        self._by_scope: dict[str, set[str]] = {}
+        for d in self.detectors:
+            self._by_scope.setdefault(d.scope, set()).add(d.meta.id)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.detectors,))
@@ -209,17 +220,34 @@ class PhraseIndex:
     def __contains__(self, ident: object) -> bool:
         return ident in self._groups
 
-    def every_group_occurs(self, ident: str, text: str) -> bool:
+    def candidates(self, approach: Approach) -> frozenset[str]:
+        """Ids of the rules that could fire on this approach: every group occurs in one of its fields.
+
+        One pre-filter pass per field, for all rules at once; the engine skips the other phrase rules without
+        calling them (their answer would be "nothing").
+        """
+        out: set[str] = set()
+        for scope, idents in self._by_scope.items():
+            for _, raw in _scope_fields(approach, scope):
+                for ident, groups in self._found(clean(raw)).items():
+                    if ident in idents and len(groups) == self._groups[ident]:
+                        out.add(ident)
+        return frozenset(out)
+
+    def _found(self, text: str) -> dict[str, set[int]]:
         found = self._memo.get(text)
         if found is None:
             found = {}
             for i in self._set.Match(text) or ():
-                ident_i, group = self._owner[i]
-                found.setdefault(ident_i, set()).add(group)
+                ident, group = self._owner[i]
+                found.setdefault(ident, set()).add(group)
             self._memo[text] = found
             if len(self._memo) > 4096:
                 self._memo.popitem(last=False)
-        return len(found.get(ident, ())) == self._groups[ident]
+        return found
+
+    def every_group_occurs(self, ident: str, text: str) -> bool:
+        return len(self._found(text).get(ident, ())) == self._groups[ident]
 
 
 def _flags(value: object) -> bool | tuple[bool, ...]:

@@ -69,7 +69,9 @@ class Detector(ABC):
         severity: Severity | None = None,
     ) -> Finding:
         m = self.meta
-        return Finding(
+        # Everything here comes from the detector's checked metadata and its own evidence, so the record is built
+        # without re-validation: this is the hot path of bulk screening. Outside input is validated on entry.
+        return Finding.model_construct(
             detector=m.id,
             title=m.title,
             severity=severity or m.severity,
@@ -96,7 +98,7 @@ class Span:
         quote = self.text[self.start : self.end]
         if len(quote) > max_quote:
             quote = quote[: max_quote - 1] + "…"
-        return Evidence(field=self.field, start=self.start, end=self.end, quote=quote)
+        return Evidence.model_construct(field=self.field, start=self.start, end=self.end, quote=quote)
 
 
 def evidence_of(spans: Sequence[Span]) -> tuple[Evidence, ...]:

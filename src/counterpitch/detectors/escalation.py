@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import re2
+
 from counterpitch.detectors.base import Detector, DetectorMeta
 from counterpitch.detectors.context import Context
 from counterpitch.model import Approach, Evidence, Finding, Profile
@@ -22,18 +24,15 @@ _AMOUNT = re.compile(
     r"(?:[£$€¥]|\b(?:[Uu][Ss][Dd]|[Gg][Bb][Pp]|[Ee][Uu][Rr]|[Aa][Uu][Dd]|[Cc][Aa][Dd]|[Nn][Zz][Dd]|[Ss][Gg][Dd]|"
     r"[Hh][Kk][Dd]|[Rr][Mm][Bb]|[Cc][Nn][Yy]|[Cc][Hh][Ff])\s?)(\d[\d,]*(?:\.\d+)?)\s?([kK]\b)?"
 )
-_PRIVATE = re.compile(
-    r"\b(?:off the record|privately|internal|non-?public|unpublished|before (?:it is |they are |they.re )?"
+_PRIVATE = re2.compile(
+    r"(?i)\b(?:off the record|privately|internal|non-?public|unpublished|before (?:it is |they are |they.re )?"
     r"(?:published|public|announced|released)|confidential|restricted|between us|delete|nothing links|"
     r"no paperwork|don.t (?:tell|mention)|no need to (?:involve|tell|declare|register))",
-    re.IGNORECASE,
 )
-_PUBLIC = re.compile(r"\b(?:public(?:ly)?|published|open[- ]source|general view)\b", re.IGNORECASE)
-_REFUSAL = re.compile(
-    r"\b(?:can.t|cannot|won.t|unable|not able|shouldn.t|not comfortable|no thanks|decline|have to (?:clear|check|"
+_REFUSAL = re2.compile(
+    r"(?i)\b(?:can.t|cannot|won.t|unable|not able|shouldn.t|not comfortable|no thanks|decline|have to (?:clear|check|"
     r"declare|register|ask)|need to (?:clear|check|declare|register|ask)|gifts? register|not allowed|not permitted|"
     r"against (?:the )?rules|too generous)\b",
-    re.IGNORECASE,
 )
 
 

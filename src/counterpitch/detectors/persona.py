@@ -34,12 +34,23 @@ def lists() -> dict[str, Any]:
         if not isinstance(doc.get(key), dict) or not doc[key].get("source"):
             raise ValueError(f"counterpitch/data/persona.yaml: section {key!r} missing or without a source")
     return {
-        "cover": [re.compile(p, _FLAGS) for p in doc["cover_company"]["patterns"]],
-        "intermediary": [re.compile(p, _FLAGS) for p in doc["intermediary_headline"]["patterns"]],
+        "cover": re.compile("|".join(f"(?:{p})" for p in doc["cover_company"]["patterns"]), _FLAGS),
+        "intermediary": re.compile("|".join(f"(?:{p})" for p in doc["intermediary_headline"]["patterns"]), _FLAGS),
         "webmail": frozenset(d.lower() for d in doc["webmail_domains"]["domains"]),
         "firms": tuple(doc["known_firms"]["names"]),
         "firms_norm": tuple(_norm_company(n) for n in doc["known_firms"]["names"]),
     }
+
+
+@lru_cache(maxsize=4096)
+def _lookalike(company: str) -> tuple[str, float, int] | None:
+    """The well-known firm `company` nearly (not exactly) copies, if any. Memoised: senders recur."""
+    known = lists()["firms_norm"]
+    name = _norm_company(company)
+    if len(name) < 5 or name in known:
+        return None
+    best = process.extractOne(name, known, scorer=fuzz.ratio, score_cutoff=82)
+    return None if best is None else (str(best[0]), float(best[1]), int(best[2]))
 
 
 def _norm_company(name: str) -> str:
@@ -116,12 +127,11 @@ class CoverCompany(Detector):
         if s is None:
             return
         for field, value in _companies(s):
-            for pattern in lists()["cover"]:
-                m = pattern.search(value)
-                if m:
-                    ev = Evidence(field=field, start=m.start(), end=m.end(), quote=value[m.start() : m.end()])
-                    yield self.finding([ev], value=value)
-                    return
+            m = lists()["cover"].search(value)
+            if m:
+                ev = Evidence(field=field, start=m.start(), end=m.end(), quote=value[m.start() : m.end()])
+                yield self.finding([ev], value=value)
+                return
 
 
 @dataclass(frozen=True)
@@ -130,12 +140,8 @@ class LookalikeCompany(Detector):
         s = _sender(subject)
         if s is None:
             return
-        known = lists()["firms_norm"]
         for field, value in _companies(s):
-            name = _norm_company(value)
-            if len(name) < 5 or name in known:
-                continue
-            best = process.extractOne(name, known, scorer=fuzz.ratio, score_cutoff=82)
+            best = _lookalike(value)
             if best is not None:
                 firm = lists()["firms"][best[2]]
                 yield self.finding(
@@ -172,7 +178,7 @@ class IntermediaryMismatch(Detector):
         s = _sender(subject)
         if s is None or not s.headline or not isinstance(subject, Approach):
             return
-        m = next((m for p in lists()["intermediary"] if (m := p.search(s.headline))), None)
+        m = lists()["intermediary"].search(s.headline)
         if m is None:
             return
         r = subject.recipient

@@ -16,6 +16,7 @@ import re
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
 from counterpitch.detectors.context import Context
@@ -59,8 +60,15 @@ def _whole(field: str, value: str) -> Span:
     return Span(field, 0, len(value), value)
 
 
-def headline_parts(headline: str) -> Iterator[tuple[int, int, bool]]:
-    """Pieces of a headline ('CEO at X | Y') as offsets, and whether each follows 'at' or '@' (so names a firm)."""
+@lru_cache(maxsize=4096)
+def headline_parts(headline: str) -> tuple[tuple[int, int, bool], ...]:
+    """Pieces of a headline ('CEO at X | Y') as offsets, and whether each follows 'at' or '@' (so names a firm).
+
+    Memoised: several watchlist detectors read the same sender's headline, and senders recur."""
+    return tuple(_headline_parts(headline))
+
+
+def _headline_parts(headline: str) -> Iterator[tuple[int, int, bool]]:
     start, after_at = 0, False
     for m in [*_HEADLINE_SPLIT.finditer(headline), None]:
         end = m.start() if m else len(headline)

@@ -54,11 +54,13 @@ class TextModel:
     _coef: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0), init=False, repr=False, compare=False)
     _grams: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
     _bigram_starts: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    _bigram_ends: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         grams = tuple(self.terms)
         object.__setattr__(self, "_grams", grams)
         object.__setattr__(self, "_bigram_starts", frozenset(g.split(" ", 1)[0] for g in grams if " " in g))
+        object.__setattr__(self, "_bigram_ends", frozenset(g.split(" ", 1)[1] for g in grams if " " in g))
         object.__setattr__(self, "_row", {g: i for i, g in enumerate(grams)})
         object.__setattr__(self, "_idf", np.array([self.terms[g][0] for g in grams], dtype=np.float64))
         object.__setattr__(self, "_coef", np.array([self.terms[g][1] for g in grams], dtype=np.float64))
@@ -71,7 +73,8 @@ class TextModel:
         if self.max_n >= 2:
             # Only pairs that begin with a word some model bigram begins with: far fewer strings to build.
             starts = self._bigram_starts
-            pairs = [f"{a} {b}" for a, b in itertools.pairwise(words) if a in starts]
+            ends = self._bigram_ends
+            pairs = [f"{a} {b}" for a, b in itertools.pairwise(words) if a in starts and b in ends]
             hits += [i for i in map(get, pairs) if i is not None]
         if not hits:
             return np.zeros(0, dtype=np.intp), np.zeros(0)

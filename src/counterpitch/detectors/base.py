@@ -7,12 +7,11 @@ stable dotted names, family first.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from counterpitch.model import Approach, Evidence, Finding, Profile, Severity
 
@@ -69,9 +68,7 @@ class Detector(ABC):
         severity: Severity | None = None,
     ) -> Finding:
         m = self.meta
-        # Everything here comes from the detector's checked metadata and its own evidence, so the record is built
-        # without re-validation: this is the hot path of bulk screening. Outside input is validated on entry.
-        return Finding.model_construct(
+        return Finding(
             detector=m.id,
             title=m.title,
             severity=severity or m.severity,
@@ -85,20 +82,22 @@ class Detector(ABC):
         )
 
 
-@dataclass(frozen=True)
-class Span:
-    """A piece of text inside one field of the input, with its offsets in that field."""
+class Span(NamedTuple):
+    """A piece of text inside one field of the input, with its offsets in that field.
+
+    A named tuple rather than a dataclass: messages are split into thousands of these in bulk screening.
+    """
 
     field: str
     start: int
     end: int
-    text: str = dataclasses.field(repr=False)
+    text: str
 
     def evidence(self, max_quote: int = 240) -> Evidence:
         quote = self.text[self.start : self.end]
         if len(quote) > max_quote:
             quote = quote[: max_quote - 1] + "…"
-        return Evidence.model_construct(field=self.field, start=self.start, end=self.end, quote=quote)
+        return Evidence(field=self.field, start=self.start, end=self.end, quote=quote)
 
 
 def evidence_of(spans: Sequence[Span]) -> tuple[Evidence, ...]:

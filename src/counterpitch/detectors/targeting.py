@@ -54,11 +54,7 @@ class RecipientAccess(Detector):
             for sector, start, end in _sectors_in(text):
                 if sector not in sectors:
                     sectors.append(sector)
-                    evidence.append(
-                        Evidence.model_construct(
-                            field=f"recipient.{field}", start=start, end=end, quote=text[start:end]
-                        )
-                    )
+                    evidence.append(Evidence(field=f"recipient.{field}", start=start, end=end, quote=text[start:end]))
         if sectors:
             yield self.finding(
                 evidence,

@@ -91,9 +91,7 @@ class Scorer:
         )
         contribution = self._points(feats, z, raw)
         band, score, trail.band_rule = self._band(raw, findings)
-        weighted = [
-            Finding.model_construct(**{**f.__dict__, "weight": round(contribution[f.detector], 2)}) for f in findings
-        ]
+        weighted = [Finding(**{**f.__dict__, "weight": round(contribution[f.detector], 2)}) for f in findings]
         weighted.sort(key=lambda f: (-(f.weight or 0.0), -SEVERITY_RANK[f.severity], f.detector))
         return round(score, 1), band, weighted, advice_for(band, weighted), trail
 

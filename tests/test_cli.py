@@ -124,3 +124,30 @@ def test_when_eval_input_is_unlabelled_then_exit_2(tmp_path: Path) -> None:
     f = tmp_path / "u.jsonl"
     f.write_text(json.dumps({"id": "a", "text": "hi"}) + "\n")
     assert runner.invoke(app, ["eval", str(f)]).exit_code == 2
+
+
+def test_when_user_rules_are_given_then_their_detector_runs(tmp_path: Path) -> None:
+    rules = tmp_path / "ours.yaml"
+    rules.write_text(
+        "detectors:\n"
+        "  - id: ours.parking_offer\n"
+        "    title: Offers a parking permit\n"
+        "    severity: low\n"
+        "    explanation: Our own indicator.\n"
+        "    guidance: Tell facilities.\n"
+        "    sources: ['internal note']\n"
+        "    match:\n"
+        "      all_of:\n"
+        "        - ['\\bparking permit\\b']\n"
+    )
+    r = runner.invoke(app, ["check", "--text", "I can get you a parking permit.", "--rules", str(rules), "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert "ours.parking_offer" in {f["detector"] for f in json.loads(r.stdout)["findings"]}
+
+
+def test_when_user_rules_are_malformed_then_exit_2_naming_the_file(tmp_path: Path) -> None:
+    rules = tmp_path / "broken.yaml"
+    rules.write_text("detectors: [")
+    r = runner.invoke(app, ["check", "--text", "hi", "--rules", str(rules)])
+    assert r.exit_code == 2
+    assert "broken.yaml" in r.output

@@ -34,6 +34,9 @@ NoSeedOpt = Annotated[bool, typer.Option("--no-seed-watchlist", help="Do not loa
 TermsOpt = Annotated[Path | None, typer.Option("--terms", help="Sensitive project names, one per line.")]
 SemanticOpt = Annotated[bool, typer.Option("--semantic/--no-semantic", help="Use the meaning-level layer.")]
 WeightsOpt = Annotated[Path | None, typer.Option("--weights", help="Scorer weights JSON (from `train`).")]
+RulesOpt = Annotated[
+    list[Path] | None, typer.Option("--rules", help="Your own phrase rules (YAML, as data/detectors/); repeatable.")
+]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -42,7 +45,12 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _engine(
-    watchlist: list[Path] | None, no_seed: bool, terms: Path | None, semantic: bool, weights: Path | None
+    watchlist: list[Path] | None,
+    no_seed: bool,
+    terms: Path | None,
+    semantic: bool,
+    weights: Path | None,
+    rules: list[Path] | None = None,
 ) -> Engine:
     from counterpitch.engine import Engine
     from counterpitch.scoring import Scorer
@@ -60,6 +68,7 @@ def _engine(
             sensitive_terms=term_list,
             semantic=semantic,
             scorer=scorer,
+            extra_detectors=rules or [],
         )
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise _fail(str(exc)) from None
@@ -113,6 +122,7 @@ def check(
     terms: TermsOpt = None,
     semantic: SemanticOpt = True,
     weights: WeightsOpt = None,
+    rules: RulesOpt = None,
 ) -> None:
     """Assess approaches: a verdict (low, medium, high), the evidence behind it, and what to do."""
     from pydantic import ValidationError
@@ -151,7 +161,7 @@ def check(
         approaches, errors = _read_approaches(file, keep_going)
         if errors and not keep_going:
             raise typer.Exit(BAD_INPUT)
-    engine = _engine(watchlist, no_seed_watchlist, terms, semantic, weights)
+    engine = _engine(watchlist, no_seed_watchlist, terms, semantic, weights, rules)
     results = [engine.assess_with_trail(a) for a in approaches]
     if fmt == "jsonl":
         for a, _ in results:

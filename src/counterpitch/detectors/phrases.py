@@ -209,7 +209,7 @@ class PhraseIndex:
                     self._set.Add(p)
                     self._owner.append((d.meta.id, gi))
         self._set.Compile()
-        self._memo: OrderedDict[str, dict[str, set[int]]] = OrderedDict()
+        self._memo: OrderedDict[str, frozenset[str]] = OrderedDict()
         self._by_scope: dict[str, set[str]] = {}
         for d in self.detectors:
             self._by_scope.setdefault(d.scope, set()).add(d.meta.id)
@@ -229,25 +229,27 @@ class PhraseIndex:
         out: set[str] = set()
         for scope, idents in self._by_scope.items():
             for _, raw in _scope_fields(approach, scope):
-                for ident, groups in self._found(clean(raw)).items():
-                    if ident in idents and len(groups) == self._groups[ident]:
-                        out.add(ident)
+                out |= self._passing(clean(raw)) & idents
         return frozenset(out)
 
-    def _found(self, text: str) -> dict[str, set[int]]:
-        found = self._memo.get(text)
-        if found is None:
-            found = {}
+    def _passing(self, text: str) -> frozenset[str]:
+        """The rules all of whose groups occur somewhere in `text` (memoised for the last few thousand texts)."""
+        passing = self._memo.get(text)
+        if passing is None:
+            found: dict[str, set[int]] = {}
+            owner = self._owner
             for i in self._set.Match(text) or ():
-                ident, group = self._owner[i]
+                ident, group = owner[i]
                 found.setdefault(ident, set()).add(group)
-            self._memo[text] = found
+            groups = self._groups
+            passing = frozenset(ident for ident, g in found.items() if len(g) == groups[ident])
+            self._memo[text] = passing
             if len(self._memo) > 4096:
                 self._memo.popitem(last=False)
-        return found
+        return passing
 
     def every_group_occurs(self, ident: str, text: str) -> bool:
-        return len(self._found(text).get(ident, ())) == self._groups[ident]
+        return ident in self._passing(text)
 
 
 def _flags(value: object) -> bool | tuple[bool, ...]:

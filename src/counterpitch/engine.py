@@ -88,10 +88,16 @@ class Engine:
             possible = [index.candidates(a) if index is not None else frozenset() for a in chunk]
             for d in detectors:
                 skippable = index is not None and d.meta.id in index
+                per_sender: dict[PersonProfile | None, list[Finding]] = {}  # for detectors that read only that
                 for i, a in enumerate(chunk):
                     if skippable and d.meta.id not in possible[i]:
                         continue  # the shared pre-filter already says this rule cannot fire here
-                    found[i].extend(d.detect(a, self.context))
+                    if d.meta.reads == "sender":
+                        if a.sender not in per_sender:
+                            per_sender[a.sender] = list(d.detect(a, self.context))
+                        found[i].extend(per_sender[a.sender])
+                    else:
+                        found[i].extend(d.detect(a, self.context))
             exposure: dict[PersonProfile | None, list[Finding]] = {}  # recipients recur within a batch
             for a, f in zip(chunk, found, strict=True):
                 if a.recipient not in exposure:

@@ -33,6 +33,9 @@ class DetectorMeta:
     sources: tuple[str, ...]
     attack: tuple[str, ...] = ()
     target: Target = "approach"
+    #: What the detector reads. "sender" declares that its findings depend on the sender's profile alone, so
+    #: the engine may reuse them for other approaches from the same sender (one persona writes to many).
+    reads: Literal["approach", "sender"] = "approach"
 
     def __post_init__(self) -> None:
         if not ID_PATTERN.match(self.id):

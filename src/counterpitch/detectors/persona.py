@@ -248,9 +248,16 @@ def _companies(s: PersonProfile) -> Iterator[tuple[str, str]]:
             yield f"sender.experience[{i}].company", pos.company
 
 
+#: Persona detectors that read nothing but the sender's own profile.
+_SENDER_ONLY = frozenset(
+    {"persona.cover_company", "persona.lookalike_company", "persona.name_format", "persona.webmail_sender"}
+)
+
+
 def _meta(ident: str, title: str, severity: str, explanation: str, guidance: str, *sources: str) -> DetectorMeta:
     return DetectorMeta(
         id=ident,
+        reads="sender" if ident in _SENDER_ONLY else "approach",
         title=title,
         severity=severity,  # type: ignore[arg-type]
         explanation=explanation,

@@ -254,6 +254,7 @@ DETECTORS: list[Detector] = [
     ProfileUrl(
         DetectorMeta(
             id="watchlist.profile_url",
+            reads="sender",
             title="Sender's profile is on a watchlist",
             severity="high",
             explanation="The sender's profile address is one published as a hostile persona's.",
@@ -265,6 +266,7 @@ DETECTORS: list[Detector] = [
     NameCompany(
         DetectorMeta(
             id="watchlist.name_company",
+            reads="sender",
             title="Sender matches a published persona",
             severity="high",
             explanation="The sender's name and firm match a persona a security service published.",
@@ -276,6 +278,7 @@ DETECTORS: list[Detector] = [
     Company(
         DetectorMeta(
             id="watchlist.company",
+            reads="sender",
             title="Sender's firm is on a watchlist",
             severity="medium",
             explanation="The sender's firm matches a cover firm a security service published.",

@@ -1,0 +1,35 @@
+"""The scan report as one self-contained HTML file.
+
+Every value from the archive is untrusted text: Jinja2 autoescaping is on for the whole template, links are
+shown as text (never made clickable), and nothing is loaded from outside the file.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from counterpitch import __version__
+from counterpitch.scan import ScanResult
+
+_ENV = Environment(
+    loader=PackageLoader("counterpitch", "report/templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render_scan(result: ScanResult, title: str = "Counterpitch scan") -> str:
+    attention = [(a, s) for a, s in result.approaches if s.band != "low"]
+    quiet = [(a, s) for a, s in result.approaches if s.band == "low"]
+    return _ENV.get_template("scan.html.j2").render(
+        title=title,
+        result=result,
+        attention=attention,
+        quiet=quiet,
+        made=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        version=__version__,
+    )

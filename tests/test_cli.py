@@ -151,3 +151,21 @@ def test_when_user_rules_are_malformed_then_exit_2_naming_the_file(tmp_path: Pat
     r = runner.invoke(app, ["check", "--text", "hi", "--rules", str(rules)])
     assert r.exit_code == 2
     assert "broken.yaml" in r.output
+
+
+SAMPLE_PDF = Path(__file__).parent / "fixtures" / "profiles" / "sample_sender.pdf"
+
+
+def test_when_sender_pdf_is_given_then_its_profile_is_the_sender() -> None:
+    r = runner.invoke(app, ["check", "--text", "Hello, may we talk?", "--sender-pdf", str(SAMPLE_PDF), "-f", "json"])
+    assert r.exit_code == 0, r.output
+    evidence_fields = {e["field"] for f in json.loads(r.stdout)["findings"] for e in f["evidence"]}
+    assert any(field.startswith("sender.") for field in evidence_fields)
+
+
+def test_when_sender_pdf_is_not_a_pdf_then_exit_2_naming_it(tmp_path: Path) -> None:
+    bad = tmp_path / "profile.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    r = runner.invoke(app, ["check", "--text", "hi", "--sender-pdf", str(bad)])
+    assert r.exit_code == 2
+    assert "profile.pdf" in r.output

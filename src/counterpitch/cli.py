@@ -113,6 +113,9 @@ def check(
     sender_company: Annotated[str | None, typer.Option("--sender-company")] = None,
     sender_url: Annotated[str | None, typer.Option("--sender-url")] = None,
     sender_email: Annotated[str | None, typer.Option("--sender-email")] = None,
+    sender_pdf: Annotated[
+        Path | None, typer.Option("--sender-pdf", help="The sender's profile saved from LinkedIn as PDF.")
+    ] = None,
     recipient_headline: Annotated[str | None, typer.Option("--recipient-headline", help="Your own headline.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or jsonl")] = "table",
     keep_going: Annotated[bool, typer.Option("--keep-going", help="Skip bad records and assess the rest.")] = False,
@@ -134,6 +137,8 @@ def check(
         raise _fail(f"--format must be table, json or jsonl, not {fmt!r}")
     if (file is None) == (text is None):
         raise _fail("give either FILE (or '-') or --text, not both or neither")
+    if sender_pdf is not None and text is None:
+        raise _fail("--sender-pdf goes with --text (a file of approaches carries its own senders)")
     errors = 0
     if text is not None:
         sender = {
@@ -148,6 +153,8 @@ def check(
             if v
         }
         record: dict[str, object] = {"id": "pasted", "text": text, "subject": subject}
+        if sender_pdf is not None:
+            sender = {**_profile_from_pdf(sender_pdf), **sender}  # options given by hand win over the PDF
         if sender:
             record["sender"] = sender
         if recipient_headline:
@@ -175,6 +182,21 @@ def check(
     if errors:
         err.print(f"{errors} record(s) rejected", style="red")
         raise typer.Exit(BAD_INPUT)
+
+
+def _profile_from_pdf(path: Path) -> dict[str, object]:
+    import logging
+
+    from counterpitch.ingest.profile_pdf import ProfilePdfError, read_profile_pdf
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its complaints about malformed files become ours
+    try:
+        profile, warnings = read_profile_pdf(path)
+    except ProfilePdfError as exc:
+        raise _fail(str(exc)) from None
+    for w in warnings:
+        err.print(f"[yellow]note:[/] {path}: {w}", highlight=False)
+    return profile.to_json_dict()
 
 
 def _is_single_object(file: str | None) -> bool:

@@ -141,7 +141,7 @@ def check(
         raise _fail("--sender-pdf goes with --text (a file of approaches carries its own senders)")
     errors = 0
     if text is not None:
-        sender = {
+        sender: dict[str, object] = {
             k: v
             for k, v in {
                 "name": sender_name,

@@ -169,3 +169,28 @@ def test_when_sender_pdf_is_not_a_pdf_then_exit_2_naming_it(tmp_path: Path) -> N
     r = runner.invoke(app, ["check", "--text", "hi", "--sender-pdf", str(bad)])
     assert r.exit_code == 2
     assert "profile.pdf" in r.output
+
+
+SAMPLE_ARCHIVE = Path(__file__).parent / "fixtures" / "archives" / "sample_archive.zip"
+
+
+def test_when_archive_is_scanned_then_json_has_counts_approaches_exposure_and_hits(tmp_path: Path) -> None:
+    report = tmp_path / "scan.html"
+    r = runner.invoke(app, ["scan", str(SAMPLE_ARCHIVE), "-f", "json", "--html", str(report)])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["counts"] == {"messages": 14, "conversations": 6, "invitations": 5, "connections": 19}
+    scores = [a["score"] for a in doc["approaches"]]
+    assert scores == sorted(scores, reverse=True)
+    assert doc["approaches"][0]["band"] == "high"
+    assert {"id", "score", "band", "findings"} <= set(doc["exposure"])
+    assert isinstance(doc["watchlist_hits"], list)
+    assert report.read_text().startswith("<!doctype html>")
+
+
+def test_when_archive_is_not_a_zip_then_exit_2_naming_it(tmp_path: Path) -> None:
+    bad = tmp_path / "export.zip"
+    bad.write_bytes(b"this is not a zip")
+    r = runner.invoke(app, ["scan", str(bad)])
+    assert r.exit_code == 2
+    assert "export.zip" in r.output

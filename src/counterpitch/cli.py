@@ -216,6 +216,63 @@ def detectors() -> None:
     catalogue(out, default_registry())
 
 
+@app.command()
+def scan(
+    archive: Annotated[
+        Path, typer.Argument(help="Your LinkedIn data archive (the .zip from 'Get a copy of your data').")
+    ],
+    html: Annotated[Path | None, typer.Option("--html", help="Write the self-contained HTML report here.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    watchlist: WatchlistOpt = None,
+    no_seed_watchlist: NoSeedOpt = False,
+    terms: TermsOpt = None,
+) -> None:
+    """Screen every incoming conversation and invitation of your own archive, your own profile's exposure, and
+    your connections against the watchlist. Nothing from the archive is written anywhere but where you ask."""
+    from rich.progress import Progress
+
+    from counterpitch.ingest.linkedin_archive import read_archive
+    from counterpitch.ingest.records import RecordError
+    from counterpitch.model import PersonProfile
+    from counterpitch.render import print_scan
+    from counterpitch.scan import scan as run_scan
+
+    if fmt not in ("table", "json"):
+        raise _fail(f"--format must be table or json, not {fmt!r}")
+    if not archive.is_file():
+        raise _fail(f"{archive}: no such file")
+    try:
+        data = read_archive(archive)
+    except RecordError as exc:
+        raise _fail(str(exc)) from None
+    engine = _engine(watchlist, no_seed_watchlist, terms, True, None)
+    connections = [
+        PersonProfile(name=c.name, company=c.company, headline=c.position, profile_url=c.url, email=c.email)
+        for c in data.connections
+    ]
+    with Progress(console=err, transient=True, disable=fmt == "json" or len(data.approaches) < 200) as bar:
+        task = bar.add_task("screening approaches", total=len(data.approaches))
+        result = run_scan(
+            engine,
+            data.owner,
+            data.approaches,
+            connections,
+            data.counts,
+            data.warnings,
+            progress=lambda n: bar.advance(task, n),
+        )
+    if html is not None:
+        from counterpitch.report.html import render_scan
+
+        html.write_text(render_scan(result, title=f"Counterpitch scan of {archive.name}"), encoding="utf-8")
+    if fmt == "json":
+        print(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_scan(out, result)
+        if html is not None:
+            out.print(f"HTML report written to {html}")
+
+
 @app.command("eval")
 def evaluate_cmd(
     casebook: Annotated[Path, typer.Argument(help="Labelled approaches (JSONL).")],

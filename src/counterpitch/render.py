@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -15,6 +16,9 @@ from counterpitch.detectors.registry import Registry
 from counterpitch.evaluation import Report
 from counterpitch.model import Assessment
 from counterpitch.scoring import ScoreTrail
+
+if TYPE_CHECKING:
+    from counterpitch.scan import ScanResult
 
 BAND_STYLE = {"low": "bold green", "medium": "bold yellow", "high": "bold white on red"}
 
@@ -98,3 +102,34 @@ def evaluation(console: Console, report: Report, title: str) -> None:
         conf.add_row(label, *(str(row[b]) for b in ("low", "medium", "high")))
     console.print(conf)
     console.print(f"ROC AUC of the score: [bold]{s['roc_auc']:.3f}[/]")
+
+
+def print_scan(console: Console, result: ScanResult) -> None:
+    """The terminal summary of an archive scan: what needs attention first, then the owner's own exposure."""
+    c = result.counts
+    console.print(
+        f"[bold]{c.get('messages', 0)}[/] messages in [bold]{c.get('conversations', 0)}[/] conversations, "
+        f"[bold]{c.get('invitations', 0)}[/] invitations, [bold]{c.get('connections', 0)}[/] connections"
+    )
+    attention = [(a, s) for a, s in result.approaches if s.band != "low"]
+    if attention:
+        console.print(f"[bold]{len(attention)} approaches need attention:[/]")
+        print_assessments(console, [(s, None) for _, s in attention])
+    else:
+        console.print("No approach in this archive shows the marks of a cultivation attempt.")
+    e = result.exposure
+    table = Table(title=f"Your own profile: exposure {e.score:.0f}/100 ({e.band})", expand=True)
+    table.add_column("what a stranger learns")
+    table.add_column("where")
+    for f in e.findings:
+        where = ", ".join(ev.field for ev in f.evidence[:3])
+        table.add_row(escape(f.title + (f": {f.value}" if f.value else "")), escape(where))
+    console.print(table)
+    if e.advice:
+        console.print(Text.assemble(("What to change: ", "bold"), e.advice))
+    for h in result.watchlist_hits:
+        console.print(
+            Text.assemble(("Connection on a watchlist: ", "bold red"), h.name, f" ({h.company or 'no firm'})")
+        )
+    for w in result.warnings:
+        console.print(Text(f"note: {w}", style="dim"))

@@ -194,3 +194,39 @@ def test_when_archive_is_not_a_zip_then_exit_2_naming_it(tmp_path: Path) -> None
     r = runner.invoke(app, ["scan", str(bad)])
     assert r.exit_code == 2
     assert "export.zip" in r.output
+
+
+def test_when_mail_with_an_interview_installer_is_checked_then_it_is_flagged(tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "Dana Pryce <dana.pryce@talent-bridge.example>"
+    msg["To"] = "eng@example.org"
+    msg["Subject"] = "Next step: technical interview"
+    msg["Message-ID"] = "<m1@talent-bridge.example>"
+    msg.set_content("Please install the interview app attached before our call and run it on your work laptop.")
+    msg.add_attachment(
+        b"MZ" + b"\0" * 200, maintype="application", subtype="octet-stream", filename="Interview_Setup.exe"
+    )
+    eml = tmp_path / "m.eml"
+    eml.write_bytes(bytes(msg))
+    r = runner.invoke(app, ["check-mail", str(eml), "-f", "json"])
+    assert r.exit_code == 0, r.output
+    (doc,) = json.loads(r.stdout)
+    detectors = {f["detector"] for f in doc["findings"]}
+    assert "mail.executable_attachment" in detectors
+    assert doc["band"] in {"medium", "high"}
+
+
+def test_when_mailbox_has_a_broken_message_then_the_rest_is_screened_and_exit_is_2(tmp_path: Path) -> None:
+    box = tmp_path / "inbox.mbox"
+    box.write_text(
+        "From a@example.org Mon Jan  1 00:00:00 2026\nFrom: A <a@example.org>\nSubject: hi\n\nLunch on Friday?\n\n"
+        "From b@example.org Mon Jan  1 00:00:00 2026\n\n\n"
+    )
+    r = cli("check-mail", str(box), "-f", "jsonl")
+    lines = [line for line in r.stdout.decode().splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert json.loads(lines[0])["band"] == "low"
+    assert r.returncode == 2
+    assert b"message 2" in r.stderr

@@ -90,8 +90,13 @@ def _read_approaches(path: str, keep_going: bool) -> tuple[list[Approach], int]:
     stream, source = _open(path)
     good: list[Approach] = []
     errors = 0
+    records = read_records(stream, Approach, source)
+    if path.lower().endswith(".csv"):
+        from counterpitch.ingest.tabular import read_csv
+
+        records = read_csv(stream, source)
     with stream if path != "-" else contextlib.nullcontext(stream):
-        for rec in read_records(stream, Approach, source):
+        for rec in records:
             if isinstance(rec, RecordError):
                 errors += 1
                 err.print(f"[red]error:[/] {rec}", highlight=False, markup=True)
@@ -105,7 +110,10 @@ def _read_approaches(path: str, keep_going: bool) -> tuple[list[Approach], int]:
 
 @app.command()
 def check(
-    file: Annotated[str | None, typer.Argument(help="Approach JSON, JSON array or JSONL; '-' for stdin.")] = None,
+    file: Annotated[
+        str | None,
+        typer.Argument(help="Approach JSON, JSON array, JSONL or CSV (see ingest/tabular.py); '-' for stdin."),
+    ] = None,
     text: Annotated[str | None, typer.Option("--text", help="The message text, pasted.")] = None,
     subject: Annotated[str | None, typer.Option("--subject")] = None,
     sender_name: Annotated[str | None, typer.Option("--sender-name")] = None,

@@ -1,0 +1,97 @@
+"""Approaches from CSV, for bulk use (a report mailbox export, a spreadsheet a security team keeps).
+
+Columns are matched by name (case and surrounding spaces ignored); only `text` is required, and a missing
+`id` becomes `row-N`. The mapping, as the header names it:
+
+    id, channel, sent_at, subject, text,
+    sender_name, sender_headline, sender_company, sender_location, sender_url, sender_email,
+    sender_connections, sender_account_created,
+    recipient_name, recipient_headline, recipient_organisation
+
+Unknown columns are ignored. Every row is validated like any other Approach; a bad row is a `RecordError`
+naming the file, the line and the column. Cells that start with =, +, - or @ are read as text (never evaluated).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from pydantic import ValidationError
+
+from counterpitch.ingest.records import RecordError
+from counterpitch.model import MAX_TEXT_CHARS, Approach
+
+SENDER = {
+    "sender_name": "name",
+    "sender_headline": "headline",
+    "sender_company": "company",
+    "sender_location": "location",
+    "sender_url": "profile_url",
+    "sender_email": "email",
+    "sender_connections": "connections",
+    "sender_account_created": "account_created",
+}
+RECIPIENT = {"recipient_name": "name", "recipient_headline": "headline", "recipient_organisation": "organisation"}
+TOP = ("id", "channel", "sent_at", "subject", "text")
+
+
+def _column(loc: tuple[int | str, ...]) -> str:
+    """The CSV column a validation error points at, from the model path (sender.connections -> sender_connections)."""
+    if len(loc) >= 2 and loc[0] in ("sender", "recipient"):
+        table = SENDER if loc[0] == "sender" else RECIPIENT
+        for column, name in table.items():
+            if name == loc[1]:
+                return column
+    return str(loc[0]) if loc else ""
+
+
+def read_csv(stream: BinaryIO, source: str) -> Iterator[Approach | RecordError]:
+    raw = stream.read(64 * 1024 * 1024 + 1)
+    if len(raw) > 64 * 1024 * 1024:
+        yield RecordError(source, "", "", "CSV larger than 64 MB; split it")
+        return
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield RecordError(source, "", "", f"not valid UTF-8 (byte {exc.start}); save the CSV as UTF-8")
+        return
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        yield RecordError(source, "line 1", "", "empty or unreadable CSV: expected a header row")
+        return
+    names = [h.strip().lower() for h in header]
+    if "text" not in names:
+        yield RecordError(source, "line 1", "text", "the header has no 'text' column")
+        return
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield RecordError(source, f"line {reader.line_num}", "", f"malformed CSV: {exc}")
+            return
+        where = f"line {reader.line_num}"
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = dict(zip(names, row, strict=False))
+        if any(len(c) > MAX_TEXT_CHARS for c in row):
+            yield RecordError(source, where, "", f"a cell is longer than {MAX_TEXT_CHARS:,} characters")
+            continue
+        record: dict[str, object] = {k: cells[k] for k in TOP if cells.get(k, "").strip()}
+        record.setdefault("id", f"row-{reader.line_num}")
+        record.setdefault("text", cells.get("text", ""))
+        for part, table in (("sender", SENDER), ("recipient", RECIPIENT)):
+            values = {field: cells[col].strip() for col, field in table.items() if cells.get(col, "").strip()}
+            if values:
+                record[part] = values
+        try:
+            yield Approach.model_validate(record)
+        except ValidationError as exc:
+            e = exc.errors()[0]
+            yield RecordError(source, where, _column(e["loc"]), e["msg"])

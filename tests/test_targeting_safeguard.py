@@ -51,3 +51,16 @@ def test_when_sender_states_a_safeguard_then_it_is_found(detector: str, text: st
 @pytest.mark.parametrize(("detector", "text"), NOT_SAFE)
 def test_when_no_safeguard_is_stated_then_none_is_found(detector: str, text: str) -> None:
     assert_quiet(detector, approach(text))
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["MSc student, Electronics", "Graduate trainee | Civil Service Fast Stream", "PhD candidate in hypersonics"],
+)
+def test_when_sender_is_early_in_career_then_it_is_noted(headline: str) -> None:
+    assert_fires("safeguard.early_career_sender", approach("Hello", sender={"name": "R Lee", "headline": headline}))
+
+
+@pytest.mark.parametrize("headline", ["Managing Partner", "Senior Headhunter, Executive Search"])
+def test_when_sender_is_established_then_no_early_career_note(headline: str) -> None:
+    assert_quiet("safeguard.early_career_sender", approach("Hello", sender={"name": "R Lee", "headline": headline}))

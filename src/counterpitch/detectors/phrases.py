@@ -132,10 +132,15 @@ class PhraseDetector(Detector):
                 for gi, g in enumerate(self._groups[1:], start=1)
             ]
             vetoed = self._sentences_with(self._vetoes, buf, spans, starts, region, negate=False)
+            shown: set[int] = set()
             for k in candidates:
                 near = self._near(k, len(spans))
                 if all(any(j in found for j in near) for found in present) and not any(j in vetoed for j in near):
-                    hits.append(spans[k])
+                    # Quote the sentence that holds the first group's match (the window may centre elsewhere).
+                    j = k if k in first else min(i for i in near if i in first)
+                    if j not in shown:
+                        shown.add(j)
+                        hits.append(spans[j])
         if hits:
             # Many matching sentences say the same thing more firmly, with diminishing returns.
             yield self.finding((h.evidence() for h in hits[:5]), strength=min(1.0, 0.75 + 0.25 * len(hits)))

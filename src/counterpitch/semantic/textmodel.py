@@ -53,15 +53,20 @@ class TextModel:
     _idf: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0), init=False, repr=False, compare=False)
     _coef: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0), init=False, repr=False, compare=False)
     _grams: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
-    _bigram_starts: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
-    _bigram_ends: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    #: first word -> second word -> row, so word pairs are looked up without building their strings
+    _following: dict[str, dict[str, int]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         grams = tuple(self.terms)
         object.__setattr__(self, "_grams", grams)
-        object.__setattr__(self, "_bigram_starts", frozenset(g.split(" ", 1)[0] for g in grams if " " in g))
-        object.__setattr__(self, "_bigram_ends", frozenset(g.split(" ", 1)[1] for g in grams if " " in g))
-        object.__setattr__(self, "_row", {g: i for i, g in enumerate(grams)})
+        row = {g: i for i, g in enumerate(grams)}
+        following: dict[str, dict[str, int]] = {}
+        for g, i in row.items():
+            if " " in g:
+                first, second = g.split(" ", 1)
+                following.setdefault(first, {})[second] = i
+        object.__setattr__(self, "_row", row)
+        object.__setattr__(self, "_following", following)
         object.__setattr__(self, "_idf", np.array([self.terms[g][0] for g in grams], dtype=np.float64))
         object.__setattr__(self, "_coef", np.array([self.terms[g][1] for g in grams], dtype=np.float64))
 
@@ -71,11 +76,11 @@ class TextModel:
         words = TOKEN.findall(text.lower())
         hits = [i for i in map(get, words) if i is not None]
         if self.max_n >= 2:
-            # Only pairs that begin with a word some model bigram begins with: far fewer strings to build.
-            starts = self._bigram_starts
-            ends = self._bigram_ends
-            pairs = [f"{a} {b}" for a, b in itertools.pairwise(words) if a in starts and b in ends]
-            hits += [i for i in map(get, pairs) if i is not None]
+            following = self._following.get
+            for a, b in itertools.pairwise(words):
+                nxt = following(a)
+                if nxt is not None and (i := nxt.get(b)) is not None:
+                    hits.append(i)
         if not hits:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
         rows, counts = np.unique(np.array(hits, dtype=np.intp), return_counts=True)

@@ -230,3 +230,14 @@ def test_when_mailbox_has_a_broken_message_then_the_rest_is_screened_and_exit_is
     assert json.loads(lines[0])["band"] == "low"
     assert r.returncode == 2
     assert b"message 2" in r.stderr
+
+
+def test_when_bad_input_carries_rich_markup_then_it_is_printed_as_text(tmp_path: Path) -> None:
+    folder = tmp_path / "[red]" / "x["  # the path reads ".../[red]/x[/red].jsonl": markup if not escaped
+    folder.mkdir(parents=True)
+    f = folder / "red].jsonl"
+    f.write_text('{"id": "a"}\n')
+    r = cli("check", str(f))
+    assert r.returncode == 2
+    assert b"[red]/x[/red].jsonl" in r.stderr
+    assert b"Traceback" not in r.stderr

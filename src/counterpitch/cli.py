@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 if TYPE_CHECKING:
     from counterpitch.engine import Engine
@@ -24,7 +25,7 @@ app = typer.Typer(
     add_completion=False,
 )
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages stay on one line for scripts that read them
 BAD_INPUT = 2
 
 WatchlistOpt = Annotated[
@@ -40,7 +41,7 @@ RulesOpt = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/] {message}", highlight=False)
+    err.print(f"[red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(BAD_INPUT)
 
 
@@ -99,7 +100,7 @@ def _read_approaches(path: str, keep_going: bool) -> tuple[list[Approach], int]:
         for rec in records:
             if isinstance(rec, RecordError):
                 errors += 1
-                err.print(f"[red]error:[/] {rec}", highlight=False, markup=True)
+                err.print(f"[red]error:[/] {escape(str(rec))}", highlight=False)
                 if not keep_going:
                     err.print("stopped at the first bad record; --keep-going assesses the rest", style="dim")
                     return good, errors
@@ -203,7 +204,7 @@ def _profile_from_pdf(path: Path) -> dict[str, object]:
     except ProfilePdfError as exc:
         raise _fail(str(exc)) from None
     for w in warnings:
-        err.print(f"[yellow]note:[/] {path}: {w}", highlight=False)
+        err.print(f"[yellow]note:[/] {escape(f'{path}: {w}')}", highlight=False)
     return profile.to_json_dict()
 
 
@@ -249,10 +250,10 @@ def check_mail(
     for item in read_mail(path):
         if isinstance(item, MailError):
             errors += 1
-            err.print(f"[red]error:[/] {item}", highlight=False)
+            err.print(f"[red]error:[/] {escape(str(item))}", highlight=False)
             continue
         for w in item.warnings:
-            err.print(f"[yellow]note:[/] {path}: {w}", highlight=False)
+            err.print(f"[yellow]note:[/] {escape(f'{path}: {w}')}", highlight=False)
         results.append(assess_mail_with_trail(engine, item))
     if fmt == "jsonl":
         for a, _ in results:
@@ -319,7 +320,7 @@ def scan(
     else:
         print_scan(out, result)
         if html is not None:
-            out.print(f"HTML report written to {html}")
+            out.print(f"HTML report written to {escape(str(html))}")
 
 
 @app.command("eval")

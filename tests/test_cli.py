@@ -241,3 +241,47 @@ def test_when_bad_input_carries_rich_markup_then_it_is_printed_as_text(tmp_path:
     assert r.returncode == 2
     assert b"[red]/x[/red].jsonl" in r.stderr
     assert b"Traceback" not in r.stderr
+
+
+def test_when_a_users_rule_fires_then_it_counts_towards_the_score(tmp_path: Path) -> None:
+    rules = tmp_path / "ours.yaml"
+    rules.write_text(
+        "detectors:\n"
+        "  - id: ours.project_falcon\n"
+        "    title: Asks about Project Falcon\n"
+        "    severity: high\n"
+        "    explanation: Our own programme name.\n"
+        "    guidance: Tell security.\n"
+        "    sources: ['internal note']\n"
+        "    match:\n"
+        "      all_of:\n"
+        "        - ['\\bproject falcon\\b']\n"
+    )
+    text = "Could you tell me a little about Project Falcon?"
+    base = json.loads(runner.invoke(app, ["check", "--text", text, "-f", "json"]).stdout)
+    r = runner.invoke(app, ["check", "--text", text, "--rules", str(rules), "-f", "json"])
+    doc = json.loads(r.stdout)
+    ours = next(f for f in doc["findings"] if f["detector"] == "ours.project_falcon")
+    assert ours["weight"] > 0
+    assert doc["score"] > base["score"]
+
+
+@pytest.mark.parametrize("args", [["eval", "x.jsonl", "--cv", "1"], ["eval", "x.jsonl", "--cv", "-3"]])
+def test_when_cv_is_not_a_number_of_folds_then_exit_2(args: list[str], casebook: Path) -> None:
+    args = [casebook.as_posix() if a == "x.jsonl" else a for a in args]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2
+
+
+def test_when_report_folder_does_not_exist_then_exit_2_before_scanning() -> None:
+    r = runner.invoke(app, ["scan", str(SAMPLE_ARCHIVE), "--html", "/nonexistent/dir/report.html"])
+    assert r.exit_code == 2
+    assert "does not exist" in r.output
+
+
+def test_when_weights_file_is_not_json_then_error_names_it(tmp_path: Path) -> None:
+    w = tmp_path / "w.json"
+    w.write_text("{not json")
+    r = runner.invoke(app, ["check", "--text", "hi", "--weights", str(w)])
+    assert r.exit_code == 2
+    assert "w.json" in r.output

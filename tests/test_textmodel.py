@@ -101,3 +101,20 @@ def test_when_wording_reads_like_cultivation_then_wording_fires_with_quotes(text
 )
 def test_when_wording_is_ordinary_then_wording_stays_quiet(text: str) -> None:
     assert_quiet("semantic.wording", approach(text), WORDING)
+
+
+def test_when_text_has_characters_that_change_length_when_lowered_then_quotes_still_match() -> None:
+    a = approach(
+        "İİİ İstanbul. My client would value a quiet monthly steer on the bid before it is announced, paid to "
+        "any account you prefer, and nobody at your office need know."
+    )
+    found = list(default_wording().detect(a, WORDING))
+    for e in found[0].evidence if found else ():
+        assert e.start is not None and e.end is not None
+        assert a.text[e.start : e.end] == e.quote
+
+
+def default_wording():  # type: ignore[no-untyped-def]
+    from counterpitch.detectors.registry import default_registry
+
+    return default_registry(plugins=False).get("semantic.wording")

@@ -62,7 +62,13 @@ def _engine(
             term_list = [
                 t.strip() for t in terms.read_text("utf-8").splitlines() if t.strip() and not t.startswith("#")
             ]
-        scorer = Scorer.from_json(json.loads(weights.read_text("utf-8")), str(weights)) if weights else None
+        scorer = None
+        if weights is not None:
+            try:
+                doc = json.loads(weights.read_text("utf-8"))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{weights}: not valid JSON: {exc}") from None
+            scorer = Scorer.from_json(doc, str(weights))
         return Engine.default(
             watchlists=watchlist or [],
             seed_watchlist=not no_seed,
@@ -80,7 +86,7 @@ def _open(path: str) -> tuple[BinaryIO, str]:
         return sys.stdin.buffer, "<stdin>"
     p = Path(path)
     if not p.is_file():
-        raise _fail(f"{path}: no such file")
+        raise _fail(f"{path}: {'a folder, not a file' if p.is_dir() else 'no such file'}")
     return p.open("rb"), path
 
 
@@ -91,11 +97,12 @@ def _read_approaches(path: str, keep_going: bool) -> tuple[list[Approach], int]:
     stream, source = _open(path)
     good: list[Approach] = []
     errors = 0
-    records = read_records(stream, Approach, source)
     if path.lower().endswith(".csv"):
         from counterpitch.ingest.tabular import read_csv
 
         records = read_csv(stream, source)
+    else:
+        records = read_records(stream, Approach, source)
     with stream if path != "-" else contextlib.nullcontext(stream):
         for rec in records:
             if isinstance(rec, RecordError):
@@ -243,7 +250,7 @@ def check_mail(
     if fmt not in ("table", "json", "jsonl"):
         raise _fail(f"--format must be table, json or jsonl, not {fmt!r}")
     if not path.is_file():
-        raise _fail(f"{path}: no such file")
+        raise _fail(f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}")
     engine = _engine(watchlist, no_seed_watchlist, terms, True, None)
     results = []
     errors = 0
@@ -290,7 +297,9 @@ def scan(
     if fmt not in ("table", "json"):
         raise _fail(f"--format must be table or json, not {fmt!r}")
     if not archive.is_file():
-        raise _fail(f"{archive}: no such file")
+        raise _fail(f"{archive}: {'a folder, not a file' if archive.is_dir() else 'no such file'}")
+    if html is not None and not html.parent.is_dir():
+        raise _fail(f"{html}: its folder does not exist")
     try:
         data = read_archive(archive)
     except RecordError as exc:
@@ -314,7 +323,10 @@ def scan(
     if html is not None:
         from counterpitch.report.html import render_scan
 
-        html.write_text(render_scan(result, title=f"Counterpitch scan of {archive.name}"), encoding="utf-8")
+        try:
+            html.write_text(render_scan(result, title=f"Counterpitch scan of {archive.name}"), encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"{html}: cannot write the report: {exc.strerror}") from None
     if fmt == "json":
         print(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
     else:
@@ -345,6 +357,9 @@ def evaluate_cmd(
     from counterpitch.evaluation import cross_validate, evaluate, labelled, train_then_test
     from counterpitch.render import evaluation
 
+    if cv < 0 or cv == 1:
+        raise _fail("--cv takes 0 (no cross-validation) or a number of folds of at least 2")
+
     cases, errors = _read_approaches(str(casebook), keep_going=False)
     if errors:
         raise typer.Exit(BAD_INPUT)
@@ -365,7 +380,10 @@ def evaluate_cmd(
         evaluation(out, report, title)
         reports[title] = report.to_json()
     if json_out:
-        json_out.write_text(json.dumps(reports, indent=2) + "\n", encoding="utf-8")
+        try:
+            json_out.write_text(json.dumps(reports, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"{json_out}: cannot write: {exc.strerror}") from None
 
 
 @app.command()
@@ -397,15 +415,27 @@ def train(
     if not cases:
         raise _fail("nothing to train on")
     engine = _engine(None, False, None, True, None)
-    scorer, text_model = fit_pipeline(engine, cases)
+    labels = {a.label for a in cases}
+    if labels != {"hostile", "benign"} or len(cases) < 20:
+        raise _fail("training needs at least 20 labelled cases of both labels")
+    try:
+        scorer, text_model = fit_pipeline(engine, cases)
+    except ValueError as exc:
+        raise _fail(f"cannot fit on these cases: {exc}") from None
     assert text_model is not None
     made = {
         "trained_on": sources,
         "cases": len(cases),
         "made": datetime.now(UTC).strftime("%Y-%m-%d"),
-        "command": "counterpitch train --out-dir src/counterpitch/data " + " ".join(str(p) for p in casebook or []),
+        "command": " ".join(
+            ["counterpitch train --out-dir", str(out_dir), *(["--no-training"] if not training else [])]
+            + [str(p) for p in casebook or []]
+        ),
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"{out_dir}: cannot create: {exc.strerror}") from None
     meta = {"model": "monotone logistic regression over detector strengths (scoring/fit.py)", **made}
     Scorer(scorer.intercept, scorer.weights, scorer.medium, scorer.high, meta).save(out_dir / "weights.json")
     type(text_model)(text_model.terms, text_model.intercept, text_model.max_n, {**text_model.meta, **made}).save(

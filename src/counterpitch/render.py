@@ -75,7 +75,9 @@ def catalogue(console: Console, registry: Registry) -> None:
     table.add_column("sources", ratio=2)
     for d in registry:
         m = d.meta
-        table.add_row(m.id, m.severity, m.target, m.title, ", ".join(m.attack), escape("; ".join(m.sources)))
+        table.add_row(
+            escape(m.id), m.severity, m.target, escape(m.title), ", ".join(m.attack), escape("; ".join(m.sources))
+        )
     console.print(table)
 
 

@@ -89,8 +89,3 @@ def sentences(field: str, text: str) -> Iterator[Span]:
             end -= 1
         if end > start:
             yield Span(field, start, end, text)
-
-
-def message_sentences(approach: Approach) -> Iterator[Span]:
-    for field, text in message_fields(approach):
-        yield from sentences(field, clean(text))

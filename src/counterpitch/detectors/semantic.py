@@ -7,6 +7,7 @@ can judge whether the resemblance is real.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,21 +19,17 @@ from counterpitch.text import message_fields
 
 
 def _locate(approach: Approach, grams: list[str]) -> list[Evidence]:
-    """Where each n-gram first stands in the sender's words (whole words, any case)."""
-    fields = [(f, t, t.lower()) for f, t in message_fields(approach)]
+    """Where each n-gram first stands in the sender's words (whole words, any case), offsets into the original
+    text (lower-casing can change a string's length, so it is never used for offsets)."""
+    fields = list(message_fields(approach))
     out = []
     for gram in grams:
-        for field, text, lower in fields:
-            start = lower.find(gram)
-            while start >= 0:
-                end = start + len(gram)
-                if (start == 0 or not lower[start - 1].isalnum()) and (end == len(lower) or not lower[end].isalnum()):
-                    out.append(Evidence(field=field, start=start, end=end, quote=text[start:end]))
-                    break
-                start = lower.find(gram, start + 1)
-            else:
-                continue
-            break
+        pattern = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, gram.split())) + r"(?!\w)", re.IGNORECASE)
+        for field, text in fields:
+            m = pattern.search(text)
+            if m:
+                out.append(Evidence(field=field, start=m.start(), end=m.end(), quote=m.group(0)))
+                break
     return out
 
 

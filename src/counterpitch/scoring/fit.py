@@ -51,7 +51,9 @@ def fit_weights(
     bounds = [(None, None)] + [((None, 0.0) if n.startswith("safeguard.") else (0.0, None)) for n in names]
     result = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B", bounds=bounds)
     theta = result.x
-    weights = {n: round(float(w), 4) for n, w in zip(names, theta[1:], strict=True) if abs(w) > 1e-4}
+    # Every detector the fit saw is kept, zeros included: a known detector with weight 0 is a finding the data
+    # say is worth nothing, not an unknown one that would get a prior.
+    weights = {n: round(float(w), 4) for n, w in zip(names, theta[1:], strict=True)}
     return round(float(theta[0]), 4), weights
 
 

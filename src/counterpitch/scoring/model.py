@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +26,8 @@ from counterpitch.model import Band, Finding
 from counterpitch.scoring.advice import advice_for
 
 SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
+#: Log-odds for a detector the fitted weights do not know (a user's own rule, a plugin), by its severity.
+PRIOR_WEIGHT = {"info": 0.0, "low": 0.5, "medium": 1.0, "high": 2.0}
 DECISIVE_FAMILIES = frozenset({"watchlist"})
 #: Families that describe the recipient or the context, not the sender's behaviour: they move the score but
 #: never count as corroboration for a "high".
@@ -80,32 +83,53 @@ class Scorer:
     def raw(self, feats: Mapping[str, float]) -> float:
         return 100.0 * _sigmoid(self.logit(feats))
 
+    def weights_for(self, findings: Sequence[Finding]) -> dict[str, float]:
+        """The weight of each detector present: fitted, or for a detector the fit never saw (a user's own rule,
+        a plugin) a prior by its severity, so that adding a rule always counts for something."""
+        out: dict[str, float] = {}
+        for f in findings:
+            w = self.weights[f.detector] if f.detector in self.weights else PRIOR_WEIGHT[f.severity]
+            out[f.detector] = max(out.get(f.detector, w), w)
+        return out
+
     def score(self, findings: Sequence[Finding]) -> tuple[float, Band, list[Finding], str, ScoreTrail]:
         """Score, band, the findings with their `weight` set (strongest first), advice, and the trail."""
         feats = features(findings)
-        z = self.logit(feats)
+        weights = self.weights_for(findings)
+        z = self.intercept + sum(weights[k] * v for k, v in feats.items())
         raw = 100.0 * _sigmoid(z)
         trail = ScoreTrail(self.intercept, raw_score=raw)
-        trail.terms = sorted(
-            ((k, v, self.weights.get(k, 0.0)) for k, v in feats.items()), key=lambda t: -abs(t[1] * t[2])
-        )
-        contribution = self._points(feats, z, raw)
-        band, score, trail.band_rule = self._band(raw, findings)
-        weighted = [Finding(**{**f.__dict__, "weight": round(contribution[f.detector], 2)}) for f in findings]
+        trail.terms = sorted(((k, v, weights[k]) for k, v in feats.items()), key=lambda t: -abs(t[1] * t[2]))
+        band, score, trail.band_rule = self._band(raw, findings, weights)
+        points = self._points(feats, weights, z, score)
+        count = Counter(f.detector for f in findings)
+        weighted = [
+            Finding(**{**f.__dict__, "weight": round(points[f.detector] / count[f.detector], 2)}) for f in findings
+        ]
         weighted.sort(key=lambda f: (-(f.weight or 0.0), -SEVERITY_RANK[f.severity], f.detector))
         return round(score, 1), band, weighted, advice_for(band, weighted), trail
 
-    def _points(self, feats: Mapping[str, float], z: float, raw: float) -> dict[str, float]:
-        """Each detector's points: the rise from the base score (no findings) to this score, shared in proportion
-        to each detector's log-odds term. The shares add up to the whole rise and keep their signs; unlike "score
-        without this finding", they stay informative when the score saturates near 0 or 100."""
+    def _points(
+        self, feats: Mapping[str, float], weights: Mapping[str, float], z: float, score: float
+    ) -> dict[str, float]:
+        """Each detector's points: the rise from the base score (no findings) to the score shown, shared in
+        proportion to each detector's log-odds term (and, within a detector, equally among its findings). The
+        shares add up to the whole rise and keep their signs, also when the score saturates or is capped."""
         base = 100.0 * _sigmoid(self.intercept)
         span = z - self.intercept
-        slope = (raw - base) / span if abs(span) > 1e-9 else raw * (1 - raw / 100.0)
-        return {k: slope * self.weights.get(k, 0.0) * v for k, v in feats.items()}
+        slope = (score - base) / span if abs(span) > 1e-9 else score * (1 - score / 100.0)
+        return {k: slope * weights[k] * v for k, v in feats.items()}
 
-    def _band(self, raw: float, findings: Sequence[Finding]) -> tuple[Band, float, str]:
-        positive = {f.detector: f for f in findings if self.weights.get(f.detector, 0.0) > 0}
+    def _band(self, raw: float, findings: Sequence[Finding], weights: Mapping[str, float]) -> tuple[Band, float, str]:
+        positive: dict[str, Finding] = {}
+        for f in findings:  # per detector, its strongest finding speaks for it
+            if weights.get(f.detector, 0.0) > 0:
+                best = positive.get(f.detector)
+                if best is None or (SEVERITY_RANK[f.severity], f.strength) > (
+                    SEVERITY_RANK[best.severity],
+                    best.strength,
+                ):
+                    positive[f.detector] = f
         strong = {
             d
             for d, f in positive.items()

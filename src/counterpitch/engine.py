@@ -86,23 +86,29 @@ class Engine:
             found: list[list[Finding]] = [[] for _ in chunk]
             index = self.context.phrases
             possible = [index.candidates(a) if index is not None else frozenset() for a in chunk]
+            # A profile's hash walks all its fields: take it once per approach, not once per detector.
+            sender_keys = [hash(a.sender) for a in chunk]
             for d in detectors:
                 skippable = index is not None and d.meta.id in index
-                per_sender: dict[PersonProfile | None, list[Finding]] = {}  # for detectors that read only that
+                # Detectors that read only the sender run once per distinct sender in the batch.
+                per_sender: dict[int, tuple[PersonProfile | None, list[Finding]]] = {}
                 for i, a in enumerate(chunk):
                     if skippable and d.meta.id not in possible[i]:
                         continue  # the shared pre-filter already says this rule cannot fire here
-                    if d.meta.reads == "sender":
-                        if a.sender not in per_sender:
-                            per_sender[a.sender] = list(d.detect(a, self.context))
-                        found[i].extend(per_sender[a.sender])
-                    else:
+                    if d.meta.reads != "sender":
                         found[i].extend(d.detect(a, self.context))
-            exposure: dict[PersonProfile | None, list[Finding]] = {}  # recipients recur within a batch
+                        continue
+                    cached = per_sender.get(sender_keys[i])
+                    if cached is None or cached[0] != a.sender:
+                        cached = per_sender[sender_keys[i]] = (a.sender, list(d.detect(a, self.context)))
+                    found[i].extend(cached[1])
+            exposure: dict[int, tuple[PersonProfile | None, list[Finding]]] = {}  # recipients recur in a batch
             for a, f in zip(chunk, found, strict=True):
-                if a.recipient not in exposure:
-                    exposure[a.recipient] = self.recipient_exposure(a)
-                score, band, weighted, advice, _ = self.scorer.score(f + exposure[a.recipient])
+                key = hash(a.recipient)
+                seen = exposure.get(key)
+                if seen is None or seen[0] != a.recipient:
+                    seen = exposure[key] = (a.recipient, self.recipient_exposure(a))
+                score, band, weighted, advice, _ = self.scorer.score(f + seen[1])
                 yield Assessment(id=a.id, score=score, band=band, findings=tuple(weighted), advice=advice)
 
     # --- profiles ---------------------------------------------------------------------------------------------

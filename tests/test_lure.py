@@ -113,3 +113,11 @@ def test_when_recipient_writes_the_words_then_sender_is_not_blamed() -> None:
         thread=[{"from": "recipient", "text": "Can we move this to WhatsApp? I rarely check here."}],
     )
     assert_quiet("lure.off_platform", a)
+
+
+def test_when_invisible_characters_split_words_then_rules_still_match_and_offsets_hold() -> None:
+    text = "Keep this be\u200btween us. We pa\u200by a re\u00adtainer for your no\u200dtes on the committee."
+    f = assert_fires("lure.secrecy", approach(text))
+    e = f.evidence[0]
+    assert e.start == 0 and text[e.start : e.end].startswith("Keep this be\u200btween us")
+    assert_fires("lure.paid_reports", approach(text))

@@ -37,19 +37,13 @@ _ONE_TO_ONE = str.maketrans(
         "\u2013": "-",
         "\u2014": "-",
         "\u00a0": " ",
-        "\u200b": " ",
-        "\u200c": " ",
-        "\u200d": " ",
-        "\u2060": " ",
-        "\ufeff": " ",
-        "\u00ad": " ",
     }
 )
 
 
 @lru_cache(maxsize=4096)
 def clean(text: str) -> str:
-    """Map typographic quotes, dashes and invisible characters one to one, so offsets stay valid.
+    """Map typographic quotes, dashes and no-break spaces one to one, so offsets stay valid.
 
     Memoised: every rule reads the same few fields of the message in hand.
     """
@@ -89,3 +83,19 @@ def sentences(field: str, text: str) -> Iterator[Span]:
             end -= 1
         if end > start:
             yield Span(field, start, end, text)
+
+
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+
+@lru_cache(maxsize=4096)
+def without_invisible(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """`text` without zero-width characters and soft hyphens, and where each remaining character came from.
+
+    "pa\u200by" must read as "pay": an invisible character inside a word is a known way to slip past word
+    lists. The positions map offsets in the stripped text back to the original (None when nothing was removed).
+    """
+    if not any(c in _INVISIBLE for c in text):
+        return text, None
+    keep = tuple(i for i, c in enumerate(text) if c not in _INVISIBLE)
+    return "".join(text[i] for i in keep), (*keep, len(text))

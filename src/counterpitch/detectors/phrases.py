@@ -24,7 +24,7 @@ import re2
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.model import Approach, Finding, Profile
-from counterpitch.text import clean, message_fields, profile_fields, sentences
+from counterpitch.text import clean, message_fields, profile_fields, sentences, without_invisible
 
 Scope = Literal["message", "sender", "recipient"]
 Pattern = Any  # a compiled RE2 pattern (google-re2 ships no type stubs)
@@ -116,7 +116,8 @@ class PhraseDetector(Detector):
             return
         hits: list[Span] = []
         for name, raw in self.fields(subject):
-            text = clean(raw)
+            original = clean(raw)
+            text, back = without_invisible(original)  # match "pa\u200by" as "pay"; report original offsets
             if not self._every_group_occurs(text, ctx.phrases):  # one pass; most fields stop here
                 continue
             spans = split(name, text)
@@ -140,7 +141,8 @@ class PhraseDetector(Detector):
                     j = k if k in first else min(i for i in near if i in first)
                     if j not in shown:
                         shown.add(j)
-                        hits.append(spans[j])
+                        sp = spans[j]
+                        hits.append(sp if back is None else Span(name, back[sp.start], back[sp.end], original))
         if hits:
             # Many matching sentences say the same thing more firmly, with diminishing returns.
             yield self.finding((h.evidence() for h in hits[:5]), strength=min(1.0, 0.75 + 0.25 * len(hits)))
@@ -234,7 +236,7 @@ class PhraseIndex:
         out: set[str] = set()
         for scope, idents in self._by_scope.items():
             for _, raw in _scope_fields(approach, scope):
-                out |= self._passing(clean(raw)) & idents
+                out |= self._passing(without_invisible(clean(raw))[0]) & idents
         return frozenset(out)
 
     def _passing(self, text: str) -> frozenset[str]:

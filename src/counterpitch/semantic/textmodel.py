@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from counterpitch.model import Approach
-from counterpitch.text import message_fields
+from counterpitch.text import message_fields, without_invisible
 
 #: scikit-learn's default token pattern: runs of two or more word characters.
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
@@ -38,7 +38,7 @@ MAX_N = int(os.environ.get("COUNTERPITCH_MAX_N", "2"))
 
 def document(approach: Approach) -> str:
     """What the model reads: the sender's own words (subject, message, their turns of the thread)."""
-    return "\n".join(text for _, text in message_fields(approach))
+    return without_invisible("\n".join(text for _, text in message_fields(approach)))[0]
 
 
 @dataclass(frozen=True)

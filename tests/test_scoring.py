@@ -113,3 +113,28 @@ def test_when_score_saturates_then_points_still_share_the_rise_by_weight() -> No
     base = SCORER.raw({})
     assert sum(points.values()) == pytest.approx(score - base, abs=0.1)
     assert points["watchlist.profile_url"] > points["lure.secrecy"] > 0
+
+
+def test_when_batches_are_assessed_then_results_match_one_by_one_and_gc_is_left_on() -> None:
+    import gc
+
+    from counterpitch.engine import Engine
+    from counterpitch.model import Approach
+
+    engine = Engine.default()
+    cases = [
+        Approach(id=f"a{i}", text=t)
+        for i, t in enumerate(
+            [
+                "We pay GBP 900 for short notes on what officials say privately. Keep it between us.",
+                "Congratulations on the new role! Coffee next week?",
+                "Download the assessment, extract the zip and run the installer on your work laptop.",
+            ]
+            * 3
+        )
+    ]
+    batched = engine.assess_many(cases, batch=4)
+    first = next(batched)
+    assert gc.isenabled()
+    rest = list(batched)
+    assert [a.to_json_dict() for a in [first, *rest]] == [engine.assess(a).to_json_dict() for a in cases]

@@ -103,5 +103,10 @@ class Span(NamedTuple):
         return Evidence(field=self.field, start=self.start, end=self.end, quote=quote)
 
 
+def whole(field: str, value: str) -> Span:
+    """All of one field's value as a span (a name, an address, a date): quoted as evidence like any other."""
+    return Span(field, 0, len(value), value)
+
+
 def evidence_of(spans: Sequence[Span]) -> tuple[Evidence, ...]:
     return tuple(s.evidence() for s in spans)

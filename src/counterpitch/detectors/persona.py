@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from counterpitch.detectors.base import Detector, DetectorMeta
+from counterpitch.detectors.base import Detector, DetectorMeta, whole
 from counterpitch.detectors.context import Context
 from counterpitch.model import Approach, Evidence, Finding, PersonProfile, Profile
 
@@ -74,7 +74,7 @@ def _sender(subject: Approach | Profile) -> PersonProfile | None:
 
 
 def _ev(field: str, value: str) -> Evidence:
-    return Evidence(field=field, start=0, end=len(value), quote=value[:240])
+    return whole(field, value).evidence()
 
 
 @dataclass(frozen=True)

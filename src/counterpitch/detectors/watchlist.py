@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from counterpitch.detectors.base import Detector, DetectorMeta, Span
+from counterpitch.detectors.base import Detector, DetectorMeta, Span, whole
 from counterpitch.detectors.context import Context
 from counterpitch.model import Approach, Evidence, Finding, PersonProfile, Profile, Severity
 from counterpitch.watchlist import (
@@ -56,10 +56,6 @@ def _listed(entry: WatchlistEntry) -> str:
     return f"on the {entry.origin or 'watchlist'} as {entry.label()} (source: {entry.source}, {entry.date})"
 
 
-def _whole(field: str, value: str) -> Span:
-    return Span(field, 0, len(value), value)
-
-
 @lru_cache(maxsize=4096)
 def headline_parts(headline: str) -> tuple[tuple[int, int, bool], ...]:
     """Pieces of a headline ('CEO at X | Y') as offsets, and whether each follows 'at' or '@' (so names a firm).
@@ -85,10 +81,10 @@ def _headline_parts(headline: str) -> Iterator[tuple[int, int, bool]]:
 
 def stated_firms(sender: PersonProfile) -> list[Span]:
     """The firms the sender states: the company field, each position's company, and 'at X' in the headline."""
-    spans = [_whole("sender.company", sender.company)] if sender.company else []
+    spans = [whole("sender.company", sender.company)] if sender.company else []
     for i, pos in enumerate(sender.experience):
         if pos.company:
-            spans.append(_whole(f"sender.experience[{i}].company", pos.company))
+            spans.append(whole(f"sender.experience[{i}].company", pos.company))
     headline = sender.headline or ""
     spans.extend(Span("sender.headline", s, e, headline) for s, e, at in headline_parts(headline) if at)
     return spans
@@ -156,7 +152,7 @@ class ProfileUrl(WatchlistDetector):
         sender = approach.sender
         if sender is None or not sender.profile_url:
             return
-        span = _whole("sender.profile_url", sender.profile_url)
+        span = whole("sender.profile_url", sender.profile_url)
         for entry in watchlist.by_profile_url(sender.profile_url):
             yield self.hit(entry, [span.evidence()], f"The sender's profile address is {_listed(entry)}.")
 
@@ -167,7 +163,7 @@ class NameCompany(WatchlistDetector):
         sender = approach.sender
         if sender is None or not sender.name:
             return
-        name = _whole("sender.name", sender.name)
+        name = whole("sender.name", sender.name)
         firms = firm_spans(sender)
         recruiter = RECRUITER_HEADLINE.search(sender.headline or "")
         for match in watchlist.match_person(sender.name):

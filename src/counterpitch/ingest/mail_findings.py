@@ -19,7 +19,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from counterpitch.detectors.base import Detector, DetectorMeta
+from counterpitch.detectors.base import Detector, DetectorMeta, whole
 from counterpitch.ingest.mail import MailMessage
 from counterpitch.ingest.mail_attachments import EXECUTABLE_EXTENSIONS, Attachment, extension
 from counterpitch.model import Approach, Assessment, Evidence, Finding, Profile
@@ -67,8 +67,7 @@ class MailDetector(Detector):
 
 
 def _ev(path: str, value: str) -> Evidence:
-    quote = value if len(value) <= 240 else value[:239] + "…"
-    return Evidence(field=path, start=0, end=len(value), quote=quote)
+    return whole(path, value).evidence()
 
 
 def _file(i: int, a: Attachment) -> Evidence:

@@ -21,6 +21,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from _results import write_result
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
@@ -116,9 +118,7 @@ def main() -> None:
             "python": sys.version.split()[0],
             "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    write_result(args.out, result)
 
 
 if __name__ == "__main__":

@@ -6,11 +6,11 @@ Run: `.venv/bin/python bench/false_alarms.py` -> bench/results/false_alarms.json
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections import Counter
 from pathlib import Path
 
+from _results import write_result
 from counterpitch.engine import Engine
 from counterpitch.ingest.public_sets import emscad, sms
 
@@ -44,9 +44,7 @@ def main() -> None:
         "note": "EMSCAD fraud is recruitment fraud, not state cultivation: it is shown, not scored as a miss.",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    write_result(args.out, result)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import time  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from _results import write_result  # noqa: E402
 from counterpitch.engine import Engine  # noqa: E402
 from counterpitch.model import Approach  # noqa: E402
 
@@ -98,9 +99,7 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "processor": platform.machine()},
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    write_result(args.out, result)
 
 
 if __name__ == "__main__":

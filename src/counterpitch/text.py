@@ -6,7 +6,6 @@ Offsets are always into the original field string, so evidence can be highlighte
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -16,16 +15,6 @@ from counterpitch.model import Approach, PersonProfile
 # A sentence ends at . ! ? or a line break, followed by space; abbreviations cost us at most a split sentence,
 # which only narrows a co-occurrence window.
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-
-
-def normalise(text: str) -> str:
-    """NFKC, zero-width characters removed: defeats homoglyph-width and invisible-character evasion.
-
-    Length-preserving substitutions only would keep offsets exact; NFKC can change length, so callers that
-    report offsets use `clean` (which only maps characters one to one) and keep `normalise` for lookups.
-    """
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
 
 
 _ONE_TO_ONE = str.maketrans(

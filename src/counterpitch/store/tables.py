@@ -1,0 +1,173 @@
+"""The service's tables, SQLAlchemy 2 declarative. Alembic migrations (store/migrations) create and evolve them.
+
+Approaches and assessments are kept as the JSON of ../shared/schemas, exactly as the API returns them; the few
+columns the queue filters and sorts on (band, score, status, dates, campaign) are copied out beside them.
+Times are stored in UTC with their zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ROLES = ("reporter", "analyst", "admin")
+STATUSES = ("new", "triaged", "confirmed_hostile", "benign", "closed")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    #: argon2id hash; None for accounts that sign in only through OpenID Connect.
+    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
+    email: Mapped[str | None] = mapped_column(String(255), default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token (hex). Tokens are 256-bit random, so a fast hash is enough; the token itself is
+    #: shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(120), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginAttempt(Base):
+    """Failed sign-ins, for rate limiting across processes (keyed by user name and by client address)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class Campaign(Base):
+    """Reports linked by a shared sender identity, contact, firm or near-identical text (campaigns/)."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_status_reported_at", "status", "reported_at"),
+        Index("ix_reports_band_reported_at", "band", "reported_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    approach_id: Mapped[str] = mapped_column(String(255))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    #: The Approach and Assessment as their JSON Schemas define them.
+    approach_json: Mapped[str] = mapped_column(Text)
+    assessment_json: Mapped[str] = mapped_column(Text)
+    band: Mapped[str] = mapped_column(String(8))
+    score: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(24), default="new")
+    sender_name: Mapped[str | None] = mapped_column(String(255), default=None)
+    sender_company: Mapped[str | None] = mapped_column(String(255), default=None)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True, default=None)
+    #: MinHash signature of the message text (campaigns/), for near-duplicate checks on candidates.
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class LinkKey(Base):
+    """One blocking key of a report (an indicator or an LSH band): reports sharing a key are link candidates."""
+
+    __tablename__ = "link_keys"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class WatchlistRow(Base):
+    """A watchlist entry added in the service (the same fields as watchlist.py's YAML), with provenance."""
+
+    __tablename__ = "watchlist_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(120), unique=True)
+    #: The entry as watchlist.py reads it from YAML (a JSON object).
+    entry_json: Mapped[str] = mapped_column(Text)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    from_report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditEvent(Base):
+    """Append-only: the application never updates or deletes a row, and database triggers refuse it."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(64))
+    detail_json: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(120))
+    #: One alert per rule and subject: a campaign that keeps growing does not alert again for the same rule.
+    dedup_key: Mapped[str] = mapped_column(String(255), unique=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), default=None, index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    subject: Mapped[str] = mapped_column(String(255))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    #: Delivery outcome per channel, JSON: {"smtp": "sent" | "error: ...", "webhook": ...}.
+    delivery_json: Mapped[str] = mapped_column(Text, default="{}")

@@ -1,0 +1,165 @@
+"""Users, their passwords and API tokens, and the record of failed sign-ins that rate limiting reads.
+
+Passwords are argon2id hashes (argon2-cffi's defaults, re-hashed on sign-in when those defaults grow). API
+tokens are 256-bit random strings shown once; only their SHA-256 is stored, which is enough because a token
+cannot be guessed the way a password can.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from counterpitch.store import audit
+from counterpitch.store.tables import ROLES, ApiToken, LoginAttempt, User, utcnow
+
+_hasher = PasswordHasher()
+#: Verified against when the user does not exist, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+MAX_NAME = 120
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: enough to decide what they may see, without holding an ORM object across requests."""
+
+    id: int
+    name: str
+    role: str
+
+
+def actor(user: User) -> Actor:
+    return Actor(user.id, user.name, user.role)
+
+
+def check_name(name: str) -> str:
+    clean = name.strip()
+    if not clean or len(clean) > MAX_NAME or any(c.isspace() and c != " " for c in clean):
+        raise ValueError(f"name: 1 to {MAX_NAME} characters on one line")
+    return clean
+
+
+def check_password(password: str) -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise ValueError(f"password: {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+
+
+def add_user(
+    session: Session,
+    name: str,
+    role: str,
+    *,
+    password: str | None = None,
+    oidc_subject: str | None = None,
+    email: str | None = None,
+    by: int | None = None,
+) -> User:
+    """Create an account (ValueError naming the field when the name, role or password will not do)."""
+    name = check_name(name)
+    if role not in ROLES:
+        raise ValueError(f"role: must be one of {', '.join(ROLES)}")
+    if password is not None:
+        check_password(password)
+    if session.scalar(select(User.id).where(User.name == name)) is not None:
+        raise ValueError(f"name: a user called {name!r} already exists")
+    user = User(
+        name=name,
+        role=role,
+        password_hash=_hasher.hash(password) if password is not None else None,
+        oidc_subject=oidc_subject,
+        email=email,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor_id=by, action="user.add", object_type="user", object_id=user.id, detail={"role": role})
+    return user
+
+
+def set_active(session: Session, user_id: int, active: bool, *, by: int | None) -> User | None:
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    if user.active != active:
+        user.active = active
+        if not active:  # a deactivated account's tokens stay dead even if it is reactivated
+            session.execute(update(ApiToken).where(ApiToken.user_id == user_id).values(revoked=True))
+        action = "user.activate" if active else "user.deactivate"
+        audit.record(session, actor_id=by, action=action, object_type="user", object_id=user_id)
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.name)))
+
+
+def by_name(session: Session, name: str) -> User | None:
+    return session.scalar(select(User).where(User.name == name.strip()))
+
+
+def verify_password(session: Session, name: str, password: str) -> User | None:
+    """The active user with this name and password, else None (in about the same time either way)."""
+    user = by_name(session, name) if len(name) <= MAX_NAME else None
+    stored = user.password_hash if user is not None and user.active else None
+    try:
+        _hasher.verify(stored or _DUMMY_HASH, password[:MAX_PASSWORD])
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or stored is None:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+# --- API tokens -------------------------------------------------------------------------------------------
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(session: Session, user: User, label: str | None = None, *, by: int | None = None) -> str:
+    """A new token for `user`: returned once, stored as its hash."""
+    token = "cp_" + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=token_hash(token), label=(label or "")[:120] or None)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor_id=by, action="token.create", object_type="user", object_id=user.id)
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    if not token or len(token) > 200:
+        return None
+    row = session.execute(
+        select(User, ApiToken)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked.is_(False), User.active.is_(True))
+    ).first()
+    return row[0] if row is not None else None
+
+
+# --- sign-in attempts -------------------------------------------------------------------------------------
+def failures_since(session: Session, key: str, since: datetime) -> int:
+    query = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.key == key, LoginAttempt.at >= since)
+    return int(session.scalar(query) or 0)
+
+
+def note_failure(session: Session, keys: list[str]) -> None:
+    for key in keys:
+        session.add(LoginAttempt(key=key[:255]))
+
+
+def forget_failures(session: Session, key: str, older_than: timedelta | None = None) -> None:
+    """Clear one key (after a good sign-in), or everything older than the window (housekeeping)."""
+    if older_than is not None:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - older_than))
+    else:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.key == key))

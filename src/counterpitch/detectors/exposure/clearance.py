@@ -27,8 +27,10 @@ from counterpitch.detectors.exposure.text import (
     _Field,
     _fields,
     _first_words,
+    _joined,
     _last,
     _last_words,
+    _per_profile,
 )
 from counterpitch.model import Profile
 
@@ -168,7 +170,7 @@ class _ClearanceJudge:
 
     def profile_text(self) -> str:
         if self._text is None:
-            self._text = "\n".join(f.text for f in _fields(self.profile, _ALL))
+            self._text = _joined(self.profile, _ALL)
         return self._text
 
     def __call__(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks) -> float | None:
@@ -284,9 +286,13 @@ class _ClearanceJudge:
 
 
 def scan_clearances(p: Profile) -> Scan:
-    """Clearances the profile states, by SCHEME:LEVEL."""
+    """Clearances the profile states, by SCHEME:LEVEL (worked out once per profile: read-only)."""
+    return _per_profile(p, scan_clearances, lambda: _scan_clearances(p))
+
+
+def _scan_clearances(p: Profile) -> Scan:
     fields = _fields(p, _PROSE)
-    text = "\n".join(f.text for f in fields)
+    text = _joined(p, _PROSE)
     groups = [CLEARANCES.groups[i] for i in CLEARANCES.anchors.present(text)]
     hits: Scan = {}
     if not groups:

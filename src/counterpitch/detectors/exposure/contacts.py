@@ -14,7 +14,7 @@ from itertools import islice
 from counterpitch.detectors.base import DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.exposure.common import _MAX_MENTIONS, Scan, _ExposureDetector, _Hits
-from counterpitch.detectors.exposure.text import _PROSE, _Anchors, _fields
+from counterpitch.detectors.exposure.text import _PROSE, _Anchors, _fields, _joined
 from counterpitch.model import Profile
 
 _EMAIL = re.compile(
@@ -101,8 +101,8 @@ def scan_contacts(p: Profile) -> Scan:
     """Personal contact channels published on the profile: phone, e-mail, messenger."""
     hits: Scan = {}
     fields = _fields(p, _PROSE)
-    everything = "\n".join(f.text for f in fields)
-    low = everything.lower()
+    everything = _joined(p, _PROSE)
+    low = _joined(p, _PROSE, low=True)
     emails = [
         rx
         for rx, present in (

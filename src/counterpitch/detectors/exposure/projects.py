@@ -19,7 +19,7 @@ from counterpitch.detectors.exposure.clearance import scan_clearances
 from counterpitch.detectors.exposure.common import _MAX_MENTIONS, _NPSA, Scan, _discounted, _ExposureDetector, _Hits
 from counterpitch.detectors.exposure.lists import ROLES
 from counterpitch.detectors.exposure.roles import scan_roles
-from counterpitch.detectors.exposure.text import _ALL, _LETTER_DIGIT, _ROLE_KINDS, _Anchors, _fields
+from counterpitch.detectors.exposure.text import _ALL, _LETTER_DIGIT, _ROLE_KINDS, _Anchors, _fields, _joined
 from counterpitch.model import Profile
 
 
@@ -75,8 +75,7 @@ def compile_terms(terms: tuple[str, ...]) -> _Terms:
 
 def _defence_work(p: Profile) -> bool:
     """Corroboration for a common-word term: defence context, a clearance or a sensitive role anywhere."""
-    text = "\n".join(f.text for f in _fields(p, _ALL))
-    return bool(ROLES.defence.search(text)) or bool(scan_clearances(p)) or bool(scan_roles(p))
+    return bool(ROLES.defence.search(_joined(p, _ALL))) or bool(scan_clearances(p)) or bool(scan_roles(p))
 
 
 def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) -> Scan:
@@ -90,7 +89,7 @@ def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) ->
     index = compile_terms(tuple(terms))
     fields = _fields(p, _ROLE_KINDS)
     corroborated: bool | None = None
-    for k in index.anchors.present("\n".join(f.text for f in fields)):
+    for k in index.anchors.present(_joined(p, _ROLE_KINDS)):
         term = index.terms[k]
         found = _Hits()
         for f in fields:

@@ -15,7 +15,7 @@ from counterpitch.detectors.base import DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.exposure.common import _MAX_MENTIONS, _NPSA, Scan, _discounted, _ExposureDetector, _Hits
 from counterpitch.detectors.exposure.lists import ROLES
-from counterpitch.detectors.exposure.text import _ROLE_KINDS, _Field, _fields
+from counterpitch.detectors.exposure.text import _ROLE_KINDS, _Field, _fields, _joined, _per_profile
 from counterpitch.model import Profile
 
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -32,12 +32,16 @@ def _staff(f: _Field, start: int, end: int) -> bool:
 
 
 def scan_roles(p: Profile) -> Scan:
-    """Sensitive roles the profile shows, by category."""
-    fields = _fields(p, _ROLE_KINDS)
-    everything = "\n".join(f.low for f in fields)
-    anchors = [ROLES.anchor_names[i] for i in ROLES.anchors.present(everything)]
+    """Sensitive roles the profile shows, by category (worked out once per profile: read-only)."""
+    return _per_profile(p, scan_roles, lambda: _scan_roles(p))
+
+
+def _scan_roles(p: Profile) -> Scan:
+    anchors = [ROLES.anchor_names[i] for i in ROLES.anchors.present(_joined(p, _ROLE_KINDS, low=True))]
     hits: Scan = {}
-    for f in fields:
+    if not anchors:  # most profiles: no field can match, so none is visited
+        return hits
+    for f in _fields(p, _ROLE_KINDS):
         ks = {k for a in anchors if a in f.low for k in ROLES.by_anchor[a]}
         for r in (ROLES.patterns[k] for k in sorted(ks)):
             for m in islice(r.regex.finditer(f.text), _MAX_MENTIONS):

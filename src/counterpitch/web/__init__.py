@@ -1,0 +1,1 @@
+"""The web service: staff report approaches, analysts triage them, campaigns and alerts (see README.md here)."""

@@ -1,0 +1,69 @@
+"""Admin pages: the users (list, add, deactivate, reactivate) and the audit log (read only: no edit route)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from starlette.responses import RedirectResponse, Response
+
+from counterpitch.store.accounts import MAX_NAME, MAX_PASSWORD, Actor
+from counterpitch.store.tables import ROLES
+from counterpitch.web.auth import require_page, service, verify_csrf
+from counterpitch.web.templating import render
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+Admin = Annotated[Actor, Depends(require_page("admin"))]
+AUDIT_PAGE = 200
+
+
+def _users_page(request: Request, actor: Actor, error: str | None = None, added: str | None = None) -> Response:
+    users = service(request).users(actor)
+    context = {"users": users, "roles": ROLES, "error": error, "added": added}
+    return render(request, "admin_users.html.j2", context, status=422 if error else 200)
+
+
+@router.get("/users")
+def users(request: Request, actor: Admin, added: str | None = None) -> Response:
+    return _users_page(request, actor, added=added)
+
+
+@router.post("/users", dependencies=[Depends(verify_csrf)])
+def add_user(
+    request: Request,
+    actor: Admin,
+    name: Annotated[str, Form(max_length=MAX_NAME)],
+    role: Annotated[str, Form()],
+    password: Annotated[str, Form(max_length=MAX_PASSWORD)] = "",
+) -> Response:
+    try:
+        service(request).add_user(actor, name, role, password or None)
+    except ValueError as exc:
+        return _users_page(request, actor, error=str(exc))
+    return RedirectResponse(f"/admin/users?added={name.strip()}", status_code=303)
+
+
+@router.post("/users/{user_id}/deactivate", dependencies=[Depends(verify_csrf)])
+def deactivate(request: Request, user_id: int, actor: Admin) -> Response:
+    return _set_active(request, actor, user_id, False)
+
+
+@router.post("/users/{user_id}/activate", dependencies=[Depends(verify_csrf)])
+def activate(request: Request, user_id: int, actor: Admin) -> Response:
+    return _set_active(request, actor, user_id, True)
+
+
+def _set_active(request: Request, actor: Actor, user_id: int, active: bool) -> Response:
+    try:
+        found = service(request).set_user_active(actor, user_id, active)
+    except ValueError as exc:
+        return _users_page(request, actor, error=str(exc))
+    if not found:
+        raise HTTPException(404, "No such user.")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/audit")
+def audit_log(request: Request, actor: Admin, before: int | None = None) -> Response:
+    rows = service(request).audit_log(actor, limit=AUDIT_PAGE, before_id=before)
+    return render(request, "admin_audit.html.j2", {"rows": rows, "more": len(rows) == AUDIT_PAGE})

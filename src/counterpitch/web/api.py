@@ -1,0 +1,100 @@
+"""The JSON API of ../shared/schemas/api.md (v1). Bearer tokens only; the cookie is never read here.
+
+Bodies are read and validated after the caller is known, so an anonymous caller learns nothing, not even
+whether their body was well formed. Screening and storage run in the thread pool, off the event loop.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal, get_args
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse
+
+from counterpitch.model import Approach, Assessment
+from counterpitch.store.accounts import Actor
+from counterpitch.store.reports import ReportFilter
+from counterpitch.store.tables import STATUSES
+from counterpitch.web.auth import api_actor, require_api, service
+from counterpitch.web.errors import field_errors, validation_response
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+_APPROACH_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Approach"}}},
+    }
+}
+Status = Literal["new", "triaged", "confirmed_hostile", "benign", "closed"]
+assert set(STATUSES) == set(get_args(Status))  # the literal and the table's list must agree
+
+
+async def _approach(request: Request) -> Approach | JSONResponse:
+    body = await request.body()
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return validation_response([{"field": "body", "message": "send the Approach as application/json"}], 415)
+    try:
+        return Approach.model_validate_json(body)
+    except ValidationError as exc:
+        return validation_response(field_errors(exc.errors()))
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.post("/assess", openapi_extra=_APPROACH_BODY, responses={200: {"model": Assessment}})
+async def assess(request: Request, actor: Annotated[Actor, Depends(api_actor)]) -> JSONResponse:
+    """Screen one approach; nothing is stored."""
+    approach = await _approach(request)
+    if isinstance(approach, JSONResponse):
+        return approach
+    assessment = await run_in_threadpool(service(request).assess, approach)
+    return JSONResponse(assessment.to_json_dict())
+
+
+@router.post("/reports", status_code=201, openapi_extra=_APPROACH_BODY)
+async def submit(request: Request, actor: Annotated[Actor, Depends(api_actor)]) -> JSONResponse:
+    """Screen and store one approach, reported by the caller. 201 only once it is committed."""
+    approach = await _approach(request)
+    if isinstance(approach, JSONResponse):
+        return approach
+    report_id, assessment = await run_in_threadpool(service(request).submit_report, actor, approach)
+    return JSONResponse({"id": report_id, "assessment": assessment.to_json_dict()}, status_code=201)
+
+
+@router.get("/reports")
+def list_reports(
+    request: Request,
+    actor: Annotated[Actor, Depends(api_actor)],
+    band: Literal["low", "medium", "high"] | None = None,
+    status: Status | None = None,
+    reported_from: Annotated[datetime | None, Query(alias="from")] = None,
+    reported_to: Annotated[datetime | None, Query(alias="to")] = None,
+    campaign_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, list[dict[str, object]]]:
+    """Reporters get their own reports; analysts and admins get all. Newest first."""
+    f = ReportFilter(band, status, reported_from, reported_to, campaign_id, limit, offset)
+    return {"reports": [r.to_api() for r in service(request).list_reports(actor, f)]}
+
+
+@router.get("/reports/{report_id}")
+def get_report(request: Request, report_id: int, actor: Annotated[Actor, Depends(api_actor)]) -> dict[str, object]:
+    view = service(request).get_report(actor, report_id)
+    if view is None:
+        raise HTTPException(404, "report_id: no such report")
+    return view.to_api()
+
+
+@router.get("/campaigns")
+def campaigns(
+    request: Request, actor: Annotated[Actor, Depends(require_api("analyst", "admin"))]
+) -> dict[str, list[Any]]:
+    return {"campaigns": [c.to_api() for c in service(request).campaigns(actor)]}

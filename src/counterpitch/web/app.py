@@ -1,0 +1,93 @@
+"""The web service: `create_app(settings)` wires the store, the engine, the middleware and the routes.
+
+Start-up does the slow things once: migrate the database, build the screening engine, load the service's
+watchlist entries. Requests then share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from counterpitch.engine import Engine
+from counterpitch.model import Approach
+from counterpitch.store.db import Store
+from counterpitch.store.migrate import upgrade
+from counterpitch.web import admin, api, errors, pages
+from counterpitch.web.engines import EngineHolder
+from counterpitch.web.security import SecurityMiddleware
+from counterpitch.web.services import Service, find_linker
+from counterpitch.web.settings import Settings
+from counterpitch.web.templating import make_templates
+
+SESSION_COOKIE = "counterpitch_session"
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """The app for these settings (from the environment when None); `engine` lets tests share one."""
+    settings = (settings or Settings.from_env()).resolved()
+    store = Store(settings.database_url)
+    if settings.migrate:
+        upgrade(store.engine)
+    holder = EngineHolder(engine or Engine.default())
+    with store.read() as session:
+        holder.load(session)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.dispose()
+
+    app = FastAPI(
+        title="Counterpitch",
+        version="1",
+        summary="Report and triage suspicious approaches; see the campaigns behind them.",
+        docs_url=None,  # the interactive docs pull scripts from a CDN, which the CSP forbids
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.service = Service(store, holder, find_linker())
+    app.state.templates = make_templates()
+    for module in (api, pages, admin):
+        app.include_router(module.router)
+    if settings.oidc_enabled:
+        from counterpitch.web import oidc
+
+        app.include_router(oidc.router_for(settings))
+    app.mount("/static", StaticFiles(packages=[("counterpitch.web", "static")]), name="static")
+    errors.install(app)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(
+        SecurityMiddleware,
+        max_body=settings.max_body_bytes,
+        max_upload=settings.max_upload_bytes,
+        hsts=settings.cookie_secure,
+    )
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document plus the Approach schema the API reads by hand (after authentication)."""
+    if app.openapi_schema is None:
+        doc = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+        schema = Approach.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
+        components = doc.setdefault("components", {}).setdefault("schemas", {})
+        components.update(schema.pop("$defs", {}))
+        components["Approach"] = schema
+        app.openapi_schema = doc
+    return app.openapi_schema

@@ -1,0 +1,79 @@
+"""Errors as the API contract wants them, `{"detail": ...}` naming the field, and as pages for browsers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from counterpitch.web.auth import SignInRequired
+from counterpitch.web.services import Forbidden
+
+_HEADINGS = {400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Not allowed", 413: "Too large"}
+_HEADINGS |= {422: "Cannot use that input", 429: "Too many attempts"}
+
+
+def field_errors(
+    errors: Sequence[Any], drop: tuple[str, ...] = ("body", "query", "path", "form")
+) -> list[dict[str, str]]:
+    """Pydantic errors as [{"field": "sender.connections", "message": ...}], the path dotted, list indexes kept."""
+    out = []
+    for e in errors:
+        loc = [str(p) for p in e.get("loc", ())]
+        if loc and loc[0] in drop and len(loc) > 1:
+            loc = loc[1:]
+        out.append({"field": ".".join(loc) or "body", "message": str(e.get("msg", "invalid"))})
+    return out
+
+
+def validation_response(errors: list[dict[str, str]], status: int = 422) -> JSONResponse:
+    first = errors[0] if errors else {"field": "body", "message": "invalid"}
+    detail = f"{first['field']}: {first['message']}"
+    return JSONResponse({"detail": detail, "errors": errors}, status_code=status)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = field_errors(exc.errors())
+        if is_api(request):
+            return validation_response(errors)
+        return _page(request, 422, "; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+    @app.exception_handler(ValidationError)
+    async def invalid_model(request: Request, exc: ValidationError) -> Response:
+        return validation_response(field_errors(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_api(request) or request.url.path == "/openapi.json":
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return _page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return await http_error(request, HTTPException(403, str(exc)))
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_required(request: Request, exc: SignInRequired) -> Response:
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/signin?next={quote(exc.next_path, safe='')}", status_code=303)
+
+
+def _page(request: Request, status: int, message: str) -> Response:
+    from counterpitch.web.templating import render
+
+    if not hasattr(request.state, "actor"):
+        request.state.actor = None
+    heading = _HEADINGS.get(status, "Something went wrong")
+    return render(request, "error.html.j2", {"status": status, "heading": heading, "message": message}, status)

@@ -1,0 +1,71 @@
+"""Sign-in, sign-out and the start page. Other page modules follow the same pattern (see web/README.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from counterpitch.store.accounts import MAX_NAME, MAX_PASSWORD, Actor
+from counterpitch.web.auth import (
+    check_password,
+    optional_actor,
+    page_actor,
+    sign_in,
+    sign_in_blocked,
+    sign_out,
+    verify_csrf,
+)
+from counterpitch.web.nav import home_for
+from counterpitch.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: '/x' yes; '//evil', 'https://evil', '/\\evil' no (open-redirect defence)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")) or len(target) > 2000:
+        return "/"
+    return target
+
+
+@router.get("/")
+def home(request: Request, actor: Annotated[Actor, Depends(page_actor)]) -> Response:
+    """Each role lands on its own first page; the list of pages is the fallback."""
+    target = home_for(request.app, actor.role)
+    if target is not None:
+        return RedirectResponse(target, status_code=303)
+    return render(request, "home.html.j2")
+
+
+@router.get("/signin")
+def signin_form(request: Request, next: str = "/") -> Response:
+    if optional_actor(request) is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(request, "signin.html.j2", {"next": safe_next(next), "name": "", "error": None})
+
+
+@router.post("/signin", dependencies=[Depends(verify_csrf)])
+def signin(
+    request: Request,
+    name: Annotated[str, Form(max_length=MAX_NAME)],
+    password: Annotated[str, Form(max_length=MAX_PASSWORD)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    request.state.actor = None
+    context = {"next": safe_next(next), "name": name}
+    if sign_in_blocked(request, name):
+        message = "Too many failed attempts. Wait a few minutes and try again."
+        return render(request, "signin.html.j2", {**context, "error": message}, status=429)
+    user = check_password(request, name, password)
+    if user is None:
+        return render(request, "signin.html.j2", {**context, "error": "Wrong user name or password."}, status=401)
+    sign_in(request, user)
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/signout", dependencies=[Depends(verify_csrf)])
+def signout(request: Request) -> Response:
+    sign_out(request)
+    return RedirectResponse("/signin", status_code=303)

@@ -1,0 +1,238 @@
+"""The service layer: every read and change the API and the pages make goes through here.
+
+Each method is one transaction. Who may do what is decided in store/ (visibility) and here (roles), never in a
+route, so the JSON API and the pages cannot drift apart. Every change writes the audit log in the same
+transaction. Methods are synchronous: routes call them from the thread pool, off the event loop.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy.orm import Session
+
+from counterpitch.model import Approach, Assessment
+from counterpitch.store import accounts, audit, reports, watchlist_rows
+from counterpitch.store.accounts import Actor
+from counterpitch.store.db import Store
+from counterpitch.store.reports import TRIAGE_ROLES, ReportFilter
+from counterpitch.store.tables import Report, User
+from counterpitch.web.engines import EngineHolder
+
+Linker = Callable[[Session, int], "int | None"]
+
+
+class Forbidden(Exception):
+    """The actor's role may not do this (403); distinct from 'not found', which hides existence."""
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite hands times back without their zone; every stored time is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    id: int
+    approach_id: str
+    reported_at: datetime
+    band: str
+    score: float
+    status: str
+    campaign_id: int | None
+    reporter_id: int
+    sender_name: str | None
+    sender_company: str | None
+
+    def to_api(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "approach_id": self.approach_id,
+            "reported_at": self.reported_at.isoformat(),
+            "band": self.band,
+            "score": self.score,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class ReportView:
+    summary: ReportSummary
+    approach: Approach
+    assessment: Assessment
+    reporter_name: str
+    #: (created_at, author name, text), oldest first; empty for reporters.
+    notes: tuple[tuple[datetime, str, str], ...]
+
+    def to_api(self) -> dict[str, object]:
+        return {
+            "id": self.summary.id,
+            "approach": self.approach.to_json_dict(),
+            "assessment": self.assessment.to_json_dict(),
+            "status": self.summary.status,
+            "campaign_id": self.summary.campaign_id,
+        }
+
+
+def summary_of(row: Report) -> ReportSummary:
+    return ReportSummary(
+        row.id,
+        row.approach_id,
+        utc(row.reported_at),
+        row.band,
+        row.score,
+        row.status,
+        row.campaign_id,
+        row.reporter_id,
+        row.sender_name,
+        row.sender_company,
+    )
+
+
+def find_linker() -> Linker | None:
+    """campaigns.persist.link_report when that package is installed (it joins reports to campaigns)."""
+    try:
+        module = importlib.import_module("counterpitch.campaigns.persist")
+    except ImportError:
+        return None
+    return cast(Linker, module.link_report)
+
+
+class Service:
+    def __init__(self, store: Store, engines: EngineHolder, linker: Linker | None = None) -> None:
+        self.store = store
+        self.engines = engines
+        self.linker = linker
+
+    # --- screening ------------------------------------------------------------------------------------
+    def assess(self, approach: Approach) -> Assessment:
+        """A verdict, nothing stored."""
+        self._refresh_engine()
+        return self.engines.engine.assess(approach)
+
+    def submit_report(self, reporter: Actor, approach: Approach) -> tuple[int, Assessment]:
+        """Assess, store, audit and link to a campaign, all in one transaction: a 201 means all of it is on disk."""
+        assessment = self.assess(approach)
+        with self.store.write() as session:
+            row = reports.insert(session, reporter, approach, assessment)
+            if self.linker is not None:
+                self.linker(session, row.id)
+            return row.id, assessment
+
+    def _refresh_engine(self) -> None:
+        with self.store.read() as session:
+            self.engines.refresh_if_stale(session)
+
+    # --- reports --------------------------------------------------------------------------------------
+    def list_reports(self, viewer: Actor, f: ReportFilter | None = None) -> list[ReportSummary]:
+        f = f or ReportFilter()
+        with self.store.read() as session:
+            return [summary_of(r) for r in reports.listing(session, viewer, f)]
+
+    def get_report(self, viewer: Actor, report_id: int) -> ReportView | None:
+        """The report with its approach, verdict and notes; None when it does not exist or is not theirs."""
+        with self.store.read() as session:
+            row = reports.get(session, viewer, report_id)
+            if row is None:
+                return None
+            reporter = session.get(User, row.reporter_id)
+            notes = tuple((utc(n.created_at), name, n.text) for n, name in reports.notes(session, viewer, report_id))
+            return ReportView(
+                summary_of(row),
+                reports.approach_of(row),
+                reports.assessment_of(row),
+                reporter.name if reporter is not None else "?",
+                notes,
+            )
+
+    def set_status(self, viewer: Actor, report_id: int, status: str) -> bool:
+        """False when the report is not there for this viewer; Forbidden for reporters."""
+        self._need(viewer, TRIAGE_ROLES)
+        with self.store.write() as session:
+            return reports.set_status(session, viewer, report_id, status) is not None
+
+    def add_note(self, viewer: Actor, report_id: int, text: str) -> bool:
+        self._need(viewer, TRIAGE_ROLES)
+        with self.store.write() as session:
+            return reports.add_note(session, viewer, report_id, text) is not None
+
+    def add_watchlist_from_report(self, viewer: Actor, report_id: int) -> str | None:
+        """List the case's sender; the new entry screens every later approach at once. Returns its id."""
+        self._need(viewer, TRIAGE_ROLES)
+        with self.store.write() as session:
+            row = watchlist_rows.add_from_report(session, viewer, report_id)
+            entry_id = row.entry_id if row is not None else None
+        with self.store.read() as session:
+            self.engines.load(session)
+        return entry_id
+
+    def watchlist(self, viewer: Actor) -> list[dict[str, Any]]:
+        """The service's own entries (newest first) with provenance, for analysts and admins."""
+        self._need(viewer, TRIAGE_ROLES)
+        with self.store.read() as session:
+            return [
+                {
+                    "entry": json.loads(r.entry_json),
+                    "added_by": name,
+                    "added_at": utc(r.added_at),
+                    "from_report_id": r.from_report_id,
+                    "active": r.active,
+                }
+                for r, name in watchlist_rows.listing(session)
+            ]
+
+    # --- campaigns ------------------------------------------------------------------------------------
+    def campaigns(self, viewer: Actor) -> list[Any]:
+        """campaigns.persist.campaign_summaries (an empty list until that package exists)."""
+        self._need(viewer, TRIAGE_ROLES)
+        try:
+            persist = importlib.import_module("counterpitch.campaigns.persist")
+        except ImportError:
+            return []
+        with self.store.read() as session:
+            return list(persist.campaign_summaries(session))
+
+    # --- users and audit (admin) ----------------------------------------------------------------------
+    def users(self, viewer: Actor) -> list[User]:
+        self._need(viewer, {"admin"})
+        with self.store.read() as session:
+            return accounts.list_users(session)
+
+    def add_user(self, viewer: Actor, name: str, role: str, password: str | None) -> int:
+        self._need(viewer, {"admin"})
+        with self.store.write() as session:
+            return accounts.add_user(session, name, role, password=password, by=viewer.id).id
+
+    def set_user_active(self, viewer: Actor, user_id: int, active: bool) -> bool:
+        self._need(viewer, {"admin"})
+        if user_id == viewer.id and not active:
+            raise ValueError("user: you cannot deactivate your own account")
+        with self.store.write() as session:
+            return accounts.set_active(session, user_id, active, by=viewer.id) is not None
+
+    def audit_log(self, viewer: Actor, *, limit: int = 200, before_id: int | None = None) -> list[audit.AuditRow]:
+        self._need(viewer, {"admin"})
+        with self.store.read() as session:
+            return audit.recent(session, limit=limit, before_id=before_id)
+
+    # --- who is asking --------------------------------------------------------------------------------
+    def actor_by_id(self, user_id: int) -> Actor | None:
+        """The active user behind a session, re-read on every request so deactivation takes effect at once."""
+        with self.store.read() as session:
+            user = session.get(User, user_id)
+            return accounts.actor(user) if user is not None and user.active else None
+
+    def actor_by_token(self, token: str) -> Actor | None:
+        with self.store.read() as session:
+            user = accounts.user_for_token(session, token)
+            return accounts.actor(user) if user is not None else None
+
+    @staticmethod
+    def _need(viewer: Actor, roles: set[str] | frozenset[str]) -> None:
+        if viewer.role not in roles:
+            raise Forbidden(f"role: {viewer.role} may not do this")

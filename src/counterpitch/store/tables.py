@@ -98,6 +98,11 @@ class Campaign(Base):
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: How many reports belong to it (0 once merged into another or dissolved by a relink); merges fold the
+    #: smaller campaign into the larger.
+    reports: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The campaign this one was merged into. The row stays, so alerts that name it still resolve.
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), default=None)
 
 
 class Report(Base):
@@ -133,6 +138,20 @@ class LinkKey(Base):
 
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True, index=True)
+    #: What the key is as an analyst reads it (profile_url, wechat, company, text, ...) and its value as shown.
+    kind: Mapped[str] = mapped_column(String(24), default="", server_default="")
+    label: Mapped[str | None] = mapped_column(String(255), default=None)
+
+
+class LinkKeyStat(Base):
+    """The distinct senders seen with a firm, mail domain or text key, until it turns hot (campaigns/linking.py)."""
+
+    __tablename__ = "link_key_stats"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    #: JSON list of short digests of the senders, at most HOT_SENDERS + 1 long.
+    senders: Mapped[str] = mapped_column(Text, default="[]")
+    hot: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Note(Base):

@@ -72,7 +72,7 @@ def worker_engine(factory: Callable[[], Engine]) -> Engine:
     try:
         key = pickle.dumps(factory)
     except (pickle.PicklingError, AttributeError, TypeError):  # a lambda or local function: as Dask sent it
-        import cloudpickle
+        import cloudpickle  # type: ignore[import-untyped]
 
         key = cloudpickle.dumps(factory)
     with _ENGINES_LOCK:

@@ -447,5 +447,7 @@ def train(
     )
 
 
+from counterpitch import cli_audit  # noqa: E402, F401 - registers `counterpitch audit` on `app`
+
 if __name__ == "__main__":
     app()

@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# The web service on http://127.0.0.1:8000 with an invented demo organisation (SQLite under var/demo).
 run: $(STAMP)
-	$(BIN)/counterpitch check $(CASEBOOK) --format table
+	COUNTERPITCH_DATA_DIR=$${COUNTERPITCH_DATA_DIR:-var/demo} $(BIN)/counterpitch serve --demo --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

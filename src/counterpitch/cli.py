@@ -447,7 +447,11 @@ def train(
     )
 
 
-from counterpitch import cli_audit  # noqa: E402, F401 - registers `counterpitch audit` on `app`
+# The commands in other modules register themselves on `app` when imported.
+from counterpitch import (  # noqa: E402
+    cli_audit,  # noqa: F401 - `counterpitch audit`
+    cli_service,  # noqa: F401 - `serve`, `users`, `tokens`
+)
 
 if __name__ == "__main__":
     app()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from counterpitch.store import audit
 from counterpitch.store.accounts import Actor
 from counterpitch.store.reports import TRIAGE_ROLES, approach_of, get
-from counterpitch.store.tables import WatchlistRow
+from counterpitch.store.tables import User, WatchlistRow
 from counterpitch.watchlist import WatchlistEntry, entry_from_mapping, normalise_email, normalise_profile_url
 
 
@@ -98,3 +98,13 @@ def add_from_report(session: Session, viewer: Actor, report_id: int) -> Watchlis
         detail={"from_report": report_id, "name": raw["name"], "company": raw.get("company")},
     )
     return row
+
+
+def listing(session: Session) -> list[tuple[WatchlistRow, str | None]]:
+    """Every entry added in the service, newest first, with the name of who added it."""
+    query = (
+        select(WatchlistRow, User.name)
+        .outerjoin(User, User.id == WatchlistRow.added_by)
+        .order_by(WatchlistRow.id.desc())
+    )
+    return [(r, name) for r, name in session.execute(query)]

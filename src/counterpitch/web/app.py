@@ -91,3 +91,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         components["Approach"] = schema
         app.openapi_schema = doc
     return app.openapi_schema
+
+
+def app_from_env() -> FastAPI:
+    """The factory `counterpitch serve` hands to uvicorn (one call per worker process)."""
+    return create_app(Settings.from_env())

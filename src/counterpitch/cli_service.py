@@ -1,0 +1,128 @@
+"""`counterpitch serve`, `counterpitch users add`, `counterpitch tokens create`: running the web service.
+
+Registered on the main `app` by importing this module from cli.py. The database URL comes from `--db`, else
+`COUNTERPITCH_DATABASE_URL`, else a SQLite file in the data directory; every command migrates it first.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from counterpitch.cli import _fail, app, err, out
+
+if TYPE_CHECKING:
+    from counterpitch.store.db import Store
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: COUNTERPITCH_DATABASE_URL or SQLite).")]
+users_app = typer.Typer(help="Accounts of the web service.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens of the web service.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+
+def _store(db: str | None) -> Store:
+    """The store at `db`, migrated (imported late: the other commands should not pay for SQLAlchemy)."""
+    from counterpitch.store.db import Store, default_url
+    from counterpitch.store.migrate import upgrade
+
+    store = Store(db or default_url())
+    try:
+        upgrade(store.engine)
+    except Exception as exc:  # a bad URL, an unreachable server, a locked file: one line, exit 2
+        raise _fail(f"database {store.engine.url.render_as_string(hide_password=True)}: {exc}") from None
+    return store
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: DbOpt = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
+    demo: Annotated[bool, typer.Option("--demo", help="Load the invented demo organisation first.")] = False,
+) -> None:
+    """Run the web service (pages and the JSON API). Migrates the database on start."""
+    import uvicorn
+
+    if db:
+        os.environ["COUNTERPITCH_DATABASE_URL"] = db
+    if "COUNTERPITCH_COOKIE_SECURE" not in os.environ and _loopback(host):
+        # Plain HTTP on loopback: a Secure cookie would never come back. Anywhere else, put TLS in front.
+        os.environ["COUNTERPITCH_COOKIE_SECURE"] = "false"
+    store = _store(db)
+    if demo:
+        from counterpitch.web.demo import load_demo, sign_in_help
+
+        with store.write() as session:
+            load_demo(session)
+        print(sign_in_help(f"http://{host}:{port}/"), flush=True)
+    store.dispose()
+    uvicorn.run(
+        "counterpitch.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        server_header=False,
+        proxy_headers=False,
+        log_level="info",
+    )
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name (what they type to sign in).")],
+    role: Annotated[str, typer.Option("--role", help="reporter, analyst or admin.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Create an account with a password (prompted, or read from stdin)."""
+    from counterpitch.store import accounts
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    store = _store(db)
+    try:
+        with store.write() as session:
+            user = accounts.add_user(session, name, role, password=password)
+            out.print(f"added {user.name} ({user.role})", highlight=False)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.dispose()
+
+
+@tokens_app.command("create")
+def tokens_create(
+    name: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    label: Annotated[str | None, typer.Option(help="What the token is for (shown to admins).")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Print a new API token for NAME. It is shown once and stored only as a hash."""
+    from counterpitch.store import accounts
+
+    store = _store(db)
+    try:
+        with store.write() as session:
+            user = accounts.by_name(session, name)
+            if user is None or not user.active:
+                raise _fail(f"name: no active user called {name!r}")
+            token = accounts.create_token(session, user, label)
+    finally:
+        store.dispose()
+    err.print("API token (shown once; send it as 'Authorization: Bearer TOKEN'):", highlight=False)
+    sys.stdout.write(token + "\n")

@@ -1,0 +1,63 @@
+"""The demo organisation `make run` loads: invented users and invented reports, loaded idempotently.
+
+Everything here is made up for demonstration (names, firms, handles, passwords); nothing is real personal data.
+The three `demo-c*` approaches share a persona and a WeChat id, so the campaign linker joins them.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counterpitch.engine import Engine
+from counterpitch.model import Approach
+from counterpitch.store import accounts, reports
+from counterpitch.store.tables import Report
+from counterpitch.web.services import find_linker
+
+#: (name, role, password). Demo only: these are printed on the console by `make run`.
+DEMO_USERS = (
+    ("riley.reporter", "reporter", "demo-reporter-1"),
+    ("sam.reporter", "reporter", "demo-reporter-2"),
+    ("alex.reporter", "reporter", "demo-reporter-3"),
+    ("ana.analyst", "analyst", "demo-analyst-1"),
+    ("adam.admin", "admin", "demo-admin-pass"),
+)
+_EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "approaches.jsonl"
+
+
+def demo_approaches() -> list[Approach]:
+    """The project's examples (when run from a checkout) and the packaged campaign demo."""
+    lines = (resources.files("counterpitch") / "data" / "demo" / "approaches.jsonl").read_text("utf-8").splitlines()
+    if _EXAMPLES.is_file():
+        lines = _EXAMPLES.read_text("utf-8").splitlines() + lines
+    return [Approach.model_validate(json.loads(line)) for line in lines if line.strip()]
+
+
+def load_demo(session: Session, engine: Engine | None = None) -> int:
+    """Create the demo users and reports that are missing; returns how many reports were added."""
+    users = {}
+    for name, role, password in DEMO_USERS:
+        user = accounts.by_name(session, name) or accounts.add_user(session, name, role, password=password)
+        users[name] = accounts.actor(user)
+    reporters = [users[n] for n, role, _ in DEMO_USERS if role == "reporter"]
+    engine = engine or Engine.default()
+    linker = find_linker()
+    added = 0
+    for i, approach in enumerate(demo_approaches()):
+        if session.scalar(select(Report.id).where(Report.approach_id == approach.id)) is not None:
+            continue
+        row = reports.insert(session, reporters[i % len(reporters)], approach, engine.assess(approach))
+        if linker is not None:
+            linker(session, row.id)
+        added += 1
+    return added
+
+
+def sign_in_help(url: str) -> str:
+    rows = "\n".join(f"  {name:<16} {role:<9} password: {password}" for name, role, password in DEMO_USERS)
+    return f"Demo organisation loaded (invented people). Open {url} and sign in as one of:\n{rows}"

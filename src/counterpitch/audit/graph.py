@@ -45,10 +45,9 @@ def build_graph(people: Sequence[PersonExtract]) -> nx.DiGraph:
     ordered = sorted(people, key=lambda p: (p.id, p.canonical))
     for p in ordered:
         _add_person(g, p)
-    for sub, boss, basis in reporting_lines(ordered):
+    for sub, boss, basis, post in reporting_lines(ordered):
         if boss.startswith("post:") and boss not in g:
-            employer, post = boss[5:].split("|", 1)
-            g.add_node(boss, kind="post", label=post, employer=employer)
+            g.add_node(boss, kind="post", label=post, employer=boss[5:].split("|", 1)[0])
         g.add_edge(sub, boss, relation="reports_to", inferred=True, basis=basis)
     return g
 
@@ -81,13 +80,14 @@ def _add_person(g: nx.DiGraph, p: PersonExtract) -> None:
         g.add_edge(me, node, relation="based_at", inferred=False)
 
 
-def reporting_lines(people: Sequence[PersonExtract]) -> list[tuple[str, str, str]]:
-    """(subordinate node, superior node, basis) for every line titles state or imply, in a fixed order."""
+def reporting_lines(people: Sequence[PersonExtract]) -> list[tuple[str, str, str, str]]:
+    """(subordinate node, superior node, basis, the post as written) for every line titles state or imply, in a
+    fixed order. A stated superior nobody on the network holds becomes a `post` node: the post exists."""
     by_employer: dict[str, list[PersonExtract]] = defaultdict(list)
     for p in people:
         if p.employer:
             by_employer[norm(p.employer)].append(p)
-    lines: list[tuple[str, str, str]] = []
+    lines: list[tuple[str, str, str, str]] = []
     for employer in sorted(by_employer):
         staff = by_employer[employer]
         for p in staff:
@@ -95,11 +95,12 @@ def reporting_lines(people: Sequence[PersonExtract]) -> list[tuple[str, str, str
                 continue
             holder = next((q for q in staff if q is not p and holds_post(q.title, p.boss)), None)
             target = person_node(holder) if holder else f"post:{employer}|{norm(p.boss)}"
-            lines.append((person_node(p), target, f"title: {p.title}" if p.rank == "deputy" else f"says: {p.boss}"))
+            basis = f"title: {p.title}" if p.rank == "deputy" else f"says: {p.boss}"
+            lines.append((person_node(p), target, basis, p.boss))
         for lead in (q for q in staff if q.rank == "leader" and q.team):
             members = [m for m in staff if m.rank != "leader" and not m.boss and in_team(m.title, lead.team)]
             for m in members[:MAX_TEAM_LINKS]:
-                lines.append((person_node(m), person_node(lead), f"same team: {lead.title} / {m.title}"))
+                lines.append((person_node(m), person_node(lead), f"same team: {lead.title} / {m.title}", lead.title))
     return lines
 
 

@@ -218,10 +218,11 @@ def row_to_record(cells: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[
     for column, value in cells.items():
         if value is None:
             continue
+        if isinstance(value, list | dict) and column in Profile.model_fields:
+            record[column] = value  # a nested Parquet column, validated by the model
+            continue
         target = mapping.get(column_key(column))
         if target is None:
-            if column in Profile.model_fields and not isinstance(value, str):
-                record[column] = value
             continue
         text = value if isinstance(value, str) else str(value)
         if not text.strip():
@@ -234,9 +235,10 @@ def row_to_record(cells: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[
             project[target.split(".", 1)[1]] = text.strip()
         else:
             record[target] = text.strip()
-    if position:
+    # A nested column (Parquet) holds the whole list and wins over the flat columns for the same field.
+    if position and "experience" not in record:
         record["experience"] = [position]
-    if project:
+    if project and "projects" not in record:
         record["projects"] = [project]
     return record
 
@@ -274,7 +276,10 @@ def read_csv_profiles(
     except StopIteration:
         yield RecordError(source, "line 1", "", "empty CSV: expected a header row")
         return
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        yield RecordError(source, "line 1", "", "not valid UTF-8 near here; save the CSV as UTF-8")
+        return
+    except csv.Error as exc:
         yield RecordError(source, "line 1", "", f"unreadable CSV header: {exc}")
         return
     if not any(column_key(h) in mapping for h in header):
@@ -285,8 +290,9 @@ def read_csv_profiles(
             row = next(reader)
         except StopIteration:
             return
-        except UnicodeDecodeError as exc:
-            yield RecordError(source, f"line {reader.line_num + 1}", "", f"not valid UTF-8 (byte {exc.start})")
+        except UnicodeDecodeError:
+            where = f"line {reader.line_num + 1}"
+            yield RecordError(source, where, "", "not valid UTF-8 near here; save the CSV as UTF-8")
             return
         except csv.Error as exc:
             yield RecordError(source, f"line {reader.line_num}", "", f"malformed CSV: {exc}")

@@ -82,23 +82,40 @@ def _focus(g: nx.DiGraph, limit: int) -> nx.DiGraph:
     return sub
 
 
+def _packed_layout(g: nx.DiGraph, width: int, height: int) -> dict[str, tuple[float, float]]:
+    """Each connected part laid out on its own (seeded spring layout), parts packed in rows, largest first.
+
+    One spring layout over many separate parts pushes them to the edges and crushes each into a dot; laid out
+    apart, every part keeps its shape and the picture stays the same for the same audit.
+    """
+    undirected = g.to_undirected(as_view=False)
+    parts = sorted(nx.connected_components(undirected), key=lambda c: (-len(c), min(c)))
+    sizes = [30.0 + 26.0 * len(c) ** 0.5 for c in parts]
+    scale = min(1.0, (width * height / max(1.0, sum((2 * s) ** 2 for s in sizes)) * 0.55) ** 0.5)
+    out: dict[str, tuple[float, float]] = {}
+    x, y, row = 10.0, 10.0, 0.0
+    for nodes, size in zip(parts, sizes, strict=True):
+        side = 2 * size * scale
+        if x + side > width and x > 10:
+            x, y, row = 10.0, y + row + 8, 0.0
+        sub = undirected.subgraph(sorted(nodes))
+        layout = nx.spring_layout(sub, seed=7, iterations=80) if len(nodes) > 1 else {next(iter(nodes)): (0.0, 0.0)}
+        for n, (px, py) in layout.items():
+            out[n] = (x + side / 2 + float(px) * (side / 2 - 14), y + side / 2 + float(py) * (side / 2 - 14))
+        x, row = x + side + 8, max(row, side)
+    return out
+
+
 def mosaic_svg(g: nx.DiGraph, *, width: int = 960, height: int = 680, limit: int = MAX_PEOPLE_DRAWN) -> Markup:
     """The mosaic drawn with a seeded spring layout: people (sized by exposure) linked to what they state."""
     sub = _focus(g, limit)
     if sub.number_of_nodes() == 0:
         return Markup('<p class="muted">Nothing to draw: no profile states anything the mosaic uses.</p>')
-    pos = nx.spring_layout(sub.to_undirected(as_view=False), seed=7, iterations=120)
-    margin = 60
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    pos = _packed_layout(sub, width, height - 30)
+    height = int(max(y for _, y in pos.values()) + 50)  # as tall as the packed parts need, legend below
 
     def at(n: str) -> tuple[float, float]:
-        x, y = pos[n]
-        return (
-            margin + (x - min(xs)) / span_x * (width - 2 * margin),
-            margin + (y - min(ys)) / span_y * (height - 2 * margin),
-        )
+        return pos[n]
 
     parts = []
     for a, b, d in sub.edges(data=True):
@@ -123,10 +140,9 @@ def mosaic_svg(g: nx.DiGraph, *, width: int = 960, height: int = 680, limit: int
             if kind == "person"
             else f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" fill="{fill}"></rect>'
         )
-        parts.append(
-            f'<g class="node {_e(kind)}"><title>{_e(tip)}</title>{shape}'
-            f'<text x="{x + r + 3:.1f}" y="{y + 4:.1f}">{_e(_short(label, 24))}</text></g>'
-        )
+        shown = kind == "person" or sub.degree(n) >= 2
+        text = f'<text x="{x + r + 3:.1f}" y="{y + 4:.1f}">{_e(_short(label, 22))}</text>' if shown else ""
+        parts.append(f'<g class="node {_e(kind)}"><title>{_e(tip)}</title>{shape}{text}</g>')
     legend = "".join(
         f'<g><rect x="{12 + i * 118}" y="{height - 22}" width="10" height="10" fill="{c}"></rect>'
         f'<text x="{26 + i * 118}" y="{height - 13}">{_e(k)}</text></g>'

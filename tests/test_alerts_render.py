@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 
-from counterpitch.alerts import Briefing, evaluate, render
+from counterpitch.alerts import Briefing, evaluate, load_rules, render
 from counterpitch.alerts.sanitise import defang, one_line, safe, subject_line
 from tests.test_alerts_rules import (
     NOW,
@@ -74,7 +75,7 @@ def test_both_renderings_carry_the_key_facts(briefing: Briefing) -> None:
         assert "3 members of staff" in body and "since 11 November 2026" in body
         assert "Marta Velenko" in body and "Northgate Talent Union" in body and "Executive headhunter" in body
         assert "hxxps://www[.]linkedin[.]com/in/marta-velenko-talent" in body
-        assert "marta[@]northgate-talent[.]example" in body and "northgate_marta" in body
+        assert "E-mail address: marta[@]northgate-talent[.]example" in body and "WeChat id: northgate_marta" in body
         assert "Parliamentary researcher (1)" in body and "Economist (1)" in body
         assert PAID.title in body and TRIP.title in body
         assert "Do not confront the sender" in body and "Do not engage further" in body
@@ -163,3 +164,26 @@ def test_long_values_are_cut() -> None:
     assert len(one_line("x" * 1000)) == 200 and one_line("x" * 1000).endswith("…")
     assert len(subject_line("s" * 1000)) == 160
     assert safe("a.example " * 100).count("[.]") <= 20
+
+
+def test_the_campaigns_package_summary_fits_the_rules_and_the_briefing() -> None:
+    """Contract test: campaigns.summary.CampaignSummary, as the service passes it, through evaluate and render."""
+    summary = pytest.importorskip("counterpitch.campaigns.summary")
+    linking = pytest.importorskip("counterpitch.campaigns.linking")
+    campaign = summary.CampaignSummary(
+        id=12,
+        report_ids=(1, 2, 3),
+        reports=3,
+        targets=3,
+        first_seen=NOW - timedelta(days=6),
+        last_seen=NOW.replace(tzinfo=None),
+        indicators=(linking.Indicator("wechat", "northgate_marta"), linking.Indicator("company", "Northgate")),
+        personas=(summary.Persona("Marta Velenko", "Headhunter", "Northgate", "linkedin.com/in/mv-t"),),
+        target_people=(summary.TargetPerson("Alice Staffer", "Economist"),),
+        bands={"high": 2, "medium": 1},
+    )
+    (draft,) = evaluate(load_rules(), campaign, None, NOW)
+    b = render(draft, org_name="Example Institute")
+    assert draft.dedup_key == "campaign.targets:campaign:12:n3-d30-medium"
+    assert "WeChat id: northgate_marta" in b.text and "Economist (1)" in b.text and "Alice" not in b.text
+    assert "since 14 November 2026" in b.text and "linkedin[.]com/in/mv-t" in visible_text(b.html)

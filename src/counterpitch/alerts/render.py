@@ -109,7 +109,7 @@ def _view(draft: AlertDraft, org: str, contact: str) -> dict[str, Any]:
         "since": f"{since:%d %B %Y}" if since else None,
         "roles": [(safe(role), n) for role, n in roles],
         "personas": [{k: safe(v) if v else "" for k, v in p.items()} for p in personas],
-        "indicators": [(safe(kind, 40), safe(value)) for kind, value in _indicators(draft)],
+        "indicators": [(safe(_label(kind), 40), safe(value)) for kind, value in _indicators(draft)],
         "asks": [safe(title) for title in _asks(draft)],
         "steps": [step.format(contact=contact, org=org) for step in GUIDANCE],
     }
@@ -164,6 +164,26 @@ def _indicators(draft: AlertDraft) -> list[tuple[str, str]]:
         r = draft.report
         pairs = [("profile_url", r.sender_profile_url or ""), ("company", r.sender_company or "")] if r else []
     return [(k, v) for k, v in dict.fromkeys(pairs) if v.strip()][:MAX_LISTED]
+
+
+#: How the campaign indicator kinds (campaigns/indicators.py) read in a briefing; others are shown as named.
+KIND_LABELS = {
+    "profile_url": "Profile URL",
+    "email": "E-mail address",
+    "email_domain": "Mail domain",
+    "phone": "Phone number",
+    "company": "Firm",
+    "name": "Persona and firm",
+    "text": "Message text",
+    "wechat": "WeChat id",
+    "whatsapp": "WhatsApp",
+    "telegram": "Telegram",
+    "signal": "Signal",
+}
+
+
+def _label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
 def _asks(draft: AlertDraft) -> list[str]:

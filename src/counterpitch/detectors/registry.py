@@ -35,6 +35,8 @@ class DuplicateDetectorError(ValueError):
 class Registry:
     def __init__(self, detectors: Iterable[Detector] = ()) -> None:
         self._by_id: dict[str, Detector] = {}
+        #: for_target's answers: asked once per profile in an audit of millions, so kept (reset on register).
+        self._by_target: dict[Target, tuple[Detector, ...]] = {}
         for d in detectors:
             self.register(d)
 
@@ -43,6 +45,7 @@ class Registry:
         if ident in self._by_id:
             raise DuplicateDetectorError(f"two detectors share the id {ident!r}")
         self._by_id[ident] = detector
+        self._by_target.clear()
 
     def __iter__(self) -> Iterator[Detector]:
         return iter(self._by_id.values())
@@ -57,7 +60,10 @@ class Registry:
         return self._by_id[ident]
 
     def for_target(self, target: Target) -> tuple[Detector, ...]:
-        return tuple(d for d in self._by_id.values() if d.meta.target == target)
+        found = self._by_target.get(target)
+        if found is None:
+            found = self._by_target[target] = tuple(d for d in self._by_id.values() if d.meta.target == target)
+        return found
 
     def ids(self) -> tuple[str, ...]:
         return tuple(self._by_id)

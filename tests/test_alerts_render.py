@@ -7,6 +7,8 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from counterpitch.alerts import Briefing, evaluate, load_rules, render
 from counterpitch.alerts.sanitise import defang, one_line, safe, subject_line
@@ -61,6 +63,9 @@ def visible_text(html: str) -> str:
 
     Collect().feed(html)
     return re.sub(r"\s+", " ", " ".join(parts))
+
+
+BASELINE_TAGS = campaign_briefing().html.count("<")
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +192,28 @@ def test_the_campaigns_package_summary_fits_the_rules_and_the_briefing() -> None
     assert draft.dedup_key == "campaign.targets:campaign:12:n3-d30-medium"
     assert "WeChat id: northgate_marta" in b.text and "Economist (1)" in b.text and "Alice" not in b.text
     assert "since 14 November 2026" in b.text and "linkedin[.]com/in/mv-t" in visible_text(b.html)
+
+
+HOSTILE_TEXT = st.text(
+    alphabet=st.sampled_from(list("<>&\"'=:/.@ \r\n\t\x00\x1b\u2028\u202e\u200bjavascripthtxwevilcom")), max_size=60
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=HOSTILE_TEXT, url=HOSTILE_TEXT)
+def test_whatever_the_profile_says_the_html_has_the_same_markup(name: str, url: str) -> None:
+    """Property: the number of tags does not depend on the profile's text, and no value can open a line."""
+    assume(one_line(url))  # an empty indicator is left out, one list item fewer
+    b = campaign_briefing(name=name, profile_url=url)
+    assert b.html.count("<") == BASELINE_TAGS
+    assert not re.search(r"(?i)\b(javascript|https?|data)\s*:", b.text.split("INDICATORS")[0].split("PERSONAS")[1])
+    for line in b.text.splitlines():
+        assert not line.startswith(("\t", "From:", "To:", "Bcc:", "Subject:"))
+
+
+@given(raw=st.text(max_size=300))
+def test_one_line_never_leaves_a_break_or_control_character(raw: str) -> None:
+    out = safe(raw)
+    assert len(out) <= 200
+    assert all(c == " " or c.isprintable() for c in out)
+    assert not re.search(r"(?i)\b(javascript|vbscript|https?|data|file)\s*:", out)

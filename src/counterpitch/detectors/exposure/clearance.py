@@ -197,8 +197,11 @@ class _ClearanceJudge:
         """Negated, hypothetical or a requirement: "eligible for SC, DV or eDV", "SC or DV required".
 
         A cue reaches across a list of clearance names but not past a comma ending anything else, nor past
-        "but": "Not a recruiter, DV cleared" and "not SC but DV" are disclosures of DV.
+        "but": "Not a recruiter, DV cleared" and "not SC but DV" are disclosures of DV. A question ("Do you hold
+        SC?") states nothing either.
         """
+        if text[hi : hi + 1] == "?":
+            return True
         window_start = start - len(_last_words(text[lo:start], 6))
         cue = _last(self.lex.before, text, window_start, start)
         if cue is not None and _in_scope(text, cue.end(), start, marks, backwards=True):

@@ -1,0 +1,168 @@
+"""A harder truth table for the exposure detectors: every scheme of ../shared/reference/clearances.md written the
+ways people write it, beside negation, hypotheticals, job adverts and tokens with everyday senses; sensitive
+terms by word boundary, case and spacing. Every case is invented for this file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from counterpitch.detectors.context import Context
+from counterpitch.detectors.exposure import DETECTORS
+from counterpitch.model import Profile
+
+DETECTOR = {d.meta.id: d for d in DETECTORS}
+TERMS = ("Type 83", "MARLIN 4", "Kestrel Bay", "SEA 1000")
+
+
+def found(detector_id: str, terms: tuple[str, ...] = TERMS, **fields: Any) -> set[str]:
+    p = Profile.model_validate({"id": "hard", **fields})
+    return {f.value or "" for f in DETECTOR[detector_id].detect(p, Context(sensitive_terms=terms))}
+
+
+STATED = [
+    # UK
+    ({"headline": "Engineer | SC-cleared"}, {"UK:SC"}),
+    ({"about": "Current SC clearance (renewed 2024)."}, {"UK:SC"}),
+    ({"headline": "Analyst | DV Cleared | Cheltenham", "location": "Cheltenham, England"}, {"UK:DV"}),
+    ({"about": "Hold eDV."}, {"UK:eDV"}),
+    ({"about": "NPPV 3 vetted contractor."}, {"UK:NPPV3"}),
+    ({"about": "BPSS cleared; SC pending."}, {"UK:BPSS"}),
+    ({"about": "Security Check (SC) cleared since 2016."}, {"UK:SC"}),
+    # US
+    ({"headline": "Cloud Engineer | Active TS/SCI w/ FS Poly"}, {"US:TS/SCI", "US:POLY_FS"}),
+    ({"about": "Formerly TS/SCI; lapsed in 2022."}, {"US:TS/SCI"}),
+    ({"skills": ["Top Secret Clearance", "Kubernetes"], "location": "Huntsville, Alabama"}, {"US:TOP_SECRET"}),
+    ({"about": "Yankee White (Presidential Support Program)."}, {"US:TOP_SECRET"}),
+    ({"about": "L-cleared engineer at a DOE site."}, {"US:L"}),
+    ({"headline": "DevOps | TS//SCI | CI Polygraph"}, {"US:TS/SCI", "US:POLY_CI"}),
+    ({"about": "Active DoD Secret clearance."}, {"US:SECRET"}),
+    ({"about": "DOE Q cleared physicist."}, {"US:Q"}),
+    ({"about": "Public Trust position (Tier 4 background investigation)."}, {"US:PUBLIC_TRUST"}),
+    # AU
+    (
+        {"headline": "ICT Manager | NV-1 cleared", "location": "Canberra, Australian Capital Territory, Australia"},
+        {"AU:NV1"},
+    ),
+    ({"about": "Negative Vetting Level 2 clearance holder."}, {"AU:NV2"}),
+    ({"about": "AGSVA Baseline clearance.", "location": "Adelaide, South Australia, Australia"}, {"AU:BASELINE"}),
+    ({"about": "PV cleared analyst.", "location": "Canberra, Australia"}, {"AU:PV"}),
+    ({"headline": "Intelligence Analyst | TSPV", "location": "Canberra, Australia"}, {"AU:PV"}),
+    ({"about": "Holds an NV2 and a Baseline before that.", "location": "Perth, Australia"}, {"AU:NV2"}),
+    # NATO
+    ({"about": "Cleared to NATO Secret."}, {"NATO:SECRET"}),
+    ({"about": "COSMIC TOP SECRET (CTS) holder."}, {"NATO:COSMIC_TOP_SECRET"}),
+    # CA
+    ({"about": "Secret (Level II) clearance, Government of Canada."}, {"CA:SECRET"}),
+    ({"about": "Federal Reliability Status (security screening)."}, {"CA:RELIABILITY"}),
+    ({"about": "Top Secret clearance.", "location": "Ottawa, Ontario, Canada"}, {"CA:TOP_SECRET"}),
+    # NZ
+    ({"about": "NZ Secret clearance."}, {"NZ:SECRET"}),
+    ({"about": "TSS cleared (NZSIS vetting)."}, {"NZ:TOP_SECRET_SPECIAL"}),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), STATED)
+def test_when_a_clearance_is_stated_in_any_usual_spelling_then_scheme_and_level_are_exact(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert found("exposure.clearance", **fields) == expected
+
+
+NOT_STATED = [
+    {"about": "No security clearance."},
+    {"about": "I do not hold SC or DV."},
+    {"about": "Never held a clearance; happy to be vetted."},
+    {"about": "Willing to undergo DV vetting."},
+    {"about": "Able to obtain a Secret clearance if required."},
+    {"about": "Could get SC within weeks."},
+    {"about": "Eligible to apply for NV1."},
+    {"about": "Hiring: TS/SCI required, CI poly preferred."},
+    {"about": "Seeking DV cleared engineers for a client in Bristol."},
+    {"about": "Candidates must be able to obtain NATO Secret."},
+    {"headline": "Recruiter | SC & DV cleared roles | Defence"},
+    {"about": "Sales manager covering Columbia, SC and Charlotte, NC."},
+    {"headline": "Realtor | Greenville, SC", "location": "Greenville, South Carolina, United States"},
+    {"about": "Green card holder via the DV lottery."},
+    {"about": "Applied to the DV-2026 program."},
+    {"about": "Designing rooftop PV arrays and PV inverters."},
+    {"headline": "Solar Engineer | PV | Battery storage"},
+    {"about": "Our secret sauce is customer focus."},
+    {"about": "Worked at Victoria's Secret for five years."},
+    {"about": "Top secret recipe blogger."},
+    {"headline": "Frontend Developer | TS | React | Node"},
+    {"about": "TS and JS developer; TypeScript since 2016."},
+    {"about": "A baseline study of river water quality."},
+    {"about": "Confidential HR adviser."},
+    {"about": "Reached Level 3 on the leadership programme."},
+    {"about": "Q1 revenue up 20%; L&Q housing partner."},
+    {"about": "Support worker for DV survivors (domestic violence)."},
+    {"about": "DV 360 campaign manager."},
+    {"about": "University of South Carolina (USC) alumnus; SC native."},
+    {"about": "Pharmacovigilance (PV) specialist, drug safety."},
+    {"headline": "Baseline Engineer | Git | CI"},
+    {"about": "SC required. DV desirable."},
+    {"about": "Do you hold SC? Contact our team."},
+    {"about": "Pursuing DV sponsorship."},
+    {"about": "Without a clearance, but experienced in defence work."},
+]
+
+
+@pytest.mark.parametrize("fields", NOT_STATED)
+def test_when_a_clearance_is_negated_hypothetical_advertised_or_another_sense_then_nothing_is_found(
+    fields: dict[str, Any],
+) -> None:
+    assert found("exposure.clearance", **fields) == set()
+
+
+TERMS_FOUND = [
+    ({"about": "Working on Type-83 combat systems for the Royal Navy."}, {"Type 83"}),
+    ({"about": "Working on TYPE 83 combat systems for the Royal Navy."}, {"Type 83"}),
+    ({"about": "Working on type83 combat systems for the Royal Navy."}, {"Type 83"}),
+    ({"headline": "Engineer | MARLIN-4 | SC", "location": "Barrow, England"}, {"MARLIN 4"}),
+    ({"about": "Submarine systems engineer on KESTREL BAY."}, {"Kestrel Bay"}),
+    ({"about": "Submarine systems engineer on Kestrel  Bay."}, {"Kestrel Bay"}),
+    ({"about": "Submarine programme SEA1000 since 2019."}, {"SEA 1000"}),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), TERMS_FOUND)
+def test_when_a_term_is_written_with_other_case_spacing_or_hyphens_then_it_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert found("exposure.sensitive_project", **fields) == expected
+
+
+TERMS_NOT_FOUND = [
+    {"about": "Working on Type 830 systems for the Royal Navy."},
+    {"about": "Working on Prototype 83 of our app at a defence contractor."},
+    {"about": "MARLIN 40 outboard engines, Royal Navy supplier."},
+    {"about": "Holiday at Kestrel Bay resort."},  # a word-only term without defence context
+    {"about": "I write about the Type 83 programme for a defence magazine."},  # commentary, not work on it
+    {"about": "SEA 10000 is not a programme; submarine trivia."},
+]
+
+
+@pytest.mark.parametrize("fields", TERMS_NOT_FOUND)
+def test_when_a_term_is_only_part_of_a_word_or_a_number_or_off_context_then_it_is_not_found(
+    fields: dict[str, Any],
+) -> None:
+    assert found("exposure.sensitive_project", **fields) == set()
+
+
+ROLES_AND_CONTACTS = [
+    ("exposure.sensitive_role", {"headline": "Ex-GCHQ | now in fintech"}, True),
+    ("exposure.sensitive_role", {"about": "Information security: the CIA triad, threat models."}, False),
+    ("exposure.sensitive_role", {"about": "I have never worked for GCHQ."}, False),
+    ("exposure.personal_contact", {"about": "Signal me on +44 7700 900456."}, True),
+    ("exposure.personal_contact", {"about": "Grant ref 2019-2023 1234567; ISBN 978-0-00-000000-2."}, False),
+    ("exposure.personal_contact", {"about": "Write to careers@harbourline.example for vacancies."}, False),
+]
+
+
+@pytest.mark.parametrize(("detector_id", "fields", "expected"), ROLES_AND_CONTACTS)
+def test_when_roles_and_contacts_have_look_alikes_then_only_the_real_ones_count(
+    detector_id: str, fields: dict[str, Any], expected: bool
+) -> None:
+    assert bool(found(detector_id, **fields)) is expected

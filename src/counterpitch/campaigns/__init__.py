@@ -1,0 +1,6 @@
+"""Campaigns: reports linked across staff by a shared sender identity, contact, firm or near-identical text.
+
+indicators.py finds what a report can share (pure), minhash.py compares message text, linking.py decides which
+shared keys link and links a whole batch, persist.py does the same one report at a time on the database, and
+summary.py describes a campaign for the API, pages and alerts.
+"""

@@ -1,0 +1,132 @@
+"""The batch job on the database: forget every link, link every stored report again in memory, write it back.
+
+It leaves the database exactly as linking every report one by one in order of id would (the same link keys,
+hot-key statistics and campaign memberships), so incremental linking carries on from it. Campaign rows are
+kept: a new campaign takes over the id most of its reports had before, so alerts and bookmarks still point at
+it; a campaign that no longer exists keeps its row with zero reports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from counterpitch.campaigns import minhash
+from counterpitch.campaigns.batch import Batch, Item, Pairs, clusters, collect, link
+from counterpitch.campaigns.linking import CAPPED_CODES, TEXT_LABEL, Cluster, UnionFind
+from counterpitch.campaigns.persist import digest, forget_links
+from counterpitch.model import Approach
+from counterpitch.store.tables import Campaign, LinkKey, LinkKeyStat, Report
+
+CHUNK = 5_000
+
+
+def relink(session: Session) -> dict[str, int]:
+    linked = select(Report.id, Report.campaign_id).where(Report.campaign_id.is_not(None))
+    before = {rid: cid for rid, cid in session.execute(linked) if cid is not None}
+    forget_links(session)
+    batch = collect(_stored(session), keep_keys=True)
+    uf = UnionFind()
+    for _ in batch.ids:
+        uf.add()
+    pairs = link(batch, uf)
+    keys = _write_keys(session, batch, pairs)
+    _write_signatures(session, batch)
+    found = clusters(batch, uf, pairs)
+    _write_campaigns(session, found, before)
+    return {
+        "reports": len(batch.ids),
+        "campaigns": len(found),
+        "linked_reports": sum(len(c.report_ids) for c in found),
+        "link_keys": keys,
+    }
+
+
+def _stored(session: Session) -> Iterator[Item]:
+    query = select(Report.id, Report.approach_json, Report.reported_at, Report.reporter_id).order_by(Report.id)
+    for rid, approach_json, at, reporter in session.execute(query.execution_options(yield_per=CHUNK)):
+        yield rid, Approach.model_validate_json(approach_json), at, reporter
+
+
+def _indexed(pairs: Pairs) -> Iterator[tuple[int, int, int]]:
+    """(start, end of the indexed part, end) of every key's group."""
+    for s, e in zip(pairs.starts.tolist(), pairs.ends.tolist(), strict=True):
+        yield s, pairs.cut.get(s, e), e
+
+
+def _write_keys(session: Session, batch: Batch, pairs: Pairs) -> int:
+    assert batch.key_text is not None
+    sig_index, sigs = batch.signatures()
+    rows: list[dict[str, object]] = []
+    stats: list[dict[str, object]] = []
+    written = 0
+    for s, cut, e in _indexed(pairs):
+        first = int(pairs.order[s])
+        known = batch.key_text[first]
+        if known is None:
+            key = minhash.band_keys(sigs[sig_index[int(pairs.rows[s])]])[batch.key_band[first]]
+            rows.extend(
+                {"key": key, "report_id": batch.ids[r], "kind": "text", "label": TEXT_LABEL}
+                for r in pairs.rows[s:cut].tolist()
+            )
+        else:
+            key = known.key
+            for p in pairs.order[s:cut].tolist():
+                k = batch.key_text[p]
+                assert k is not None
+                rows.append(
+                    {"key": key, "report_id": batch.ids[batch.key_row[p]], "kind": k.kind, "label": k.label[:255]}
+                )
+        if int(pairs.families[s]) in CAPPED_CODES:
+            heard = pairs.rows[s : min(cut + 1, e)].tolist()
+            senders = list(dict.fromkeys(digest(batch.senders[r]) for r in heard))
+            stats.append({"key": key, "senders": json.dumps(senders), "hot": cut < e})
+        if len(rows) >= CHUNK:
+            written += _flush(session, rows, stats)
+            rows, stats = [], []
+    return written + _flush(session, rows, stats)
+
+
+def _flush(session: Session, rows: list[dict[str, object]], stats: list[dict[str, object]]) -> int:
+    if rows:
+        session.execute(insert(LinkKey), rows)
+    if stats:
+        session.execute(insert(LinkKeyStat), stats)
+    return len(rows)
+
+
+def _write_signatures(session: Session, batch: Batch) -> None:
+    sig_index, sigs = batch.signatures()
+    session.execute(update(Report).values(signature=None))
+    updates = [
+        {"id": batch.ids[row], "signature": minhash.to_bytes(sigs[i])}
+        for row, i in enumerate(sig_index.tolist())
+        if i >= 0
+    ]
+    for start in range(0, len(updates), CHUNK):
+        session.execute(update(Report), updates[start : start + CHUNK])
+
+
+def _write_campaigns(session: Session, found: list[Cluster], before: dict[int, int]) -> None:
+    """Give each cluster a campaign row: the one most of its reports had before when still free, else new."""
+    taken: set[int] = set()
+    for cluster in found:
+        votes = Counter(before[r] for r in cluster.report_ids if r in before)
+        reuse = next((cid for cid, _ in votes.most_common() if cid not in taken), None)
+        campaign = session.get(Campaign, reuse) if reuse is not None else None
+        if campaign is None:
+            campaign = Campaign(first_seen=cluster.first_seen, last_seen=cluster.last_seen)
+            session.add(campaign)
+            session.flush()
+        taken.add(campaign.id)
+        campaign.reports, campaign.merged_into = len(cluster.report_ids), None
+        campaign.first_seen, campaign.last_seen = cluster.first_seen, cluster.last_seen
+        ids = list(cluster.report_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            session.execute(update(Report).where(Report.id.in_(chunk)).values(campaign_id=campaign.id))
+    session.flush()

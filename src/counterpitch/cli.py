@@ -450,6 +450,7 @@ def train(
 # The commands in other modules register themselves on `app` when imported.
 from counterpitch import (  # noqa: E402
     cli_audit,  # noqa: F401 - `counterpitch audit`
+    cli_campaigns,  # noqa: F401 - `counterpitch campaigns`
     cli_service,  # noqa: F401 - `serve`, `users`, `tokens`
 )
 

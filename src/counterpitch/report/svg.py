@@ -91,11 +91,11 @@ def _packed_layout(g: nx.DiGraph, width: int, height: int) -> dict[str, tuple[fl
     undirected = g.to_undirected(as_view=False)
     parts = sorted(nx.connected_components(undirected), key=lambda c: (-len(c), min(c)))
     sizes = [30.0 + 26.0 * len(c) ** 0.5 for c in parts]
-    scale = min(1.0, (width * height / max(1.0, sum((2 * s) ** 2 for s in sizes)) * 0.55) ** 0.5)
+    scale = min(3.0, (width * height / max(1.0, sum((2 * s) ** 2 for s in sizes)) * 0.55) ** 0.5)
     out: dict[str, tuple[float, float]] = {}
     x, y, row = 10.0, 10.0, 0.0
     for nodes, size in zip(parts, sizes, strict=True):
-        side = 2 * size * scale
+        side = min(2 * size * scale, width - 20.0, height * 0.9)
         if x + side > width and x > 10:
             x, y, row = 10.0, y + row + 8, 0.0
         sub = undirected.subgraph(sorted(nodes))
@@ -140,7 +140,7 @@ def mosaic_svg(g: nx.DiGraph, *, width: int = 960, height: int = 680, limit: int
             if kind == "person"
             else f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" fill="{fill}"></rect>'
         )
-        shown = kind == "person" or sub.degree(n) >= 2
+        shown = kind in ("person", "post", "project") or sub.degree(n) >= 2
         text = f'<text x="{x + r + 3:.1f}" y="{y + 4:.1f}">{_e(_short(label, 22))}</text>' if shown else ""
         parts.append(f'<g class="node {_e(kind)}"><title>{_e(tip)}</title>{shape}{text}</g>')
     legend = "".join(

@@ -327,6 +327,8 @@ def test_when_report_and_campaign_both_fire_then_each_rule_has_its_own_subject()
         "campaign.targets:campaign:7:n3-d30-medium",
         "report.watchlist:report:3:watchlist.",
     ]
+    assert drafts[0].campaign is not None and drafts[0].report is members[2]
+    assert drafts[1].campaign is None and drafts[1].members == ()
     again = evaluate([campaign_rule(), WATCH_RULE], summary_of(members), members[2], NOW, members=members)
     assert [d.dedup_key for d in again] == [d.dedup_key for d in drafts]
 

@@ -55,9 +55,13 @@ def evaluate(
             subject_id = report.report_id
         else:
             continue
-        if trigger is not None:
-            key = rule.dedup_key(subject_id)
-            drafts.append(AlertDraft(rule, key, now, trigger, summary, report, members))
+        if trigger is None:
+            continue
+        key = rule.dedup_key(subject_id)
+        if rule.scope == "campaign":
+            drafts.append(AlertDraft(rule, key, now, trigger, campaign=summary, report=report, members=members))
+        else:  # a report's alert speaks of that report alone, even when it belongs to a campaign
+            drafts.append(AlertDraft(rule, key, now, trigger, report=report))
     return drafts
 
 

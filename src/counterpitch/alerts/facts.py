@@ -85,7 +85,7 @@ class CampaignLike(Protocol):
     def bands(self) -> Mapping[str, int]: ...
 
 
-def field(item: object, name: str) -> str | None:
+def text_field(item: object, name: str) -> str | None:
     """A text field of a persona, target or indicator given as an object or a mapping; None when absent."""
     value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
     return None if value is None else str(value)

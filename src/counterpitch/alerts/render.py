@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from counterpitch.alerts.evaluate import AlertDraft
 from counterpitch.alerts.facts import ReportFacts, as_utc
-from counterpitch.alerts.facts import field as get
+from counterpitch.alerts.facts import text_field as get
 from counterpitch.alerts.sanitise import one_line, safe, subject_line
 
 MARKING = "TLP:AMBER+STRICT"
@@ -103,7 +103,6 @@ def _view(draft: AlertDraft, org: str, contact: str) -> dict[str, Any]:
         "severity": draft.rule.severity,
         "issued": f"{draft.created_at:%d %B %Y, %H:%M} UTC",
         "scope": draft.rule.scope,
-        "subject_id": draft.campaign.id if draft.rule.scope == "campaign" and draft.campaign else _report_id(draft),
         "reason": one_line(draft.trigger.reason),
         "targets": draft.trigger.targets or _target_count(draft),
         "since": f"{since:%d %B %Y}" if since else None,

@@ -54,6 +54,11 @@ def campaign_briefing(**persona: str) -> Briefing:
     return render(draft, org_name="Example Institute", contact="security@example.org (ext. 4444)")
 
 
+def flat(text: str) -> str:
+    """The plain-text briefing with its wrapping undone, for looking up phrases."""
+    return " ".join(text.split())
+
+
 def visible_text(html: str) -> str:
     parts: list[str] = []
 
@@ -75,7 +80,7 @@ def briefing() -> Briefing:
 
 def test_both_renderings_carry_the_key_facts(briefing: Briefing) -> None:
     shown = visible_text(briefing.html)
-    for body in (briefing.text, shown):
+    for body in (flat(briefing.text), shown):
         assert "TLP:AMBER+STRICT" in body and "for staff of Example Institute only" in body
         assert "3 members of staff" in body and "since 11 November 2026" in body
         assert "Marta Velenko" in body and "Northgate Talent Union" in body and "Executive headhunter" in body
@@ -111,10 +116,11 @@ def test_hostile_profile_text_is_escaped_flattened_and_defanged() -> None:
     assert "<a " not in b.html and "href" not in b.html
     assert "javascript:" not in b.html and "javascript:" not in b.text
     assert "javascript[:]alert(document[.]cookie)//hxxps://evil[.]example[.]net/in/marta" in b.text
+    assert all(len(line) <= 78 or " " not in line.strip() for line in b.text.splitlines())  # links stay whole
     assert "\u202e" not in b.text and "\u202e" not in b.html
     for line in b.text.splitlines():
         assert not line.lower().startswith("bcc:"), line
-    assert "Name: Marta <script>alert('x')</script> Bcc: victim[@]example[.]org" in b.text
+    assert "Name: Marta <script>alert('x')</script> Bcc: victim[@]example[.]org" in flat(b.text)
     assert "\r" not in b.subject and "\n" not in b.subject
 
 
@@ -122,7 +128,7 @@ def test_report_briefing_names_the_sender_and_finding() -> None:
     report = facts(5, 0, "t1", findings=(WATCH, PAID), role="Defence analyst", profile_url="http://evil.example/p")
     (draft,) = evaluate([WATCH_RULE], None, report, NOW)
     b = render(draft, org_name="Example\r\nInstitute")
-    for body in (b.text, visible_text(b.html)):
+    for body in (flat(b.text), visible_text(b.html)):
         assert "A member of staff at Example Institute has reported an approach on 20 November 2026" in body
         assert "Defence analyst (1)" in body and "hxxp://evil[.]example/p" in body
         assert WATCH.title in body and PAID.title in body and "your security team" in body
@@ -190,8 +196,9 @@ def test_the_campaigns_package_summary_fits_the_rules_and_the_briefing() -> None
     (draft,) = evaluate(load_rules(), campaign, None, NOW)
     b = render(draft, org_name="Example Institute")
     assert draft.dedup_key == "campaign.targets:campaign:12:n3-d30-medium"
-    assert "WeChat id: northgate_marta" in b.text and "Economist (1)" in b.text and "Alice" not in b.text
-    assert "since 14 November 2026" in b.text and "linkedin[.]com/in/mv-t" in visible_text(b.html)
+    text = flat(b.text)
+    assert "WeChat id: northgate_marta" in text and "Economist (1)" in text and "Alice" not in text
+    assert "since 14 November 2026" in text and "linkedin[.]com/in/mv-t" in visible_text(b.html)
 
 
 HOSTILE_TEXT = st.text(

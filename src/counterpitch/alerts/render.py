@@ -13,6 +13,7 @@ people approached are the ones it protects. Every value from a profile is made o
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from counterpitch.alerts.sanitise import one_line, safe, subject_line
 MARKING = "TLP:AMBER+STRICT"
 MAX_LISTED = 12
 MAX_ASKS = 6
+WRAP = 78
 
 #: What staff should do, after NPSA/CPNI "Think Before You Link" (tradecraft.md, "Guidance the tool's advice can
 #: follow") and the MI5 alert's advice to its recipients. {contact} and {org} are filled in, already made safe.
@@ -53,6 +55,22 @@ _ENV = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+
+
+def _fill(text: str, first: str = "", rest: str = "") -> str:
+    """Plain text wrapped for mail readers. Untrusted values sit in indented items, so a wrapped line of theirs
+    starts with spaces and never looks like a header; links are never broken (long words stay whole)."""
+    return textwrap.fill(
+        " ".join(str(text).split()),
+        WRAP,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+_ENV.filters["fill"] = _fill
 
 
 @dataclass(frozen=True)

@@ -174,6 +174,7 @@ def test_one_line(raw: str, expected: str) -> None:
 def test_long_values_are_cut() -> None:
     assert len(one_line("x" * 1000)) == 200 and one_line("x" * 1000).endswith("…")
     assert len(subject_line("s" * 1000)) == 160
+    assert subject_line("Alert\r\nBcc: x@example.org\x00") == "Alert Bcc: x@example.org"
     assert safe("a.example " * 100).count("[.]") <= 20
 
 

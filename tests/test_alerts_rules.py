@@ -200,6 +200,8 @@ def test_when_the_rule_id_is_known_then_the_error_names_it() -> None:
 def test_when_the_file_is_missing_or_huge_then_a_rule_error(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match="cannot read"):
         load_rules(tmp_path / "absent.yaml")
+    with pytest.raises(RuleError, match="cannot read"):
+        load_rules(tmp_path)
     big = tmp_path / "big.yaml"
     big.write_bytes(b"#" * 1_000_001)
     with pytest.raises(RuleError, match="larger than"):

@@ -205,7 +205,7 @@ def load_rules(path: Path | None = None) -> tuple[AnyRule, ...]:
                 raise RuleError(f"{name}: larger than {MAX_RULES_BYTES} bytes")
             raw = path.read_bytes()
         except OSError as exc:
-            raise RuleError(f"{name}: cannot read: {exc.strerror}") from exc
+            raise RuleError(f"{name}: cannot read: {exc.strerror or exc}") from exc
     return parse_rules(raw, name)
 
 

@@ -38,7 +38,7 @@ from _results import write_result
 from counterpitch.audit.core import audit_engine, audit_profile
 from counterpitch.audit.inputs import read_terms
 from counterpitch.audit.run import Partial
-from counterpitch.batch import run_audit
+from counterpitch.batch import PersonOutput, jsonl_line, run_audit
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.exposure import CLEARANCE, DETECTORS, scan_clearances
 from counterpitch.detectors.exposure.text import _PROSE, _joined
@@ -166,10 +166,6 @@ def _version(dist: str) -> str:
 # --- (b): a million profiles, one process, bounded memory -----------------------------------------------------
 
 
-def person_line(profile: Profile, assessment: Assessment) -> str:
-    return assessment.model_dump_json() + "\n"
-
-
 def rss_mb() -> float:
     with open("/proc/self/status", encoding="ascii") as fh:
         for line in fh:
@@ -194,8 +190,7 @@ def stream_child(path: str, terms_path: str, out: str) -> None:
         [path],
         engine_factory=partial(audit_engine, terms),
         new_partial=Partial.empty,
-        person_out=Path(out),
-        person_line=person_line,
+        outputs=[PersonOutput(Path(out), jsonl_line)],
         on_assessment=sample,
     )
     seconds = time.perf_counter() - start

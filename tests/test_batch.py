@@ -7,6 +7,7 @@ used where present.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from functools import partial
@@ -19,11 +20,21 @@ import pytest
 from distributed import Client, LocalCluster
 
 from counterpitch.audit.core import audit_engine
+from counterpitch.audit.export import COLUMNS
 from counterpitch.audit.run import Partial
-from counterpitch.batch import ShardError, plan_shards, read_shard, run_audit
+from counterpitch.batch import (
+    PersonOutput,
+    ShardError,
+    csv_header,
+    csv_line,
+    jsonl_line,
+    plan_shards,
+    read_shard,
+    run_audit,
+)
 from counterpitch.batch import tasks as batch_tasks
 from counterpitch.ingest.records import RecordError
-from counterpitch.model import Assessment, Profile
+from counterpitch.model import Profile
 from tests.conftest import CASEBOOK
 
 TERMS = ("Type 26", "Kestrel Bay", "LAND 400")
@@ -70,8 +81,14 @@ def write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> Path:
     return path
 
 
-def person_line(profile: Profile, assessment: Assessment) -> str:
-    return assessment.model_dump_json() + "\n"
+def outputs(out: Path) -> list[PersonOutput]:
+    """The audit command's two per-person files: JSONL at `out`, CSV beside it."""
+    return [PersonOutput(out, jsonl_line), PersonOutput(out.with_suffix(".csv"), csv_line, csv_header())]
+
+
+def same_outputs(a: Path, b: Path) -> None:
+    assert a.read_bytes() == b.read_bytes()
+    assert a.with_suffix(".csv").read_bytes() == b.with_suffix(".csv").read_bytes()
 
 
 ENGINE = partial(audit_engine, TERMS)
@@ -88,9 +105,7 @@ def outcome(partial_: Partial) -> dict[str, Any]:
 
 
 def run_here(inputs: list[Path], out: Path, **kw: Any) -> Partial:
-    return run_audit(
-        inputs, engine_factory=ENGINE, new_partial=Partial.empty, person_out=out, person_line=person_line, **kw
-    )
+    return run_audit(inputs, engine_factory=ENGINE, new_partial=Partial.empty, outputs=outputs(out), **kw)
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +120,8 @@ def run_dask(cluster: LocalCluster, inputs: list[Path], out: Path, **kw: Any) ->
         engine_factory=ENGINE,
         new_partial=Partial.empty,
         scheduler=cluster.scheduler_address,
-        person_out=out,
-        person_line=person_line,
+        outputs=outputs(out),
+        parts_dir=out.parent,
         **kw,
     )
 
@@ -160,7 +175,7 @@ def test_when_dev_profiles_run_on_two_workers_then_result_equals_one_process(
     there = run_dask(cluster, [dev], tmp_path / "there.jsonl", partition_size=7)
     assert outcome(there) == outcome(here)
     assert outcome(here)["summary"]["clearances"], "the dev profiles state clearances: the test must see some"
-    assert (tmp_path / "there.jsonl").read_bytes() == (tmp_path / "here.jsonl").read_bytes()
+    same_outputs(tmp_path / "there.jsonl", tmp_path / "here.jsonl")
     assert len((tmp_path / "here.jsonl").read_text().splitlines()) == 60
 
 
@@ -190,8 +205,8 @@ def test_when_a_folder_of_many_shards_runs_on_two_workers_then_result_equals_one
     assert len(list(plan_shards([folder, extra], 4))) > 20
     assert here.summary.profiles == 104
     assert outcome(there) == outcome(here)
-    assert (tmp_path / "there.jsonl").read_bytes() == (tmp_path / "here.jsonl").read_bytes()
-    assert not [p for p in tmp_path.iterdir() if ".parts-" in p.name], "part files are removed"
+    same_outputs(tmp_path / "there.jsonl", tmp_path / "here.jsonl")
+    assert not [p for p in tmp_path.iterdir() if "counterpitch-parts-" in p.name], "part files are removed"
 
 
 def test_when_shards_run_then_each_worker_builds_the_engine_once(cluster: LocalCluster, tmp_path: Path) -> None:
@@ -212,11 +227,10 @@ def test_when_workers_is_given_then_a_local_cluster_is_started(tmp_path: Path) -
         new_partial=Partial.empty,
         workers=2,
         partition_size=9,
-        person_out=tmp_path / "there.jsonl",
-        person_line=person_line,
+        outputs=outputs(tmp_path / "there.jsonl"),
     )
     assert outcome(there) == outcome(here)
-    assert (tmp_path / "there.jsonl").read_bytes() == (tmp_path / "here.jsonl").read_bytes()
+    same_outputs(tmp_path / "there.jsonl", tmp_path / "here.jsonl")
 
 
 # --- errors ---------------------------------------------------------------------------------------------------
@@ -239,6 +253,7 @@ def test_when_a_shard_holds_a_bad_record_then_the_error_names_shard_file_line_an
     assert "shard 2" in message and "bad.jsonl" in message and "line 13" in message, message
     assert "connections" in message, message
     assert not (tmp_path / "out.jsonl").exists()
+    assert not [p for p in tmp_path.iterdir() if "counterpitch-parts-" in p.name], "part files are removed"
 
 
 def test_when_keep_going_then_bad_records_are_reported_and_the_rest_equals_one_process(
@@ -253,7 +268,7 @@ def test_when_keep_going_then_bad_records_are_reported_and_the_rest_equals_one_p
     assert len(seen_here) == 1 and "line 13" in str(seen_here[0])
     assert here.summary.profiles == 19
     assert outcome(there) == outcome(here)
-    assert (tmp_path / "there.jsonl").read_bytes() == (tmp_path / "here.jsonl").read_bytes()
+    same_outputs(tmp_path / "there.jsonl", tmp_path / "here.jsonl")
 
 
 def test_when_workers_and_scheduler_are_both_given_then_value_error(tmp_path: Path) -> None:
@@ -264,3 +279,21 @@ def test_when_workers_and_scheduler_are_both_given_then_value_error(tmp_path: Pa
 def test_when_stdin_is_sent_to_workers_then_value_error() -> None:
     with pytest.raises(ValueError, match="standard input"):
         list(plan_shards(["-"], 10))
+
+
+def test_when_an_output_is_a_stream_then_it_gets_the_header_and_every_line_in_order(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    src = write_jsonl(tmp_path / "people.jsonl", invented(25))
+    stream = io.StringIO()
+    run_audit(
+        [src],
+        engine_factory=ENGINE,
+        new_partial=Partial.empty,
+        scheduler=cluster.scheduler_address,
+        partition_size=4,
+        outputs=[PersonOutput(stream, csv_line, csv_header())],
+    )
+    rows = list(csv.reader(io.StringIO(stream.getvalue())))
+    assert rows[0] == list(COLUMNS)
+    assert [r[0] for r in rows[1:]] == [f"p-{i:05d}" for i in range(25)]

@@ -10,11 +10,13 @@ never profiles or assessments. Person lines are written by each task to a part f
 from __future__ import annotations
 
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from counterpitch.audit.core import audit_profile
 from counterpitch.audit.inputs import read_profiles
@@ -41,6 +43,16 @@ if TYPE_CHECKING:
 PARTITION_SIZE = 20_000
 
 
+@dataclass(frozen=True)
+class PersonOutput:
+    """One per-person output: where the lines go (a path, or an open text stream such as stdout), how one
+    person becomes text (picklable: it runs on the workers), and a header written first."""
+
+    target: Path | TextIO
+    line: Callable[[Profile, Assessment], str]
+    header: str = ""
+
+
 def run_audit(
     inputs: Sequence[str | Path],
     *,
@@ -50,35 +62,32 @@ def run_audit(
     scheduler: str | None = None,
     partition_size: int = PARTITION_SIZE,
     csv_mapping: Mapping[str, str] | None = None,
-    person_out: Path | None = None,
-    person_line: Callable[[Profile, Assessment], str] | None = None,
-    person_header: str = "",
+    outputs: Sequence[PersonOutput] = (),
+    parts_dir: Path | None = None,
     on_assessment: Callable[[Profile, Assessment], None] | None = None,
     on_error: Callable[[RecordError], None] | None = None,
 ) -> A:
-    """Audit every profile in `inputs` into one partial result (`new_partial()`, merged).
+    """Audit every profile in `inputs` into one accumulator (`new_partial()`, merged) and write `outputs`.
 
-    `engine_factory`, `new_partial` and `person_line` must be picklable for Dask (top-level functions or
-    functools.partial of them). `person_out` receives `person_header` and then `person_line(profile,
-    assessment)` for every person, in input order. Without `on_error` the first bad record raises (ShardError
-    on Dask, RecordError here); with it, bad records are handed over and the run goes on. `on_assessment` is
-    for this process only: on Dask the people stay on the workers.
+    `engine_factory`, `new_partial` and each output's `line` must be picklable for Dask (top-level functions or
+    functools.partial of them). Every output receives its header, then one line per person, in input order. On
+    Dask, part files go to a new folder under `parts_dir` (default: the system's temporary folder; on a real
+    cluster it must be storage every worker and the client share) and are removed when joined. Without
+    `on_error` the first bad record raises (ShardError on Dask, RecordError here); with it, bad records are
+    handed over and the run goes on. `on_assessment` is for this process only: on Dask people stay on workers.
     """
     if workers is not None and workers < 1:
         raise ValueError("--workers must be at least 1")
     if workers is not None and scheduler is not None:
         raise ValueError("give --workers or --scheduler, not both")
-    if (person_out is None) != (person_line is None):
-        raise ValueError("person_out and person_line go together")
     if workers is None and scheduler is None:
-        return _run_here(inputs, engine_factory, new_partial, csv_mapping, person_out, person_line, person_header,
-                         on_assessment, on_error)  # fmt: skip
+        return _run_here(inputs, engine_factory, new_partial, csv_mapping, outputs, on_assessment, on_error)
     if on_assessment is not None:
-        raise ValueError("on_assessment needs a single-process run; on Dask, write person_out instead")
+        raise ValueError("on_assessment needs a single-process run; on Dask, give outputs instead")
     job = Job(engine_factory, new_partial, csv_mapping, on_error is not None)
     shards = plan_shards(inputs, partition_size)
     with _client(workers, scheduler) as client:
-        result = _run_dask(client, shards, job, person_out, person_line, person_header)
+        result = _run_dask(client, shards, job, outputs, parts_dir)
     if on_error is not None:
         _report_errors(result, on_error)
     return result.partial
@@ -89,35 +98,38 @@ def _run_here(
     engine_factory: Callable[[], Engine],
     new_partial: Callable[[], A],
     csv_mapping: Mapping[str, str] | None,
-    person_out: Path | None,
-    person_line: Callable[[Profile, Assessment], str] | None,
-    person_header: str,
+    outputs: Sequence[PersonOutput],
     on_assessment: Callable[[Profile, Assessment], None] | None,
     on_error: Callable[[RecordError], None] | None,
 ) -> A:
     engine = engine_factory()
     partial = new_partial()
-    with _maybe_open(person_out) as out:
-        if out is not None:
-            out.write(person_header)
+    with _opened(outputs) as streams:
+        writers = [(stream, o.line) for stream, o in zip(streams, outputs, strict=True)]
         for path in inputs:
             for profile in read_profiles(path, csv_mapping=csv_mapping, on_error=on_error):
                 assessment = audit_profile(engine, profile)
                 partial.add(profile, assessment)
-                if out is not None and person_line is not None:
-                    out.write(person_line(profile, assessment))
+                for stream, line in writers:
+                    stream.write(line(profile, assessment))
                 if on_assessment is not None:
                     on_assessment(profile, assessment)
     return partial
 
 
 @contextmanager
-def _maybe_open(path: Path | None) -> Iterator[Any]:
-    if path is None:
-        yield None
-        return
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        yield fh
+def _opened(outputs: Sequence[PersonOutput]) -> Iterator[list[TextIO]]:
+    """Each output's stream, its header written; files this opened are closed after."""
+    with ExitStack() as stack:
+        streams = [
+            o.target
+            if not isinstance(o.target, Path)
+            else stack.enter_context(o.target.open("w", encoding="utf-8", newline=""))
+            for o in outputs
+        ]
+        for stream, o in zip(streams, outputs, strict=True):
+            stream.write(o.header)
+        yield streams
 
 
 # --- Dask -----------------------------------------------------------------------------------------------------
@@ -145,19 +157,13 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Client]:
 
 
 def _run_dask(
-    client: Client,
-    shards: Iterator[Shard],
-    job: Job[A],
-    person_out: Path | None,
-    person_line: Callable[[Profile, Assessment], str] | None,
-    person_header: str,
+    client: Client, shards: Iterator[Shard], job: Job[A], outputs: Sequence[PersonOutput], parts_dir: Path | None
 ) -> ShardResult[A]:
     token = uuid.uuid4().hex[:12]
     parts = None
-    if person_out is not None:
-        parts = person_out.parent / f".{person_out.name}.parts-{token}"
-        parts.mkdir(parents=True)
-        job = Job(job.engine_factory, job.new_partial, job.csv_mapping, job.keep_going, str(parts), person_line)
+    if outputs:
+        parts = Path(tempfile.mkdtemp(prefix=f"counterpitch-parts-{token}-", dir=parts_dir))
+        job = replace(job, parts=str(parts), lines=tuple(o.line for o in outputs))
     try:
         [shared] = client.scatter([job], broadcast=True)  # type: ignore[no-untyped-call]
         planned: list[Shard] = []
@@ -166,7 +172,7 @@ def _run_dask(
             planned.append(shard)
             level.append(client.submit(audit_shard, shard, shared, key=f"audit-{token}-{shard.index}"))
         if not level:
-            return ShardResult(job.new_partial())
+            result: ShardResult[A] = ShardResult(job.new_partial())
         depth = 0
         while len(level) > 1:
             depth += 1
@@ -175,22 +181,24 @@ def _run_dask(
                 for i in range(0, len(level) - 1, 2)
             ]
             level = pairs + level[len(level) - len(level) % 2 :]
-        result: ShardResult[A] = level[0].result()
-        if parts is not None and person_out is not None:
-            _join_parts(parts, planned, person_out, person_header)
+        if level:
+            result = level[0].result()
+        if parts is not None:
+            _join_parts(parts, planned, outputs)
         return result
     finally:
         if parts is not None:
             shutil.rmtree(parts, ignore_errors=True)
 
 
-def _join_parts(parts: Path, shards: Sequence[Shard], out: Path, header: str) -> None:
-    """The part files in shard order, streamed into one file (a part of a shard with no people is empty)."""
-    with out.open("w", encoding="utf-8", newline="") as dst:
-        dst.write(header)
-        for shard in shards:
-            with part_path(str(parts), shard).open(encoding="utf-8", newline="") as src:
-                shutil.copyfileobj(src, dst, 1024 * 1024)
+def _join_parts(parts: Path, shards: Sequence[Shard], outputs: Sequence[PersonOutput]) -> None:
+    """Each output: its header, then its part files in shard order, streamed (a shard with no people has an
+    empty part)."""
+    with _opened(outputs) as streams:
+        for k, stream in enumerate(streams):
+            for shard in shards:
+                with part_path(str(parts), shard, k).open(encoding="utf-8", newline="") as src:
+                    shutil.copyfileobj(src, stream, 1024 * 1024)
 
 
 def _report_errors(result: ShardResult[Any], on_error: Callable[[RecordError], None]) -> None:

@@ -50,9 +50,10 @@ class Job(Generic[A]):
     new_partial: Callable[[], A]
     csv_mapping: Mapping[str, str] | None = None
     keep_going: bool = False
-    #: Folder for per-shard person files (shared by client and workers), and how a person becomes text.
+    #: Folder for per-shard person files (shared by client and workers), and how a person becomes text in
+    #: each per-person output (one part file per shard and output).
     parts: str | None = None
-    person_line: Callable[[Profile, Assessment], str] | None = None
+    lines: tuple[Callable[[Profile, Assessment], str], ...] = ()
 
 
 @dataclass
@@ -84,8 +85,8 @@ def worker_engine(factory: Callable[[], Engine]) -> Engine:
         return engine
 
 
-def part_path(parts: str, shard: Shard) -> Path:
-    return Path(parts) / f"part-{shard.index:07d}.txt"
+def part_path(parts: str, shard: Shard, output: int) -> Path:
+    return Path(parts) / f"part-{shard.index:07d}-{output}.txt"
 
 
 def audit_shard(shard: Shard, job: Job[A]) -> ShardResult[A]:
@@ -94,10 +95,10 @@ def audit_shard(shard: Shard, job: Job[A]) -> ShardResult[A]:
     task retried by the scheduler never leaves half a file."""
     engine = worker_engine(job.engine_factory)
     result: ShardResult[A] = ShardResult(job.new_partial())
-    out, tmp = None, None
-    if job.parts is not None and job.person_line is not None:
-        tmp = part_path(job.parts, shard).with_suffix(f".tmp{os.getpid()}")
-        out = tmp.open("w", encoding="utf-8", newline="")
+    parts = [part_path(job.parts, shard, k) for k in range(len(job.lines))] if job.parts is not None else []
+    temps = [p.with_suffix(f".tmp{os.getpid()}") for p in parts]
+    outs = [t.open("w", encoding="utf-8", newline="") for t in temps]
+    writers = list(zip(outs, job.lines, strict=False))
     current = None
     try:
         for item in read_shard(shard, job.csv_mapping):
@@ -109,18 +110,18 @@ def audit_shard(shard: Shard, job: Job[A]) -> ShardResult[A]:
             current = item.id
             assessment = audit_profile(engine, item)
             result.partial.add(item, assessment)
-            if out is not None and job.person_line is not None:
-                out.write(job.person_line(item, assessment))
+            for out, line in writers:
+                out.write(line(item, assessment))
     except ShardError:
         raise
     except Exception as exc:  # a bug or an unreadable file: name where it happened, keep the cause's text
         where = f" after profile {current!r}" if current is not None else ""
         raise ShardError(f"{shard}{where}: {type(exc).__name__}: {exc}") from None
     finally:
-        if out is not None:
+        for out in outs:
             out.close()
-    if tmp is not None and job.parts is not None:
-        tmp.replace(part_path(job.parts, shard))
+    for temp, part in zip(temps, parts, strict=True):
+        temp.replace(part)
     return result
 
 

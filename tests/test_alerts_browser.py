@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from counterpitch.alerts import load_rules
 from tests.browser import chromium
 from tests.test_alerts_render import campaign_briefing
 
@@ -46,7 +47,7 @@ def test_screenshot_of_an_ordinary_briefing(tmp_path: Path) -> None:
     if not os.environ.get("COUNTERPITCH_SCREENSHOTS"):
         pytest.skip("set COUNTERPITCH_SCREENSHOTS to remake docs/alert-briefing.png")
     page_file = tmp_path / "briefing.html"
-    page_file.write_text(campaign_briefing().html, encoding="utf-8")
+    page_file.write_text(campaign_briefing(load_rules()[0]).html, encoding="utf-8")
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 700, "height": 1300})
         page.goto(page_file.as_uri())

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from counterpitch.alerts import Briefing, evaluate, load_rules, render
+from counterpitch.alerts import AnyRule, Briefing, evaluate, load_rules, render
 from counterpitch.alerts.sanitise import defang, one_line, safe, subject_line
 from tests.test_alerts_rules import (
     NOW,
@@ -31,7 +31,7 @@ HOSTILE_HEADLINE = '<img src=x onerror="alert(1)"> Talent partner\u202e gnp.exe'
 HOSTILE_URL = "javascript:alert(document.cookie)//https://evil.example.net/in/marta"
 
 
-def campaign_briefing(**persona: str) -> Briefing:
+def campaign_briefing(rule: AnyRule | None = None, **persona: str) -> Briefing:
     members = [facts(1, 9, "t1", role="Parliamentary researcher"), facts(2, 5, "t2", role="Economist")]
     members.append(facts(3, 1, "t3", role="Economist"))
     p = Persona(
@@ -48,9 +48,13 @@ def campaign_briefing(**persona: str) -> Briefing:
             {"kind": "email", "value": "marta@northgate-talent.example"},
             Indicator("wechat", "northgate_marta"),
         ),
-        target_people=(Target("Alice Staffer", "Parliamentary researcher"), Target("Bob Staffer", "Economist")),
+        target_people=(
+            Target("Alice Staffer", "Parliamentary researcher"),
+            Target("Bob Staffer", "Economist"),
+            Target("Carol Staffer", "Economist"),
+        ),
     )
-    (draft,) = evaluate([campaign_rule()], summary, members[-1], NOW, members=members)
+    (draft,) = evaluate([rule or campaign_rule()], summary, members[-1], NOW, members=members)
     return render(draft, org_name="Example Institute", contact="security@example.org (ext. 4444)")
 
 
@@ -86,7 +90,7 @@ def test_both_renderings_carry_the_key_facts(briefing: Briefing) -> None:
         assert "Marta Velenko" in body and "Northgate Talent Union" in body and "Executive headhunter" in body
         assert "hxxps://www[.]linkedin[.]com/in/marta-velenko-talent" in body
         assert "E-mail address: marta[@]northgate-talent[.]example" in body and "WeChat id: northgate_marta" in body
-        assert "Parliamentary researcher (1)" in body and "Economist (1)" in body
+        assert "Parliamentary researcher (1)" in body and "Economist (2)" in body
         assert PAID.title in body and TRIP.title in body
         assert "Do not confront the sender" in body and "Do not engage further" in body
         assert "Check your privacy settings" in body and "Keep the messages" in body

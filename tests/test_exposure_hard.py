@@ -166,3 +166,97 @@ def test_when_roles_and_contacts_have_look_alikes_then_only_the_real_ones_count(
     detector_id: str, fields: dict[str, Any], expected: bool
 ) -> None:
     assert bool(found(detector_id, **fields)) is expected
+
+
+#: More of the same, in the spellings of profiles and job sites (invented).
+MORE_STATED = [
+    ({"about": "Top Secret clearance (current)."}, {"US:TOP_SECRET"}),
+    ({"headline": "Systems Admin | Active TS clearance"}, {"US:TOP_SECRET"}),
+    ({"about": "Interim Secret clearance.", "location": "Dayton, Ohio"}, {"US:SECRET"}),
+    ({"about": "Secret clearance (inactive).", "location": "Dayton, Ohio"}, {"US:SECRET"}),
+    ({"about": "DV (lapsed 2021)."}, {"UK:DV"}),
+    ({"about": "Developed Vetting (DV) cleared."}, {"UK:DV"}),
+    ({"about": "SC (Security Check) and NPPV3."}, {"UK:NPPV3", "UK:SC"}),
+    ({"about": "eDV (enhanced Developed Vetting) since 2018."}, {"UK:eDV"}),
+    ({"headline": "Engineer | NV1 (AGSVA)"}, {"AU:NV1"}),
+    ({"about": "TS-PA holder.", "location": "Canberra, Australia"}, {"AU:PV"}),
+    ({"about": "Level II (Secret) clearance.", "location": "Ottawa, Ontario, Canada"}, {"CA:SECRET"}),
+    ({"about": "Reliability status with PSPC."}, {"CA:RELIABILITY"}),
+    ({"about": "NZSIS Top Secret vetting."}, {"NZ:TOP_SECRET"}),
+    ({"about": "Confidential clearance.", "location": "Wellington, New Zealand"}, {"NZ:CONFIDENTIAL"}),
+    ({"about": "Q clearance holder at Sandia."}, {"US:Q"}),
+    ({"about": "L clearance (DOE)."}, {"US:L"}),
+    ({"headline": "Analyst | TS/SCI/FSP"}, {"US:POLY_FS", "US:TS/SCI"}),
+    ({"headline": "Analyst | TS/SCI w/ Full Scope"}, {"US:POLY_FS", "US:TS/SCI"}),
+    ({"headline": "Analyst | TS/SCI + CI/FS Poly"}, {"US:POLY_CI", "US:POLY_FS", "US:TS/SCI"}),
+    ({"about": "UK DV cleared."}, {"UK:DV"}),
+    ({"about": "Held NATO Secret and UK SC while posted to SHAPE."}, {"NATO:SECRET", "UK:SC"}),
+    ({"skills": ["Security Clearance (SC)"]}, {"UK:SC"}),
+    ({"skills": ["DV"], "location": "Bristol, England, United Kingdom"}, {"UK:DV"}),
+    ({"headline": "Engineer | SC | Bristol", "location": "Bristol, England"}, {"UK:SC"}),
+    ({"about": "I have an active Secret clearance.", "location": "San Diego, California"}, {"US:SECRET"}),
+    ({"about": "Cleared to SC level."}, {"UK:SC"}),
+    ({"about": "Security clearance: DV."}, {"UK:DV"}),
+    ({"about": "Clearance: SC (active)"}, {"UK:SC"}),
+    ({"about": "Currently hold SC clearance, previously DV."}, {"UK:DV", "UK:SC"}),
+    ({"about": "Baseline Personnel Security Standard (BPSS) checked."}, {"UK:BPSS"}),
+    ({"about": "Counter-Terrorist Check cleared."}, {"UK:CTC"}),
+    ({"headline": "Cyber | NV2 | TS PV pending"}, {"AU:NV2"}),
+    ({"about": "MBI Public Trust."}, {"US:PUBLIC_TRUST"}),
+    ({"about": "Full-scope polygraph and TS/SCI."}, {"US:POLY_FS", "US:TS/SCI"}),
+    ({"about": "Current CTS (COSMIC Top Secret) clearance."}, {"NATO:COSMIC_TOP_SECRET"}),
+    ({"about": "Enhanced Reliability status, Government of Canada."}, {"CA:RELIABILITY"}),
+    ({"about": "Secret clearance holder.", "location": "Auckland, New Zealand"}, {"NZ:SECRET"}),
+    ({"about": "Top Secret (TS) clearance.", "location": "Toronto, Ontario, Canada"}, {"CA:TOP_SECRET"}),
+    ({"about": "CI/CD pipelines; TS/SCI with CI/FS poly."}, {"US:TS/SCI", "US:POLY_CI", "US:POLY_FS"}),
+]
+
+MORE_NOT_STATED = [
+    {"about": "Marketing lead at SC Johnson."},
+    {"about": "Fan of SC Freiburg."},
+    {"headline": "Nurse | Columbia, SC"},
+    {"about": "NPV and PV calculations for project finance."},
+    {"about": "Top Secret: a novel about MI6 (my debut)."},
+    {"about": "Secret shopper and Secret Santa organiser."},
+    {"headline": "Tier 3 Support Engineer | ServiceNow"},
+    {"headline": "Level 3 Support Engineer"},
+    {"about": "Level II trauma center nurse."},
+    {"about": "Customs clearance specialist."},
+    {"about": "Clearance sale coordinator."},
+    {"about": "CI/CD pipelines and poly-repo tooling."},
+    {"about": "Financial services provider (FSP) licence."},
+    {"about": "Reliability engineer on wind turbines."},
+    {"about": "Public trust in institutions is my research topic."},
+    {"about": "CTC 12 LPA expected."},
+    {"about": "We need SC cleared developers urgently."},
+    {"about": "SC clearance would be an advantage."},
+    {"about": "Obtaining DV is a long process; I have applied."},
+    {"about": "Requires an active TS/SCI."},
+    {"about": "Must be eligible for NV1 clearance."},
+    {"about": "Q&A sessions and L&D programmes."},
+    {"about": "Top Secret Recipes cookbook author."},
+    {"about": "Confidential and discreet executive assistant."},
+    {"about": "The baseline for the PV project."},
+    {"about": "Sentencing of DV offenders; family court."},
+    {"headline": "Sales | DV360 | Google Ads"},
+    {"about": "Recruiting for eDV roles in Cheltenham."},
+    {"about": "Talent partner: SC/DV cleared contractors."},
+    {"about": "Ex-recruiter of DV cleared staff."},
+    {"about": "NATO secret talks were in the news."},
+    {"about": "My SC application is in progress."},
+    {"about": "Awaiting DV clearance."},
+    {"about": "Hoping to get SC."},
+    {"about": "SC clearance not required."},
+    {"about": "Full scope audit services for SMEs."},
+    {"about": "We deliver the full scope of TS migration work (TypeScript)."},
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), MORE_STATED)
+def test_when_more_spellings_are_stated_then_they_are_found_exactly(fields: dict[str, Any], expected: set[str]) -> None:
+    assert found("exposure.clearance", **fields) == expected
+
+
+@pytest.mark.parametrize("fields", MORE_NOT_STATED)
+def test_when_more_look_alikes_appear_then_nothing_is_found(fields: dict[str, Any]) -> None:
+    assert found("exposure.clearance", **fields) == set()

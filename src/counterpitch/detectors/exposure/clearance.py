@@ -187,7 +187,7 @@ class _ClearanceJudge:
         if self._spelled_out(text, start, end) or self._adjective(end, after, form, marks):
             return None
         first, last = marks.list_span(start, end, lo, hi)
-        if self._in_context(text[lo:first], text[last:hi], form):
+        if self._in_context(text[lo:first], text[last:hi], form) or self._named_beside(text, start, end, lo, hi, form):
             return 1.0
         if form.bare and self._bare(f, start, end, form, marks):
             return 0.8
@@ -251,6 +251,14 @@ class _ClearanceJudge:
         if form.weak and any(lex.weak.fullmatch(w) for w in adjacent):
             return True
         return any(lex.qualifiers[s].fullmatch(w) for s in form.schemes for w in adjacent)
+
+    def _named_beside(self, text: str, start: int, end: int, lo: int, hi: int, form: _Form) -> bool:
+        """A form whose own context words are other clearance names ("FSP" beside "TS/SCI") finds them inside
+        a list too ("TS/SCI/FSP"), where the list's outer context would not."""
+        if form.context is None:
+            return False
+        near = _WORD.findall(text[lo:start])[-form.window :] + _WORD.findall(text[end:hi])[: form.window]
+        return any(form.context.fullmatch(w) for w in near)
 
     def _bare(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks) -> bool:
         """Alone in a headline segment, list item or skill ("| DV |", "SC & NPPV2"), in a fitting country."""

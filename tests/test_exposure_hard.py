@@ -260,3 +260,39 @@ def test_when_more_spellings_are_stated_then_they_are_found_exactly(fields: dict
 @pytest.mark.parametrize("fields", MORE_NOT_STATED)
 def test_when_more_look_alikes_appear_then_nothing_is_found(fields: dict[str, Any]) -> None:
     assert found("exposure.clearance", **fields) == set()
+
+
+#: The dev casebook's own terms list, against other spellings and the terms' everyday senses (profiles invented).
+DEV_TERMS = ("Type 26", "Hunter class", "Ajax", "SKYNET 6", "Columbia class", "Sentinel", "LAND 400", "Moonraker",
+             "Blackthorn", "Wedgetail")  # fmt: skip
+DEV_TERM_CASES = [
+    ({"about": "Hunter-class frigate combat systems at BAE Systems."}, {"Hunter class"}),
+    ({"about": "HUNTER CLASS FFG, Royal Australian Navy."}, {"Hunter class"}),
+    ({"about": "Skynet6A ground segment, MoD."}, {"SKYNET 6"}),
+    ({"about": "Land400 Phase 3 integration for the Australian Army."}, {"LAND 400"}),
+    ({"about": "Columbia-class SSBN design at Electric Boat."}, {"Columbia class"}),
+    ({"about": "Type26 frigate, Royal Navy."}, {"Type 26"}),
+    ({"about": "Type 26/31 frigates for the Royal Navy."}, {"Type 26"}),
+    ({"about": "Ajax armoured vehicle trials, British Army."}, {"Ajax"}),
+    ({"about": "E-7 Wedgetail mission systems, RAAF."}, {"Wedgetail"}),
+    ({"about": "Worked on Moonraker, a secure messaging system for deployed forces."}, {"Moonraker"}),
+    ({"about": "Ajax fan; web developer using AJAX and jQuery."}, set()),
+    ({"about": "Sentinel lymph node biopsy research, oncology."}, set()),
+    ({"about": "Copernicus Sentinel-2 imagery analyst."}, set()),
+    ({"about": "Hunter class of 2019 graduate; Hunter College."}, set()),
+    ({"about": "Type 260 valve fitter."}, set()),
+    ({"about": "Moonraker fan: read every Bond book."}, set()),
+    ({"about": "Blackthorn hedges and wildlife surveys."}, set()),
+    ({"about": "Columbia class of 2015 (Columbia University)."}, set()),
+    ({"about": "Wedgetail eagles in the Flinders Ranges; ecologist."}, set()),
+    ({"about": "I follow news about the Type 26 programme as a defence journalist."}, set()),
+    ({"headline": "Engineer on AJAX | British Army | SC"}, {"Ajax"}),
+    ({"about": "Sentinel ICBM guidance engineer at Northrop Grumman."}, {"Sentinel"}),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), DEV_TERM_CASES)
+def test_when_listed_terms_meet_spellings_and_other_senses_then_only_work_on_them_counts(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert found("exposure.sensitive_project", DEV_TERMS, **fields) == expected

@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from counterpitch.audit.core import audit_profile
 from counterpitch.audit.inputs import read_profiles
 from counterpitch.batch.shards import Shard, plan_shards
 from counterpitch.batch.tasks import (
@@ -28,6 +27,7 @@ from counterpitch.batch.tasks import (
     Job,
     ShardResult,
     audit_shard,
+    audit_stream,
     merge_results,
     part_path,
 )
@@ -107,13 +107,8 @@ def _run_here(
     with _opened(outputs) as streams:
         writers = [(stream, o.line) for stream, o in zip(streams, outputs, strict=True)]
         for path in inputs:
-            for profile in read_profiles(path, csv_mapping=csv_mapping, on_error=on_error):
-                assessment = audit_profile(engine, profile)
-                partial.add(profile, assessment)
-                for stream, line in writers:
-                    stream.write(line(profile, assessment))
-                if on_assessment is not None:
-                    on_assessment(profile, assessment)
+            profiles = read_profiles(path, csv_mapping=csv_mapping, on_error=on_error)
+            audit_stream(engine, profiles, partial, writers, on_assessment)
     return partial
 
 

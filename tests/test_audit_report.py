@@ -165,3 +165,20 @@ def test_when_format_is_csv_then_stdout_is_formula_safe_rows() -> None:
     rows = list(csv.reader(io.StringIO(done.stdout)))
     evil = next(r for r in rows if r[0] == "hl-12")
     assert evil[2].startswith("'=HYPERLINK") and evil[5] == "UK:DV"
+
+
+def test_when_profiles_come_on_stdin_then_they_are_audited() -> None:
+    cmd = [sys.executable, "-c", ENTRY, "audit", "-", "-f", "jsonl"]
+    done = subprocess.run(cmd, input='{"id": "s1", "headline": "NV1 cleared"}\n', capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["findings"][0]["value"] == "AU:NV1"
+
+
+def test_when_nobody_discloses_anything_then_the_report_says_so_without_charts(tmp_path: Path) -> None:
+    f = tmp_path / "quiet.jsonl"
+    f.write_text('{"id": "q1", "headline": "Accountant"}\n', encoding="utf-8")
+    done = audit_cli(str(f), "--html", str(tmp_path / "r.html"), "--graphml", str(tmp_path / "m.graphml"))
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "r.html").read_text()
+    assert "No profile states a clearance." in html and "Nothing to draw" in html and "<svg" not in html
+    assert nx.read_graphml(tmp_path / "m.graphml").number_of_nodes() == 0

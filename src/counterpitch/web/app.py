@@ -22,7 +22,7 @@ from counterpitch.store.migrate import upgrade
 from counterpitch.web import admin, api, errors, pages
 from counterpitch.web.engines import EngineHolder
 from counterpitch.web.security import SecurityMiddleware
-from counterpitch.web.services import Service, find_linker
+from counterpitch.web.services import Service
 from counterpitch.web.settings import Settings
 from counterpitch.web.templating import make_templates
 
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.service = Service(store, holder, find_linker())
+    app.state.service = Service(store, holder, campaigns=settings.link_campaigns)
     app.state.templates = make_templates()
     for module in (api, pages, admin):
         app.include_router(module.router)

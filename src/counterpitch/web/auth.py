@@ -51,7 +51,8 @@ def page_actor(request: Request) -> Actor:
     uid = request.session.get("uid")
     actor = service(request).actor_by_id(uid) if isinstance(uid, int) else None
     if actor is None:
-        request.session.clear()
+        if uid is not None:  # a deactivated or deleted account: forget it, keep nothing of its session
+            request.session.clear()
         raise SignInRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     request.state.actor = actor
     return actor

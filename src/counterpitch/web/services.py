@@ -94,20 +94,25 @@ def summary_of(row: Report) -> ReportSummary:
     )
 
 
-def find_linker() -> Linker | None:
-    """campaigns.persist.link_report when that package is installed (it joins reports to campaigns)."""
+def campaigns_module() -> Any | None:
+    """counterpitch.campaigns.persist, when that package is installed (it joins reports into campaigns)."""
     try:
-        module = importlib.import_module("counterpitch.campaigns.persist")
+        return importlib.import_module("counterpitch.campaigns.persist")
     except ImportError:
         return None
-    return cast(Linker, module.link_report)
+
+
+def find_linker() -> Linker | None:
+    module = campaigns_module()
+    return cast(Linker, module.link_report) if module is not None else None
 
 
 class Service:
-    def __init__(self, store: Store, engines: EngineHolder, linker: Linker | None = None) -> None:
+    def __init__(self, store: Store, engines: EngineHolder, *, campaigns: bool = True) -> None:
         self.store = store
         self.engines = engines
-        self.linker = linker
+        self.persist = campaigns_module() if campaigns else None
+        self.linker: Linker | None = cast(Linker, self.persist.link_report) if self.persist is not None else None
 
     # --- screening ------------------------------------------------------------------------------------
     def assess(self, approach: Approach) -> Assessment:
@@ -190,12 +195,10 @@ class Service:
     def campaigns(self, viewer: Actor) -> list[Any]:
         """campaigns.persist.campaign_summaries (an empty list until that package exists)."""
         self._need(viewer, TRIAGE_ROLES)
-        try:
-            persist = importlib.import_module("counterpitch.campaigns.persist")
-        except ImportError:
+        if self.persist is None:
             return []
         with self.store.read() as session:
-            return list(persist.campaign_summaries(session))
+            return list(self.persist.campaign_summaries(session))
 
     # --- users and audit (admin) ----------------------------------------------------------------------
     def users(self, viewer: Actor) -> list[User]:

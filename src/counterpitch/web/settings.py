@@ -56,6 +56,8 @@ class Settings:
     webhook_url: str = ""
     #: Run the Alembic migrations when the app is created.
     migrate: bool = True
+    #: Join reports into campaigns (counterpitch.campaigns) when that package is present.
+    link_campaigns: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod

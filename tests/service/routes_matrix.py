@@ -1,0 +1,56 @@
+"""Who may call what: one row per route of the app, one expectation per role (see test_access.py).
+
+Add a row when you add a route; test_access fails for a route without one. Expectations: an HTTP status, or
+"signin" (303 to the sign-in page), or "ok" (200, or 303 somewhere other than sign-in).
+Roles: anonymous, reporter, other (a second reporter), analyst, admin. In paths, {report_id} is a report of
+"reporter" (so "other" must get 404), {user_id} a spare reporter account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Expect = int | str
+ANY_USER = {"anonymous": 401, "reporter": 200, "other": 200, "analyst": 200, "admin": 200}
+TRIAGE_API = {"anonymous": 401, "reporter": 403, "other": 403, "analyst": 200, "admin": 200}
+ADMIN_PAGE = {"anonymous": "signin", "reporter": 403, "other": 403, "analyst": 403, "admin": 200}
+ADMIN_POST = {"anonymous": "signin", "reporter": 403, "other": 403, "analyst": 403, "admin": "ok"}
+ALL = {r: 200 for r in ANY_USER}
+SIGNED_IN_PAGE = {"anonymous": "signin", "reporter": "ok", "other": "ok", "analyst": "ok", "admin": "ok"}
+#: Path parameters of objects the matrix world does not hold (world.url fills them in; the default is 1).
+MISSING_IDS: dict[str, object] = {}
+
+MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
+    # public by design: liveness, the API description, the sign-in form
+    ("GET", "/api/v1/healthz"): ALL,
+    ("GET", "/openapi.json"): ALL,
+    ("GET", "/signin"): {"anonymous": 200, "reporter": "ok", "other": "ok", "analyst": "ok", "admin": "ok"},
+    ("POST", "/signin"): {r: 401 for r in ANY_USER},  # a wrong password, whoever asks
+    ("POST", "/signout"): {r: "signin" for r in ANY_USER},
+    # API: bearer token only
+    ("POST", "/api/v1/assess"): ANY_USER,
+    ("POST", "/api/v1/reports"): {**ANY_USER, **{r: 201 for r in ("reporter", "other", "analyst", "admin")}},
+    ("GET", "/api/v1/reports"): ANY_USER,
+    ("GET", "/api/v1/reports/{report_id}"): {**ANY_USER, "other": 404},
+    ("GET", "/api/v1/campaigns"): TRIAGE_API,
+    # pages
+    ("GET", "/"): SIGNED_IN_PAGE,
+    ("GET", "/admin/users"): ADMIN_PAGE,
+    ("POST", "/admin/users"): ADMIN_POST,
+    ("POST", "/admin/users/{user_id}/deactivate"): ADMIN_POST,
+    ("POST", "/admin/users/{user_id}/activate"): ADMIN_POST,
+    ("GET", "/admin/audit"): ADMIN_PAGE,
+}
+
+#: Bodies for routes that need one (page forms also get the caller's CSRF token).
+APPROACH = {"id": "matrix-1", "text": "We pay for short notes on policy; keep it between us."}
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/assess"): {"json": APPROACH},
+    ("POST", "/api/v1/reports"): {"json": APPROACH},
+    ("POST", "/signin"): {"data": {"name": "nobody-here", "password": "not-the-password"}},
+    ("POST", "/admin/users"): {
+        "data": {"name": "matrix-new-{role}", "role": "reporter", "password": "a-long-password"}
+    },
+}
+#: Routes that end or replace the caller's session get a fresh client.
+FRESH_SESSION = {("POST", "/signout"), ("POST", "/signin")}

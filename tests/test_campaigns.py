@@ -322,3 +322,15 @@ def test_cli_link_lists_campaigns(tmp_path: Any) -> None:
     assert table.exit_code == 0 and "cli_handle_9" in table.output
     bad = CliRunner().invoke(app, ["campaigns", "link", str(path), "-f", "xml"])
     assert bad.exit_code == 2
+
+
+def test_worker_processes_give_the_same_campaigns(monkeypatch: pytest.MonkeyPatch) -> None:
+    from counterpitch.campaigns import batch
+
+    monkeypatch.setattr(batch, "WORK_CHUNK", 7)
+    rnd = random.Random(5)
+    data = items([POOL[rnd.randrange(len(POOL))] for _ in range(60)])
+    as_json = [(i, a.model_dump_json(by_alias=True), at, r) for i, a, at, r in data]
+    one = link_batch(data)
+    assert len(one) >= 2
+    assert link_batch(as_json, workers=2) == one

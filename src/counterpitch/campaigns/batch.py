@@ -7,9 +7,11 @@ and only the first label of each non-text key is remembered, for showing the ind
 
 from __future__ import annotations
 
+import multiprocessing
 from array import array
-from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections import Counter, deque
+from collections.abc import Hashable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -36,7 +38,10 @@ from counterpitch.campaigns.linking import (
 )
 from counterpitch.model import Approach
 
-Item = tuple[int, Approach, datetime, Hashable | None]
+#: (report id, the approach or its JSON text, reported at, reporter or None).
+Item = tuple[int, Approach | str, datetime, Hashable | None]
+#: Reports per piece of work handed to a worker process.
+WORK_CHUNK = 8_192
 
 
 @dataclass
@@ -61,7 +66,8 @@ class Batch:
     key_band: array[int] = field(default_factory=lambda: array("b"))
 
     def add(self, item: Item) -> None:
-        report_id, approach, at, reporter = item
+        report_id, given, at, reporter = item
+        approach = Approach.model_validate_json(given) if isinstance(given, str) else given
         row = len(self.ids)
         f = extract(approach)
         self.ids.append(report_id)
@@ -100,6 +106,27 @@ class Batch:
             self.key_band.frombytes(np.tile(np.arange(minhash.BANDS, dtype=np.int8), len(rows)).tobytes())
         self.pending, self.pending_rows = [], []
 
+    def merge(self, part: Batch) -> None:
+        """Append a batch collected elsewhere (a worker process), its rows after this one's."""
+        offset = len(self.ids)
+        self.ids += part.ids
+        self.times += part.times
+        self.targets += part.targets
+        self.senders += part.senders
+        self.names += part.names
+        self.key_hash.extend(part.key_hash)
+        self.key_row.frombytes((np.frombuffer(part.key_row, dtype=np.int64) + offset).tobytes())
+        self.key_family.extend(part.key_family)
+        for h, known in part.labels.items():
+            mine = self.labels.get(h)
+            if mine is None or known[2] < mine[2]:
+                self.labels[h] = known
+        self.sig_rows += [rows + offset for rows in part.sig_rows]
+        self.sig_blocks += part.sig_blocks
+        if self.key_text is not None and part.key_text is not None:
+            self.key_text += part.key_text
+            self.key_band.extend(part.key_band)
+
     def signatures(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
         """Each row's index into the signature matrix (-1: none), and the matrix."""
         index = np.full(len(self.ids), -1, dtype=np.int64)
@@ -125,7 +152,24 @@ class Pairs:
     cut: dict[int, int] = field(default_factory=dict)
 
 
-def collect(items: Iterable[Item], chunk: int = 4096, keep_keys: bool = False) -> Batch:
+def collect(items: Iterable[Item], chunk: int = 4096, keep_keys: bool = False, workers: int = 1) -> Batch:
+    """Features of every item; with `workers` > 1, computed by that many forked processes, in order."""
+    if workers <= 1:
+        return _collect(items, chunk, keep_keys)
+    batch = Batch(key_text=[] if keep_keys else None)
+    # fork: the workers share this process's str hash seed, so their key hashes agree with each other.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending: deque[Future[Batch]] = deque()
+        for part in _pieces(items, WORK_CHUNK):
+            pending.append(pool.submit(_collect, part, chunk, keep_keys))
+            if len(pending) > 2 * workers:
+                batch.merge(pending.popleft().result())
+        while pending:
+            batch.merge(pending.popleft().result())
+    return batch
+
+
+def _collect(items: Iterable[Item], chunk: int, keep_keys: bool) -> Batch:
     batch = Batch(key_text=[] if keep_keys else None)
     for item in items:
         batch.add(item)
@@ -135,13 +179,25 @@ def collect(items: Iterable[Item], chunk: int = 4096, keep_keys: bool = False) -
     return batch
 
 
-def link_batch(items: Iterable[Item], chunk: int = 4096) -> list[Cluster]:
+def _pieces(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    piece: list[Item] = []
+    for item in items:
+        piece.append(item)
+        if len(piece) >= size:
+            yield piece
+            piece = []
+    if piece:
+        yield piece
+
+
+def link_batch(items: Iterable[Item], chunk: int = 4096, workers: int = 1) -> list[Cluster]:
     """Campaigns among `items` (report id, approach, reported at, reporter or None), each of 2 reports or more.
 
     Reports are taken in order of their id, whatever the order of `items`, so the result is what linking them
-    one by one (persist.link_report) gives.
+    one by one (persist.link_report) gives. `workers` > 1 computes the reports' features in that many
+    processes (the linking itself is one pass in this one).
     """
-    batch = collect(items, chunk)
+    batch = collect(items, chunk, workers=workers)
     uf = UnionFind()
     for _ in batch.ids:
         uf.add()

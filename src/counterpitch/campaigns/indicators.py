@@ -17,14 +17,21 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
 import yaml
 
 from counterpitch.campaigns.minhash import words
-from counterpitch.detectors.exposure.contacts import _MESSENGER, _PHONE, _WEBMAIL, _phone_ok
+from counterpitch.detectors.exposure.contacts import (
+    _DIGIT_RUN,
+    _MESSENGER,
+    _MESSENGER_INDEX,
+    _PHONE,
+    _WEBMAIL,
+    _phone_ok,
+)
 from counterpitch.detectors.watchlist import headline_parts
 from counterpitch.model import Approach, PersonProfile
 from counterpitch.text import clean, message_fields
@@ -134,6 +141,18 @@ def _written(approach: Approach) -> Iterator[str]:
         yield from (v for v in (sender.email, sender.headline, sender.about) if v)
 
 
+@lru_cache(maxsize=65_536)
+def _company(firm: str) -> str:
+    """normalise_company, remembered: firms recur across senders (every persona of a cover firm, big employers)."""
+    return normalise_company(firm)
+
+
+@lru_cache(maxsize=65_536)
+def _person(name: str) -> str:
+    """normalise_person, remembered: a persona writes to many people under one name."""
+    return normalise_person(name)
+
+
 def _firm(sender: PersonProfile) -> str:
     """The sender's stated firm: the company field, else the first 'at X' piece of the headline."""
     if sender.company:
@@ -170,8 +189,12 @@ def _contact_keys(approach: Approach, own_email: str | None) -> Iterator[Key]:
     addresses = [sender_email] if sender_email else []
     for raw in _written(approach):
         text = clean(raw)
-        addresses.extend(hit.value for hit in emails_in(text))
-        yield from _messenger_keys(text)
+        if "@" in text:
+            addresses.extend(hit.value for hit in emails_in(text))
+        if _MESSENGER_INDEX.present(text):  # the exposure detector's cheap test for a messenger's name
+            yield from _messenger_keys(text)
+        if _DIGIT_RUN.search(text) is None:
+            continue
         for m in _PHONE.finditer(text):
             phone = normalise_phone(m.group()) if _phone_ok(text, m) else None
             if phone and len(phone) >= 9:
@@ -191,13 +214,14 @@ def _sender_keys(sender: PersonProfile) -> tuple[list[Key], str, str]:
     url = normalise_profile_url(sender.profile_url or "")
     if url:
         keys.append(Key("profile_url", f"url:{url}", url))
-    name = normalise_person(sender.name or "")
+    name = _person(sender.name or "")
     firm = _firm(sender)
-    compact = normalise_company(firm).replace(" ", "")
+    firm_words = _company(firm)
+    compact = firm_words.replace(" ", "")
     not_a_firm = _employers()[0]
     if len(compact) < 3 or compact in not_a_firm:
         compact = ""
-    elif not is_large_employer(normalise_company(firm)):
+    elif not is_large_employer(firm_words):
         keys.append(Key("company", f"company:{compact}", firm))
     words = [w for w in name.split() if len(w) >= 2]
     if compact and len(words) >= 2:

@@ -49,18 +49,22 @@ def words(text: str) -> list[str]:
     return _WORD.findall(folded, 0, len(folded))[:MAX_WORDS]
 
 
-def _word_hash(word: str) -> int:
-    h = _VOCAB.get(word)
-    if h is None:
+def _word_hashes(ws: Sequence[str]) -> list[int]:
+    """CRC-32 of each word, remembered (a dict lookup per known word: most words of most messages are known)."""
+    get = _VOCAB.get
+    out: list[int | None] = [get(w) for w in ws]
+    if None in out:
         if len(_VOCAB) >= _VOCAB_LIMIT:
             _VOCAB.clear()
-        h = _VOCAB[word] = zlib.crc32(word.encode("utf-8"))
-    return h
+        for i, h in enumerate(out):
+            if h is None:
+                out[i] = _VOCAB[ws[i]] = zlib.crc32(ws[i].encode("utf-8"))
+    return out  # type: ignore[return-value]
 
 
 def shingles(ws: Sequence[str]) -> U32:
     """32-bit hashes of the SHINGLE-word windows of `ws` (distinctness does not matter to a minimum)."""
-    h = np.fromiter((_word_hash(w) for w in ws), dtype=np.uint32, count=len(ws))
+    h = np.array(_word_hashes(ws), dtype=np.uint32)
     if len(h) < SHINGLE:
         return h
     out = h[: len(h) - SHINGLE + 1].copy()
@@ -100,9 +104,13 @@ def signature(text_words: Sequence[str]) -> U32 | None:
     return sig
 
 
+def band_key(sig: U32, band: int) -> str:
+    """One LSH key of a signature: `MinHashLSH`'s band hash (the band's values byte-swapped), in hex."""
+    return f"text:{band}:{bytes(sig[band * ROWS : (band + 1) * ROWS].byteswap().data).hex()}"
+
+
 def band_keys(sig: U32) -> list[str]:
-    """The LSH keys of a signature: `MinHashLSH`'s band hash (the band's values byte-swapped), in hex."""
-    return [f"text:{i}:{bytes(sig[i * ROWS : (i + 1) * ROWS].byteswap().data).hex()}" for i in range(BANDS)]
+    return [band_key(sig, i) for i in range(BANDS)]
 
 
 def similarity(a: U32, b: U32) -> float:

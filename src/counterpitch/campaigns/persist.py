@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -40,6 +40,7 @@ def digest(sender: str) -> str:
 class _Anchor:
     report_id: int
     campaign_id: int | None
+    reported_at: datetime
     name: str
     signature: bytes | None
 
@@ -82,24 +83,28 @@ def _open_keys(session: Session, keys: list[Key], sender: str) -> list[Key]:
 
 
 def _anchors(session: Session, keys: list[Key], report_id: int) -> dict[str, _Anchor]:
-    """The first other report holding each key (one index seek per key), with what verifying it needs."""
-    first: dict[str, int] = {}
-    for k in keys:
-        found = session.scalar(
-            select(LinkKey.report_id)
-            .where(LinkKey.key == k.key, LinkKey.report_id != report_id)
-            .order_by(LinkKey.report_id)
-            .limit(1)
-        )
-        if found is not None:
-            first[k.key] = found
+    """The first other report holding each key, with what verifying it needs: one statement, one index seek
+    per key (each key's first entry in the (key, report_id) primary key), however many reports share it."""
+    if not keys:
+        return {}
+    firsts = [
+        select(LinkKey.key, LinkKey.report_id)
+        .where(LinkKey.key == k.key, LinkKey.report_id != report_id)
+        .order_by(LinkKey.report_id)
+        .limit(1)
+        .subquery()
+        for k in keys
+    ]
+    first: dict[str, int] = {k: r for k, r in session.execute(union_all(*(select(*q.c) for q in firsts)))}
     if not first:
         return {}
     named = {first[k.key] for k in keys if k.family == "name" and k.key in first}
     rows = session.execute(
-        select(Report.id, Report.campaign_id, Report.signature).where(Report.id.in_(set(first.values())))
+        select(Report.id, Report.campaign_id, Report.reported_at, Report.signature).where(
+            Report.id.in_(set(first.values()))
+        )
     ).all()
-    by_id = {rid: _Anchor(rid, cid, _name(session, rid) if rid in named else "", sig) for rid, cid, sig in rows}
+    by_id = {rid: _Anchor(rid, cid, at, _name(session, rid) if rid in named else "", sig) for rid, cid, at, sig in rows}
     return {key: by_id[rid] for key, rid in first.items() if rid in by_id}
 
 
@@ -169,19 +174,15 @@ def _join(session: Session, report: Report, anchors: list[_Anchor]) -> int:
         keep.reports += other.reports
         keep.first_seen, keep.last_seen = min(keep.first_seen, other.first_seen), max(keep.last_seen, other.last_seen)
         other.reports, other.merged_into = 0, keep.id
-    loose = {a.report_id for a in anchors if a.campaign_id is None}
+    loose = {a.report_id: a.reported_at for a in anchors if a.campaign_id is None}
     if report.campaign_id is None:
-        loose.add(report.id)
+        loose[report.id] = report.reported_at
     if loose:
         session.execute(update(Report).where(Report.id.in_(loose)).values(campaign_id=keep.id))
-        times = session.execute(
-            select(func.min(Report.reported_at), func.max(Report.reported_at)).where(Report.id.in_(loose))
-        ).one()
         keep.reports += len(loose)
-        keep.first_seen = min(keep.first_seen, _aware(times[0], keep.first_seen))
-        keep.last_seen = max(keep.last_seen, _aware(times[1], keep.last_seen))
+        keep.first_seen = min(keep.first_seen, *(_aware(t, keep.first_seen) for t in loose.values()))
+        keep.last_seen = max(keep.last_seen, *(_aware(t, keep.last_seen) for t in loose.values()))
     session.flush()
-    session.refresh(report, ["campaign_id"])
     return keep.id
 
 

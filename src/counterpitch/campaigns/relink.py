@@ -68,7 +68,7 @@ def _write_keys(session: Session, batch: Batch, pairs: Pairs) -> int:
         first = int(pairs.order[s])
         known = batch.key_text[first]
         if known is None:
-            key = minhash.band_keys(sigs[sig_index[int(pairs.rows[s])]])[batch.key_band[first]]
+            key = minhash.band_key(sigs[sig_index[int(pairs.rows[s])]], batch.key_band[first])
             rows.extend(
                 {"key": key, "report_id": batch.ids[r], "kind": "text", "label": TEXT_LABEL}
                 for r in pairs.rows[s:cut].tolist()
@@ -92,10 +92,11 @@ def _write_keys(session: Session, batch: Batch, pairs: Pairs) -> int:
 
 
 def _flush(session: Session, rows: list[dict[str, object]], stats: list[dict[str, object]]) -> int:
+    connection = session.connection()  # Core executemany: the ORM's bulk path costs more than SQLite here
     if rows:
-        session.execute(insert(LinkKey), rows)
+        connection.execute(insert(LinkKey), rows)
     if stats:
-        session.execute(insert(LinkKeyStat), stats)
+        connection.execute(insert(LinkKeyStat), stats)
     return len(rows)
 
 

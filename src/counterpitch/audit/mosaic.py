@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 
-from counterpitch.audit.titles import read_title
+from counterpitch.audit.titles import Rank, read_title
 from counterpitch.model import Assessment, Position, Profile
 
 #: People kept in the mosaic by default.
@@ -70,8 +70,8 @@ def _site(position: Position | None, profile: Profile) -> str:
     return " ".join(where.split(",")[0].split())
 
 
-def extract(profile: Profile, assessment: Assessment) -> PersonExtract | None:
-    """The person's part of the mosaic, or None when their profile adds nothing to it."""
+def _involvement(profile: Profile, assessment: Assessment) -> tuple[Rank, dict[str, set[str]]] | None:
+    """What the person adds (their title's rank and their findings by kind), or None when it is nothing."""
     values: dict[str, set[str]] = {}
     for f in assessment.findings:
         values.setdefault(f.detector, set()).add(f.value or "")
@@ -80,6 +80,18 @@ def extract(profile: Profile, assessment: Assessment) -> PersonExtract | None:
     rank = read_title(title, (position.description or "") if position else "", profile.about or "")
     if not values and rank.rank == "member" and not rank.boss:
         return None
+    return rank, values
+
+
+def extract(profile: Profile, assessment: Assessment) -> PersonExtract | None:
+    """The person's part of the mosaic, or None when their profile adds nothing to it."""
+    found = _involvement(profile, assessment)
+    return None if found is None else _build(profile, assessment, *found)
+
+
+def _build(profile: Profile, assessment: Assessment, rank: Rank, values: dict[str, set[str]]) -> PersonExtract:
+    position = _current(profile)
+    title = (position.title if position else None) or profile.headline or ""
     clearances = tuple(sorted(values.get("exposure.clearance", ())))
     person = PersonExtract(
         id=profile.id,
@@ -109,21 +121,27 @@ class Mosaic:
     people: list[PersonExtract] = field(default_factory=list)
     #: People who had something to add, kept or not (the picture says when it shows only a part).
     seen: int = 0
+    #: Once full, the lowest score kept: nobody scoring less can enter (a shortcut; same result without it).
+    _floor: float = field(default=-1.0, repr=False, compare=False)
 
     def add(self, profile: Profile, assessment: Assessment) -> None:
-        person = extract(profile, assessment)
-        if person is None:
+        found = _involvement(profile, assessment)
+        if found is None:
             return
         self.seen += 1
-        self.people.append(person)
+        if assessment.score < self._floor:
+            return
+        self.people.append(_build(profile, assessment, *found))
         if len(self.people) > 2 * self.max_people:
             self.people = sorted(self.people, key=_order)[: self.max_people]
+            self._floor = self.people[-1].score
 
     def merge(self, other: Mosaic) -> Mosaic:
         if other.max_people != self.max_people:
             raise ValueError("cannot merge mosaics built with different limits")
         out = Mosaic(self.max_people, sorted(self.people + other.people, key=_order)[: self.max_people])
         out.seen = self.seen + other.seen
+        out._floor = out.people[-1].score if len(out.people) == self.max_people else -1.0
         return out
 
     def kept(self) -> list[PersonExtract]:

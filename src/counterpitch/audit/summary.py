@@ -52,6 +52,9 @@ class OrgSummary:
     top: list[PersonLine] = field(default_factory=list)
     approached: list[PersonLine] = field(default_factory=list)
     approached_people: int = 0
+    #: Once the top K is full, the lowest score it keeps: nobody scoring less can enter (a shortcut only; the
+    #: result is the same without it).
+    _floor: float = field(default=-1.0, repr=False, compare=False)
 
     def add(self, profile: Profile, assessment: Assessment) -> None:
         self.profiles += 1
@@ -65,7 +68,8 @@ class OrgSummary:
             getattr(self, kind).update(values)
         self.schemes.update({v.split(":", 1)[0] for v in seen.get("clearances", ())})
         refs = self.approached_index.lookup(profile) if self.approached_index is not None else ()
-        if not assessment.findings and not refs:
+        can_top = bool(assessment.findings) and assessment.score >= self._floor
+        if not can_top and not refs:
             return
         line = PersonLine.of(profile, assessment, refs)
         if refs:
@@ -73,10 +77,11 @@ class OrgSummary:
             self.approached.append(line)
             if len(self.approached) > 2 * MAX_APPROACHED:
                 self.approached = _keep(self.approached, MAX_APPROACHED, priority_key)
-        if assessment.findings:
+        if can_top:
             self.top.append(line)
             if len(self.top) > 2 * self.top_k:
                 self.top = _keep(self.top, self.top_k, exposure_key)
+                self._floor = self.top[-1].score
 
     def merge(self, other: OrgSummary) -> OrgSummary:
         """A new summary of both (neither is changed). Both must have been built with the same settings."""
@@ -87,6 +92,7 @@ class OrgSummary:
         for name in ("bands", "clearances", "schemes", "terms", "roles", "contacts", "kinds"):
             setattr(out, name, getattr(self, name) + getattr(other, name))
         out.top = _keep(self.top + other.top, self.top_k, exposure_key)
+        out._floor = out.top[-1].score if len(out.top) == self.top_k else -1.0
         out.approached = _keep(self.approached + other.approached, MAX_APPROACHED, priority_key)
         out.approached_people = self.approached_people + other.approached_people
         return out

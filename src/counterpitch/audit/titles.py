@@ -23,6 +23,7 @@ class _Rules:
     reporting: tuple[re.Pattern[str], ...]
     team: tuple[re.Pattern[str], ...]
     boss_stop: re.Pattern[str]
+    needs: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +41,7 @@ def _rules() -> _Rules:
             reporting=compile_all("reporting"),
             team=compile_all("team", 0),
             boss_stop=re.compile(str(doc["boss_stop"]), re.IGNORECASE),
+            needs={str(g): tuple(str(w).lower() for w in ws) for g, ws in doc["needs"].items()},
         )
     except (KeyError, TypeError, re.error) as exc:
         raise ValueError(f"{where}: malformed: {exc!r}") from exc
@@ -69,30 +71,38 @@ def read_title(title: str, *texts: str) -> Rank:
     """Rank, team and stated superior from a title and the free text around it (description, about)."""
     rules = _rules()
     title = _tidy(title)
+    all_texts = (title, *texts)
+    lows = [t.lower() for t in all_texts]
+
+    def may(group: str, low: str) -> bool:
+        return any(w in low for w in rules.needs[group])
+
+    if may("deputy", lows[0]):
+        for rx in rules.deputy:
+            if m := rx.match(title):
+                return Rank("deputy", _team(all_texts, lows), _tidy(rules.boss_stop.sub("", m.group("boss"))))
     boss = ""
-    for rx in rules.deputy:
-        if m := rx.match(title):
-            boss = _tidy(rules.boss_stop.sub("", m.group("boss")))
-            return Rank("deputy", _team(title, texts), boss)
-    for text in (title, *texts):
+    for text, low in zip(all_texts, lows, strict=True):
+        if boss or not may("reporting", low):
+            continue
         for rx in rules.reporting:
             if m := rx.search(text):
                 boss = _tidy(rules.boss_stop.sub("", m.group("boss")))
                 break
-        if boss:
-            break
-    for rx in rules.leader:
-        if m := rx.match(title):
-            team = m.groupdict().get("team") or ""
-            return Rank("leader", _tidy(team), boss)
-    return Rank("member", _team(title, texts), boss)
+    if may("leader", lows[0]):
+        for rx in rules.leader:
+            if m := rx.match(title):
+                return Rank("leader", _tidy(m.groupdict().get("team") or ""), boss)
+    return Rank("member", _team(all_texts, lows), boss)
 
 
-def _team(title: str, texts: tuple[str, ...]) -> str:
-    for text in (title, *texts):
-        for rx in _rules().team:
-            if m := rx.search(text):
-                return _tidy(m.group("team"))
+def _team(texts: tuple[str, ...], lows: list[str]) -> str:
+    needs = _rules().needs["team"]
+    for text, low in zip(texts, lows, strict=True):
+        if any(w in low for w in needs):
+            for rx in _rules().team:
+                if m := rx.search(text):
+                    return _tidy(m.group("team"))
     return ""
 
 

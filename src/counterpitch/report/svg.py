@@ -14,7 +14,7 @@ import networkx as nx
 from markupsafe import Markup
 
 #: Bars drawn at most; the rest are summed in one line below the chart.
-MAX_BARS = 20
+MAX_BARS = 30
 #: People drawn in the mosaic picture at most (the most exposed), with everything they connect to.
 MAX_PEOPLE_DRAWN = 40
 COLOURS = {
@@ -43,7 +43,7 @@ def bar_chart(items: Sequence[tuple[str, int]], *, label: str, unit: str = "peop
     if not shown:
         return Markup("")
     bar_h, gap, right = 20, 6, 60
-    left = min(230, 16 + 7 * max(len(_short(name, 34)) for name, _ in shown))
+    left = min(260, 24 + 8 * max(len(_short(name, 34)) for name, _ in shown))
     height = len(shown) * (bar_h + gap) + gap
     top = max(n for _, n in shown) or 1
     rows = []

@@ -455,4 +455,8 @@ from counterpitch import (  # noqa: E402
 )
 
 if __name__ == "__main__":
-    app()
+    # Run as `python -m counterpitch.cli`, this file is `__main__`, and the modules above registered their
+    # commands on the `app` of `counterpitch.cli`, a second copy: run that one.
+    from counterpitch.cli import app as registered
+
+    registered()

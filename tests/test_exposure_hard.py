@@ -218,6 +218,8 @@ MORE_STATED = [
     ({"about": "Secret clearance holder.", "location": "Auckland, New Zealand"}, {"NZ:SECRET"}),
     ({"about": "Top Secret (TS) clearance.", "location": "Toronto, Ontario, Canada"}, {"CA:TOP_SECRET"}),
     ({"about": "CI/CD pipelines; TS/SCI with CI/FS poly."}, {"US:TS/SCI", "US:POLY_CI", "US:POLY_FS"}),
+    ({"about": "Airside pass and CTC."}, {"UK:CTC"}),
+    ({"headline": "Ex-Army | TS/SCI", "about": "Now a technical recruiter for cleared roles."}, {"US:TS/SCI"}),
 ]
 
 MORE_NOT_STATED = [
@@ -257,6 +259,9 @@ MORE_NOT_STATED = [
     {"about": "Hoping to get SC."},
     {"about": "SC clearance not required."},
     {"about": "Full scope audit services for SMEs."},
+    {"headline": "Technical Recruiter | Cleared jobs | TS/SCI | Poly"},
+    {"headline": "Talent Acquisition Partner | DV | SC | NPPV3"},
+    {"headline": "Staffing | Cleared talent | NV1 NV2"},
     {"about": "We deliver the full scope of TS migration work (TypeScript)."},
 ]
 

@@ -182,6 +182,8 @@ class _ClearanceJudge:
             return None
         if self._hypothetical(text, start, end, lo, hi, marks):
             return None
+        if f.kind == "headline" and self.lex.recruiting.search(text):
+            return None
         if not form.ambiguous:
             return 1.0
         if self._spelled_out(text, start, end) or self._adjective(end, after, form, marks):

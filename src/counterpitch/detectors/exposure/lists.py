@@ -121,6 +121,7 @@ class _HypotheticalSpec(_Spec):
     source: str
     before: str
     after: str
+    recruiting: str
 
 
 class _ClearanceFile(_Spec):
@@ -189,6 +190,7 @@ class _ClearanceLexicon:
     connectors: re.Pattern[str]
     before: re.Pattern[str]
     after: re.Pattern[str]
+    recruiting: re.Pattern[str]
 
 
 _FORM_WORD = re.compile(r"[^\s/\-()]+")
@@ -283,6 +285,7 @@ def _load_clearances() -> _ClearanceLexicon:
         connectors=_req(spec.context.connectors, f"{where}: context.connectors", re.I),
         before=_req(spec.hypothetical.before, f"{where}: hypothetical.before", re.I),
         after=_req(spec.hypothetical.after, f"{where}: hypothetical.after", re.I),
+        recruiting=_req(spec.hypothetical.recruiting, f"{where}: hypothetical.recruiting", re.I),
     )
 
 

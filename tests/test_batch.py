@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -24,6 +25,7 @@ from counterpitch.audit.export import COLUMNS
 from counterpitch.audit.run import Partial
 from counterpitch.batch import (
     PersonOutput,
+    SchedulerError,
     ShardError,
     csv_header,
     csv_line,
@@ -297,3 +299,19 @@ def test_when_an_output_is_a_stream_then_it_gets_the_header_and_every_line_in_or
     rows = list(csv.reader(io.StringIO(stream.getvalue())))
     assert rows[0] == list(COLUMNS)
     assert [r[0] for r in rows[1:]] == [f"p-{i:05d}" for i in range(25)]
+
+
+def test_when_no_scheduler_listens_at_the_address_then_the_error_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from counterpitch.batch import runner
+
+    monkeypatch.setattr(runner, "CONNECT_TIMEOUT", 2)
+    with socket.socket() as s:  # a port nothing listens on: bound, never listening
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+        src = write_jsonl(tmp_path / "people.jsonl", invented(3))
+        with pytest.raises(SchedulerError, match=re.escape(address)):
+            run_audit([src], engine_factory=ENGINE, new_partial=Partial.empty, scheduler=address)

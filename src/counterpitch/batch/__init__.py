@@ -28,7 +28,7 @@ order, so the result equals the single-process run. Layout:
 """
 
 from counterpitch.batch.outputs import csv_header, csv_line, jsonl_line
-from counterpitch.batch.runner import PARTITION_SIZE, PersonOutput, run_audit
+from counterpitch.batch.runner import PARTITION_SIZE, PersonOutput, SchedulerError, run_audit
 from counterpitch.batch.shards import Shard, ShardError, plan_shards, read_shard
 from counterpitch.batch.tasks import Accumulator, worker_engine
 
@@ -36,6 +36,7 @@ __all__ = [
     "PARTITION_SIZE",
     "Accumulator",
     "PersonOutput",
+    "SchedulerError",
     "Shard",
     "ShardError",
     "csv_header",

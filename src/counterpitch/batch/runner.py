@@ -38,6 +38,14 @@ from counterpitch.model import Assessment, Profile
 if TYPE_CHECKING:
     from distributed import Client
 
+#: Seconds to wait for a scheduler given by address before giving up.
+CONNECT_TIMEOUT = 10
+
+
+class SchedulerError(Exception):
+    """The scheduler given by `--scheduler` could not be reached; the message says which and why."""
+
+
 #: Profiles per shard by default: big enough that a task's overhead (milliseconds) is lost in its work
 #: (seconds), small enough that two workers get many shards each and finish together.
 PARTITION_SIZE = 20_000
@@ -139,7 +147,11 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Client]:
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
-        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc})") from None
+        with client:
             yield client
         return
     with (

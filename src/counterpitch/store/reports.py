@@ -32,6 +32,8 @@ class ReportFilter:
     campaign_id: int | None = None
     limit: int = 100
     offset: int = 0
+    #: Only reports this user made (the "my reports" page, whatever the viewer's role).
+    reporter_id: int | None = None
 
 
 def insert(session: Session, reporter: Actor, approach: Approach, assessment: Assessment) -> Report:
@@ -84,6 +86,8 @@ def listing(session: Session, viewer: Actor, f: ReportFilter = ReportFilter()) -
         query = query.where(Report.reported_at < f.reported_to)
     if f.campaign_id is not None:
         query = query.where(Report.campaign_id == f.campaign_id)
+    if f.reporter_id is not None:
+        query = query.where(Report.reporter_id == f.reporter_id)
     query = query.order_by(Report.reported_at.desc(), Report.id.desc())
     return list(session.scalars(query.limit(max(1, min(f.limit, 1000))).offset(max(0, f.offset))))
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from counterpitch.store import audit
+from counterpitch.store import audit, casework
 from counterpitch.store.accounts import Actor
 from counterpitch.store.reports import TRIAGE_ROLES, approach_of, get
 from counterpitch.store.tables import User, WatchlistRow
@@ -80,6 +80,9 @@ def add_from_report(session: Session, viewer: Actor, report_id: int) -> Watchlis
         return None
     sender = approach_of(report).sender
     raw = sender_entry(report_id, sender.to_json_dict() if sender else {}, viewer.name)
+    handles = casework.sender_handles(session, report_id)  # the WeChat id, phone, ... the sender gave
+    if handles:
+        raw["handles"] = handles
     existing = session.scalar(select(WatchlistRow).where(WatchlistRow.entry_id == raw["id"]))
     if existing is not None:
         return existing

@@ -19,7 +19,17 @@ from counterpitch.engine import Engine
 from counterpitch.model import Approach
 from counterpitch.store.db import Store
 from counterpitch.store.migrate import upgrade
-from counterpitch.web import admin, api, errors, pages
+from counterpitch.web import (
+    admin,
+    analyst_pages,
+    api,
+    campaign_pages,
+    errors,
+    pages,
+    reporter_pages,
+    watchlist_pages,
+)
+from counterpitch.web.alerting import Alerter
 from counterpitch.web.engines import EngineHolder
 from counterpitch.web.security import SecurityMiddleware
 from counterpitch.web.services import Service
@@ -55,7 +65,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.service = Service(store, holder, campaigns=settings.link_campaigns)
     app.state.templates = make_templates()
-    for module in (api, pages, admin):
+    app.state.service.alerter = Alerter.from_settings(settings)
+    for module in (api, pages, admin, reporter_pages, analyst_pages, campaign_pages, watchlist_pages):
         app.include_router(module.router)
     if settings.oidc_enabled:
         from counterpitch.web import oidc

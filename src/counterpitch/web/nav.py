@@ -10,10 +10,11 @@ from starlette.routing import Route
 
 NAV: dict[str, list[tuple[str, str]]] = {
     "reporter": [("Report an approach", "/report"), ("My reports", "/my-reports")],
-    "analyst": [("Queue", "/queue"), ("Campaigns", "/campaigns"), ("Watchlist", "/watchlist")],
+    "analyst": [("Queue", "/queue"), ("Campaigns", "/campaigns"), ("Alerts", "/alerts"), ("Watchlist", "/watchlist")],
     "admin": [
         ("Queue", "/queue"),
         ("Campaigns", "/campaigns"),
+        ("Alerts", "/alerts"),
         ("Watchlist", "/watchlist"),
         ("Users", "/admin/users"),
         ("Audit log", "/admin/audit"),

@@ -17,11 +17,13 @@ from typing import Any, cast
 from sqlalchemy.orm import Session
 
 from counterpitch.model import Approach, Assessment
-from counterpitch.store import accounts, audit, reports, watchlist_rows
+from counterpitch.store import accounts, audit, casework, reports, watchlist_rows
 from counterpitch.store.accounts import Actor
 from counterpitch.store.db import Store
 from counterpitch.store.reports import TRIAGE_ROLES, ReportFilter
 from counterpitch.store.tables import Report, User
+from counterpitch.watchlist import WatchlistEntry
+from counterpitch.web.alerting import Alerter
 from counterpitch.web.engines import EngineHolder
 
 Linker = Callable[[Session, int], "int | None"]
@@ -108,6 +110,9 @@ def find_linker() -> Linker | None:
 
 
 class Service:
+    #: Runs the alert rules after each report is linked (web/alerting.py); set by create_app.
+    alerter: Alerter | None = None
+
     def __init__(self, store: Store, engines: EngineHolder, *, campaigns: bool = True) -> None:
         self.store = store
         self.engines = engines
@@ -125,9 +130,12 @@ class Service:
         assessment = self.assess(approach)
         with self.store.write() as session:
             row = reports.insert(session, reporter, approach, assessment)
-            if self.linker is not None:
-                self.linker(session, row.id)
-            return row.id, assessment
+            campaign_id = self.linker(session, row.id) if self.linker is not None else None
+            raised = self.alerter.record(session, row.id, campaign_id) if self.alerter is not None else []
+            report_id = row.id
+        if self.alerter is not None:
+            self.alerter.dispatch(self.store, raised)  # delivery after the commit, off the request
+        return report_id, assessment
 
     def _refresh_engine(self) -> None:
         with self.store.read() as session:
@@ -199,6 +207,51 @@ class Service:
             return []
         with self.store.read() as session:
             return list(self.persist.campaign_summaries(session))
+
+    # --- casework pages: watchlist by hand, one campaign, alerts (W2) ----------------------------------
+    def add_watchlist_entry(self, viewer: Actor, raw: dict[str, Any]) -> str:
+        """An entry typed in by an analyst; ValueError names the field a watchlist file would be refused for."""
+        self._need(viewer, TRIAGE_ROLES)
+        with self.store.write() as session:
+            row = casework.add_entry(session, viewer, raw)
+            entry_id = row.entry_id if row is not None else ""
+        with self.store.read() as session:
+            self.engines.load(session)
+        return entry_id
+
+    def set_watchlist_active(self, viewer: Actor, entry_id: str, active: bool) -> bool:
+        """False when no service entry has that id; the engine stops (or starts) matching it at once."""
+        self._need(viewer, TRIAGE_ROLES)
+        with self.store.write() as session:
+            found = casework.set_active(session, viewer, entry_id, active) is not None
+        with self.store.read() as session:
+            self.engines.load(session)
+        return found
+
+    def seed_watchlist(self, viewer: Actor) -> list[WatchlistEntry]:
+        """The entries the engine was built with (the packaged seed list and any file), not the service's own."""
+        self._need(viewer, TRIAGE_ROLES)
+        return [e for e in self.engines.engine.context.watchlist or () if e.origin != "service watchlist"]
+
+    def campaign(self, viewer: Actor, campaign_id: int) -> Any | None:
+        """One live campaign's summary, or None (no such campaign, merged away, or campaigns/ absent)."""
+        self._need(viewer, TRIAGE_ROLES)
+        if self.persist is None:
+            return None
+        with self.store.read() as session:
+            found = self.persist.campaign_summaries(session, ids=[campaign_id])
+        return found[0] if found else None
+
+    def alerts(self, viewer: Actor, *, limit: int = 50, offset: int = 0) -> list[casework.AlertRow]:
+        self._need(viewer, TRIAGE_ROLES)
+        with self.store.read() as session:
+            return casework.alerts(session, limit=limit, offset=offset)
+
+    def alert(self, viewer: Actor, alert_id: int) -> tuple[casework.AlertRow, str] | None:
+        """One alert with its HTML briefing (as rendered by alerts/, shown only in a sandboxed frame)."""
+        self._need(viewer, TRIAGE_ROLES)
+        with self.store.read() as session:
+            return casework.alert(session, alert_id)
 
     # --- users and audit (admin) ----------------------------------------------------------------------
     def users(self, viewer: Actor) -> list[User]:

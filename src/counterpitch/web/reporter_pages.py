@@ -1,0 +1,147 @@
+"""Reporter pages: report an approach (typed in, or a saved profile PDF, or an .eml), its verdict at once, and
+the reporter's own reports.
+
+A report made here takes the same path as POST /api/v1/reports (`Service.submit_report`), so it is linked into
+campaigns and alerts run. Uploaded files are read by the command-line readers (ingest/profile_pdf.py,
+ingest/mail.py) with their own limits; the request as a whole is capped by the upload limit in security.py.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from counterpitch.ingest.mail import MailError, parse_message
+from counterpitch.ingest.profile_pdf import ProfilePdfError, read_profile_pdf
+from counterpitch.model import Approach, PersonProfile
+from counterpitch.store.accounts import Actor
+from counterpitch.store.reports import ReportFilter
+from counterpitch.web.auth import page_actor, service, verify_csrf
+from counterpitch.web.errors import field_errors
+from counterpitch.web.templating import render
+from counterpitch.web.verdict import verdict_context
+
+router = APIRouter(include_in_schema=False)
+Anyone = Annotated[Actor, Depends(page_actor)]
+CHANNELS = ("linkedin_message", "linkedin_invitation", "linkedin_inmail", "email", "phone", "in_person", "other")
+MAX_FIELD = 500
+MAX_MESSAGE = 100_000
+PAGE = 50
+SENDER_FIELDS = ("name", "headline", "company", "profile_url", "email")
+
+
+@router.get("/report")
+def report_form(request: Request, actor: Anyone) -> Response:
+    return _form(request, {}, [])
+
+
+def _form(request: Request, values: dict[str, str], errors: list[str], status: int = 200) -> Response:
+    context = {"values": values, "errors": errors, "channels": CHANNELS, "max_message": MAX_MESSAGE}
+    return render(request, "report_form.html.j2", context, status=status)
+
+
+@router.post("/report", dependencies=[Depends(verify_csrf)])
+async def submit(
+    request: Request,
+    actor: Anyone,
+    text: Annotated[str, Form(max_length=MAX_MESSAGE)] = "",
+    subject: Annotated[str, Form(max_length=MAX_FIELD)] = "",
+    channel: Annotated[str, Form(max_length=40)] = "linkedin_message",
+    sender_name: Annotated[str, Form(max_length=MAX_FIELD)] = "",
+    sender_headline: Annotated[str, Form(max_length=MAX_FIELD)] = "",
+    sender_company: Annotated[str, Form(max_length=MAX_FIELD)] = "",
+    sender_profile_url: Annotated[str, Form(max_length=MAX_FIELD)] = "",
+    sender_email: Annotated[str, Form(max_length=MAX_FIELD)] = "",
+    profile_pdf: Annotated[UploadFile | None, File()] = None,
+    eml: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    values = {"text": text, "subject": subject, "channel": channel}
+    given = (sender_name, sender_headline, sender_company, sender_profile_url, sender_email)
+    values |= {f"sender_{k}": v for k, v in zip(SENDER_FIELDS, given, strict=True)}
+    pdf = await _read(profile_pdf)
+    mail = await _read(eml)
+    try:
+        approach = await run_in_threadpool(_build, values, pdf, mail)
+    except ValueError as exc:
+        return _form(request, values, [str(exc)], status=422)
+    report_id, _ = await run_in_threadpool(service(request).submit_report, actor, approach)
+    return RedirectResponse(f"/my-reports/{report_id}?new=1", status_code=303)
+
+
+async def _read(upload: UploadFile | None) -> bytes | None:
+    """The uploaded bytes, or None when no file was chosen (browsers send an empty part)."""
+    if upload is None or not upload.filename:
+        return None
+    data = await upload.read()
+    return data or None
+
+
+def _build(values: dict[str, str], pdf: bytes | None, mail: bytes | None) -> Approach:
+    """One Approach from the form, the e-mail and the profile: typed fields win over what the files say."""
+    base: dict[str, Any] = {}
+    if mail is not None:
+        try:
+            base = parse_message(mail, "e-mail file").approach.to_json_dict()
+        except MailError as exc:
+            raise ValueError(f"eml: {exc.message}") from None
+    sender: dict[str, Any] = dict(base.get("sender") or {})
+    if pdf is not None:
+        sender |= _profile_from_pdf(pdf).to_json_dict()
+    sender |= {k: values[f"sender_{k}"].strip() for k in SENDER_FIELDS if values.get(f"sender_{k}", "").strip()}
+    doc: dict[str, Any] = {**base, "id": base.get("id") or f"web-{os.urandom(6).hex()}"}
+    if values.get("text", "").strip():
+        doc["text"] = values["text"]
+    if values.get("subject", "").strip():
+        doc["subject"] = values["subject"].strip()
+    if values.get("channel") in CHANNELS and not (mail is not None and values.get("channel") == "linkedin_message"):
+        doc["channel"] = values["channel"]
+    if sender:
+        doc["sender"] = sender
+    if not str(doc.get("text") or "").strip():
+        raise ValueError("text: paste the message you received (or upload the e-mail)")
+    try:
+        return Approach.model_validate(doc)
+    except ValidationError as exc:
+        first = field_errors(exc.errors())[0]
+        raise ValueError(f"{first['field']}: {first['message']}") from None
+
+
+def _profile_from_pdf(data: bytes) -> PersonProfile:
+    """ingest/profile_pdf.py reads a path: the upload goes to a private temporary file, removed at once."""
+    fd, path = tempfile.mkstemp(suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        profile, _warnings = read_profile_pdf(path)
+    except ProfilePdfError as exc:
+        raise ValueError(f"profile_pdf: {exc.message}") from None
+    finally:
+        os.unlink(path)
+    return profile
+
+
+@router.get("/my-reports")
+def my_reports(request: Request, actor: Anyone, page: int = 1) -> Response:
+    page = max(1, min(page, 10_000))
+    rows = service(request).list_reports(actor, _mine(actor, page))
+    context = {"rows": rows[:PAGE], "page": page, "more": len(rows) > PAGE}
+    return render(request, "my_reports.html.j2", context)
+
+
+def _mine(actor: Actor, page: int) -> ReportFilter:
+    """Everyone's own reports: the service shows reporters only theirs; analysts see theirs here too."""
+    return ReportFilter(limit=PAGE + 1, offset=(page - 1) * PAGE, reporter_id=actor.id)
+
+
+@router.get("/my-reports/{report_id}")
+def my_report(request: Request, report_id: int, actor: Anyone, new: int = 0) -> Response:
+    view = service(request).get_report(actor, report_id)
+    if view is None or view.summary.reporter_id != actor.id:
+        raise HTTPException(404, "No such report.")
+    return render(request, "verdict.html.j2", {"ctx": verdict_context(view), "new": bool(new)})

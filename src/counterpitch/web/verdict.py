@@ -1,0 +1,106 @@
+"""What the verdict page (reporter) and the case page (analyst) show of one report: the message and the sender's
+profile with the findings' evidence marked, and the findings themselves.
+
+Every text here comes from the person under suspicion. It reaches the template either as plain strings (which
+Jinja2 escapes) or as the Markup `highlight.marked` builds (escaped piece by piece); nothing else is Markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from counterpitch.model import Approach, Finding, PersonProfile
+from counterpitch.web.highlight import marked
+from counterpitch.web.services import ReportView
+
+STATUS_LABELS = {
+    "new": "New",
+    "triaged": "Triaged",
+    "confirmed_hostile": "Confirmed hostile",
+    "benign": "Benign",
+    "closed": "Closed",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class Turn:
+    who: str
+    when: str | None
+    html: Markup
+
+
+def _profile(profile: PersonProfile | None, findings: tuple[Finding, ...], prefix: str) -> list[Field]:
+    """The profile's fields in reading order, each with its evidence marked; empty fields left out."""
+    if profile is None:
+        return []
+    out = []
+    for name, label in (
+        ("name", "Name"),
+        ("headline", "Headline"),
+        ("company", "Company"),
+        ("location", "Location"),
+        ("profile_url", "Profile URL"),
+        ("email", "E-mail"),
+        ("account_created", "Account created"),
+        ("about", "About"),
+    ):
+        value = getattr(profile, name)
+        if value:
+            out.append(Field(label, marked(str(value), findings, f"{prefix}.{name}")))
+    if profile.connections is not None:
+        out.append(Field("Connections", marked(str(profile.connections), findings, f"{prefix}.connections")))
+    for i, job in enumerate(profile.experience):
+        for name in ("title", "company", "description"):
+            value = getattr(job, name)
+            if value:
+                out.append(
+                    Field(f"Experience {i + 1}: {name}", marked(value, findings, f"{prefix}.experience[{i}].{name}"))
+                )
+    return out
+
+
+def _thread(approach: Approach, findings: tuple[Finding, ...]) -> list[Turn]:
+    return [
+        Turn("Sender" if t.from_ == "sender" else "Recipient", t.sent_at, marked(t.text, findings, f"thread[{i}].text"))
+        for i, t in enumerate(approach.thread)
+    ]
+
+
+def finding_rows(findings: tuple[Finding, ...]) -> list[dict[str, Any]]:
+    """Findings strongest first, with their evidence as the quotes a reader can find in the message."""
+    order = {"high": 0, "medium": 1, "low": 2, "info": 3}
+    ranked = sorted(findings, key=lambda f: (order.get(f.severity, 4), -(f.weight or 0.0)))
+    return [
+        {
+            "finding": f,
+            "quotes": [(e.field, e.quote) for e in f.evidence if e.quote],
+        }
+        for f in ranked
+    ]
+
+
+def verdict_context(view: ReportView) -> dict[str, Any]:
+    approach, assessment = view.approach, view.assessment
+    findings = assessment.findings
+    return {
+        "view": view,
+        "summary": view.summary,
+        "approach": approach,
+        "assessment": assessment,
+        "status_label": STATUS_LABELS.get(view.summary.status, view.summary.status),
+        "subject_html": marked(approach.subject, findings, "subject"),
+        "text_html": marked(approach.text, findings, "text"),
+        "thread": _thread(approach, findings),
+        "sender_fields": _profile(approach.sender, findings, "sender"),
+        "recipient_fields": _profile(approach.recipient, findings, "recipient"),
+        "findings": finding_rows(findings),
+    }

@@ -143,7 +143,7 @@ def batch(n: int, workers: int) -> dict[str, Any]:
     return result
 
 
-def build_store(path: Path, n: int) -> tuple[Store, dict[str, Any]]:
+def build_store(path: Path, n: int, workers: int) -> tuple[Store, dict[str, Any]]:
     store = Store(f"sqlite:///{path}")
     upgrade(store.engine)
     wall = time.perf_counter()
@@ -162,7 +162,7 @@ def build_store(path: Path, n: int) -> tuple[Store, dict[str, Any]]:
     wall, used = time.perf_counter(), cpu()
     with store.write() as s:
         s.execute(text("PRAGMA cache_size=-1000000"))
-        done = relink_all(s)
+        done = relink_all(s, workers=workers)
     return store, {
         "load_reports_s": round(loaded, 1),
         "relink_all_wall_s": round(time.perf_counter() - wall, 1),
@@ -252,7 +252,7 @@ def main() -> None:
         }
     if "incremental" not in args.skip:
         with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp:
-            store, built = build_store(Path(tmp) / "bench.db", args.db_size)
+            store, built = build_store(Path(tmp) / "bench.db", args.db_size, args.workers)
             print(json.dumps(built), file=sys.stderr)
             try:
                 result["incremental"] = {**built, **incremental(store, args.db_size, args.new)}

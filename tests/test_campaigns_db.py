@@ -222,7 +222,7 @@ def test_relink_rebuilds_what_incremental_built(session: Session) -> None:
         link_report(session, rid)
     before = snapshot(session)
     live = {s.id for s in campaign_summaries(session)}
-    done = relink_all(session)
+    done = relink_all(session, workers=2)  # features in forked processes, as a large relink would
     assert done["reports"] == 80 and done["campaigns"] == len(live)
     assert snapshot(session) == before
     assert {s.id for s in campaign_summaries(session)} == live

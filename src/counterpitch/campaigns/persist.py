@@ -54,16 +54,24 @@ def _insert(session: Session, table: type[LinkKey] | type[LinkKeyStat], rows: li
     session.execute(stmt.on_conflict_do_nothing(), rows)
 
 
-def _open_keys(session: Session, keys: list[Key], sender: str) -> list[Key]:
-    """The keys that may still link: capped keys count this sender and drop out once hot (linking.py)."""
-    capped = [k.key for k in keys if k.family in CAPPED]
-    if capped:
-        _insert(session, LinkKeyStat, [{"key": k, "senders": "[]", "hot": False} for k in capped])
-    stats = (
-        {s.key: s for s in session.scalars(select(LinkKeyStat).where(LinkKeyStat.key.in_(capped)).with_for_update())}
-        if capped
-        else {}
-    )
+def _open_keys(session: Session, keys: list[Key], sender: str, anchors: dict[str, _Anchor]) -> list[Key]:
+    """The keys that may still link: capped keys count this sender and drop out once hot (linking.py).
+
+    A capped key held by one report so far has no statistics row (most keys never recur, and a row each would
+    double the index); the row is made when a second report comes, starting from the first one's sender.
+    """
+    capped = [k.key for k in keys if k.family in CAPPED and k.key in anchors]
+    stats = _stats(session, capped)
+    missing = [k for k in capped if k not in stats]
+    if missing:
+        first: dict[int, str] = {}
+        for key in missing:
+            rid = anchors[key].report_id
+            if rid not in first:
+                first[rid] = digest(_sender_of(session, rid))
+        rows = [{"key": m, "senders": json.dumps([first[anchors[m].report_id]]), "hot": False} for m in missing]
+        _insert(session, LinkKeyStat, rows)
+        stats.update(_stats(session, missing))
     me = digest(sender)
     out = []
     for k in keys:
@@ -80,6 +88,19 @@ def _open_keys(session: Session, keys: list[Key], sender: str) -> list[Key]:
                     continue
         out.append(k)
     return out
+
+
+def _stats(session: Session, keys: list[str]) -> dict[str, LinkKeyStat]:
+    if not keys:
+        return {}
+    query = select(LinkKeyStat).where(LinkKeyStat.key.in_(keys)).with_for_update()
+    return {s.key: s for s in session.scalars(query)}
+
+
+def _sender_of(session: Session, report_id: int) -> str:
+    """Who sent a stored report, as linking counts senders (read again from its approach: rarely needed)."""
+    approach_json = session.scalar(select(Report.approach_json).where(Report.id == report_id)) or "{}"
+    return sender_token(extract(Approach.model_validate_json(approach_json)), report_id)
 
 
 def _anchors(session: Session, keys: list[Key], report_id: int) -> dict[str, _Anchor]:
@@ -142,8 +163,8 @@ def link_report(session: Session, report_id: int) -> int | None:
     keys = list(f.keys)
     if sig is not None:
         keys += [Key("text", k, TEXT_LABEL) for k in minhash.band_keys(sig)]
-    keys = _open_keys(session, keys, sender_token(f, report_id))
     anchors = _anchors(session, keys, report_id)
+    keys = _open_keys(session, keys, sender_token(f, report_id), anchors)
     _insert(
         session,
         LinkKey,
@@ -203,11 +224,12 @@ def campaign_summaries(session: Session, *, ids: Sequence[int] | None = None) ->
     return summaries(session, list(session.scalars(query.order_by(Campaign.last_seen.desc(), Campaign.id))))
 
 
-def relink_all(session: Session) -> dict[str, int]:
-    """Forget every link and link every stored report again, as one batch (relink.py)."""
+def relink_all(session: Session, *, workers: int = 1) -> dict[str, int]:
+    """Forget every link and link every stored report again, as one batch (relink.py); `workers` processes
+    compute the reports' features."""
     from counterpitch.campaigns.relink import relink
 
-    done: dict[str, int] = relink(session)
+    done: dict[str, int] = relink(session, workers)
     return done
 
 

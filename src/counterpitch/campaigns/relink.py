@@ -10,26 +10,25 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from counterpitch.campaigns import minhash
 from counterpitch.campaigns.batch import Batch, Item, Pairs, clusters, collect, link
 from counterpitch.campaigns.linking import CAPPED_CODES, TEXT_LABEL, Cluster, UnionFind
 from counterpitch.campaigns.persist import digest, forget_links
-from counterpitch.model import Approach
-from counterpitch.store.tables import Campaign, LinkKey, LinkKeyStat, Report
+from counterpitch.store.tables import Campaign, Report
 
 CHUNK = 5_000
 
 
-def relink(session: Session) -> dict[str, int]:
+def relink(session: Session, workers: int = 1) -> dict[str, int]:
     linked = select(Report.id, Report.campaign_id).where(Report.campaign_id.is_not(None))
     before = {rid: cid for rid, cid in session.execute(linked) if cid is not None}
     forget_links(session)
-    batch = collect(_stored(session), keep_keys=True)
+    batch = collect(_stored(session), keep_keys=True, workers=workers)
     uf = UnionFind()
     for _ in batch.ids:
         uf.add()
@@ -48,8 +47,8 @@ def relink(session: Session) -> dict[str, int]:
 
 def _stored(session: Session) -> Iterator[Item]:
     query = select(Report.id, Report.approach_json, Report.reported_at, Report.reporter_id).order_by(Report.id)
-    for rid, approach_json, at, reporter in session.execute(query.execution_options(yield_per=CHUNK)):
-        yield rid, Approach.model_validate_json(approach_json), at, reporter
+    rows = session.execute(query.execution_options(yield_per=CHUNK))
+    return ((rid, approach_json, at, reporter) for rid, approach_json, at, reporter in rows)
 
 
 def _indexed(pairs: Pairs) -> Iterator[tuple[int, int, int]]:
@@ -59,57 +58,64 @@ def _indexed(pairs: Pairs) -> Iterator[tuple[int, int, int]]:
 
 
 def _write_keys(session: Session, batch: Batch, pairs: Pairs) -> int:
+    """Every indexed (key, report) pair, and the statistics of every capped key, as linking one by one leaves them."""
     assert batch.key_text is not None
     sig_index, sigs = batch.signatures()
-    rows: list[dict[str, object]] = []
-    stats: list[dict[str, object]] = []
+    rows: list[tuple[str, int, str, str]] = []
+    stats: list[tuple[str, str, bool]] = []
     written = 0
     for s, cut, e in _indexed(pairs):
         first = int(pairs.order[s])
         known = batch.key_text[first]
         if known is None:
             key = minhash.band_key(sigs[sig_index[int(pairs.rows[s])]], batch.key_band[first])
-            rows.extend(
-                {"key": key, "report_id": batch.ids[r], "kind": "text", "label": TEXT_LABEL}
-                for r in pairs.rows[s:cut].tolist()
-            )
+            rows.extend((key, batch.ids[r], "text", TEXT_LABEL) for r in pairs.rows[s:cut].tolist())
         else:
             key = known.key
             for p in pairs.order[s:cut].tolist():
                 k = batch.key_text[p]
                 assert k is not None
-                rows.append(
-                    {"key": key, "report_id": batch.ids[batch.key_row[p]], "kind": k.kind, "label": k.label[:255]}
-                )
-        if int(pairs.families[s]) in CAPPED_CODES:
+                rows.append((key, batch.ids[batch.key_row[p]], k.kind, k.label[:255]))
+        if e - s >= 2 and int(pairs.families[s]) in CAPPED_CODES:  # a lone key has no statistics yet
             heard = pairs.rows[s : min(cut + 1, e)].tolist()
             senders = list(dict.fromkeys(digest(batch.senders[r]) for r in heard))
-            stats.append({"key": key, "senders": json.dumps(senders), "hot": cut < e})
+            stats.append((key, json.dumps(senders), cut < e))
         if len(rows) >= CHUNK:
             written += _flush(session, rows, stats)
             rows, stats = [], []
     return written + _flush(session, rows, stats)
 
 
-def _flush(session: Session, rows: list[dict[str, object]], stats: list[dict[str, object]]) -> int:
-    connection = session.connection()  # Core executemany: the ORM's bulk path costs more than SQLite here
-    if rows:
-        connection.execute(insert(LinkKey), rows)
-    if stats:
-        connection.execute(insert(LinkKeyStat), stats)
+def _flush(session: Session, rows: list[tuple[str, int, str, str]], stats: list[tuple[str, str, bool]]) -> int:
+    _executemany(session, "link_keys", ("key", "report_id", "kind", "label"), rows)
+    _executemany(session, "link_key_stats", ("key", "senders", "hot"), stats)
     return len(rows)
+
+
+def _executemany(session: Session, table: str, columns: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> None:
+    """The driver's own executemany: millions of rows, and SQLAlchemy's per-row work would cost more than the
+    database's. Table and column names are constants of this module; values go as parameters."""
+    if not rows:
+        return
+    connection = session.connection()
+    quote = connection.dialect.identifier_preparer.quote
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(quote(c) for c in columns)
+    marks = ", ".join([mark] * len(columns))
+    connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608 - see above
 
 
 def _write_signatures(session: Session, batch: Batch) -> None:
     sig_index, sigs = batch.signatures()
     session.execute(update(Report).values(signature=None))
-    updates = [
-        {"id": batch.ids[row], "signature": minhash.to_bytes(sigs[i])}
-        for row, i in enumerate(sig_index.tolist())
-        if i >= 0
-    ]
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    updates = [(minhash.to_bytes(sigs[i]), batch.ids[row]) for row, i in enumerate(sig_index.tolist()) if i >= 0]
     for start in range(0, len(updates), CHUNK):
-        session.execute(update(Report), updates[start : start + CHUNK])
+        connection.exec_driver_sql(
+            f"UPDATE reports SET signature = {mark} WHERE id = {mark}",  # noqa: S608 - constant text
+            updates[start : start + CHUNK],
+        )
 
 
 def _write_campaigns(session: Session, found: list[Cluster], before: dict[int, int]) -> None:

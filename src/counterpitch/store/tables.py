@@ -144,7 +144,9 @@ class LinkKey(Base):
 
 
 class LinkKeyStat(Base):
-    """The distinct senders seen with a firm, mail domain or text key, until it turns hot (campaigns/linking.py)."""
+    """The distinct senders seen with a firm, mail domain or text key, until it turns hot (campaigns/linking.py).
+
+    Made when a second report holds the key: a key held by one report has no row."""
 
     __tablename__ = "link_key_stats"
 

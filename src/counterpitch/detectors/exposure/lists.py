@@ -167,14 +167,22 @@ class _Group:
         if not self.cased:
             yield from self.regex.finditer(text)
             return
-        pos = 0
-        while (m := self.regex.search(text, pos)) is not None:
-            start = m.start()
-            if start and text[start - 1].isalnum():
-                pos = start + 1
-                continue
-            yield m
-            pos = max(m.end(), start + 1)
+        yield from left_bounded(self.regex, text)
+
+
+def left_bounded(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """What `(?<![^\\W_])` + `regex` would find: matches not preceded by a letter or digit (`[^\\W_]` is exactly
+    `str.isalnum`, checked for every code point). Checked here rather than by a look-behind, which costs a
+    test at every position and keeps the regex engine from skipping ahead to a possible first character
+    (role patterns ran a third faster this way)."""
+    pos = 0
+    while (m := regex.search(text, pos)) is not None:
+        start = m.start()
+        if start and text[start - 1].isalnum():
+            pos = start + 1
+            continue
+        yield m
+        pos = max(m.end(), start + 1)
 
 
 @dataclass(frozen=True)
@@ -338,6 +346,8 @@ class _RolePattern:
     regex: re.Pattern[str]
     anchors: tuple[str, ...]
     ambiguous: bool
+    #: `regex` without its left word boundary, for `left_bounded` (same matches, found faster).
+    body: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -369,13 +379,15 @@ def _load_roles() -> _RoleLexicon:
     for i, role in enumerate(spec.roles):
         for p in role.patterns:
             at = f"{where}: roles[{i}] ({role.category}) pattern {p.regex!r}"
-            rx = _req(rf"(?<![^\W_])(?:{p.regex})(?![^\W_])", at, 0 if p.case == "exact" else re.I)
+            flags = 0 if p.case == "exact" else re.I
+            rx = _req(rf"(?<![^\W_])(?:{p.regex})(?![^\W_])", at, flags)
             anchors = (p.anchor,) if isinstance(p.anchor, str) else tuple(p.anchor)
             for ex in p.examples:
                 m = rx.search(ex)
                 if not m or not any(a in m.group(0).lower() for a in anchors):
                     raise ValueError(f"{at}: example {ex!r} does not match, or its match lacks every anchor")
-            patterns.append(_RolePattern(role.category, rx, anchors, p.ambiguous))
+            body = _req(rf"(?:{p.regex})(?![^\W_])", at, flags)
+            patterns.append(_RolePattern(role.category, rx, anchors, p.ambiguous, body))
     if not spec.staff_cues.after:
         raise ValueError(f"{where}: staff_cues: missing field 'after'")
     by_anchor: dict[str, list[int]] = {}

@@ -14,7 +14,7 @@ from itertools import islice
 from counterpitch.detectors.base import DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.exposure.common import _MAX_MENTIONS, _NPSA, Scan, _discounted, _ExposureDetector, _Hits
-from counterpitch.detectors.exposure.lists import ROLES
+from counterpitch.detectors.exposure.lists import ROLES, left_bounded
 from counterpitch.detectors.exposure.text import _ROLE_KINDS, _Field, _fields, _joined, _per_profile
 from counterpitch.model import Profile
 
@@ -44,7 +44,7 @@ def _scan_roles(p: Profile) -> Scan:
     for f in _fields(p, _ROLE_KINDS):
         ks = {k for a in anchors if a in f.low for k in ROLES.by_anchor[a]}
         for r in (ROLES.patterns[k] for k in sorted(ks)):
-            for m in islice(r.regex.finditer(f.text), _MAX_MENTIONS):
+            for m in islice(left_bounded(r.body, f.text), _MAX_MENTIONS):
                 if (r.ambiguous and not _staff(f, m.start(), m.end())) or _discounted(f.text, m.start()):
                     continue
                 hits.setdefault(r.category, _Hits()).add(

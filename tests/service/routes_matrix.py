@@ -17,8 +17,11 @@ ADMIN_PAGE = {"anonymous": "signin", "reporter": 403, "other": 403, "analyst": 4
 ADMIN_POST = {"anonymous": "signin", "reporter": 403, "other": 403, "analyst": 403, "admin": "ok"}
 ALL = {r: 200 for r in ANY_USER}
 SIGNED_IN_PAGE = {"anonymous": "signin", "reporter": "ok", "other": "ok", "analyst": "ok", "admin": "ok"}
-#: Path parameters of objects the matrix world does not hold (world.url fills them in; the default is 1).
-MISSING_IDS: dict[str, object] = {}
+TRIAGE_PAGE = {"anonymous": "signin", "reporter": 403, "other": 403, "analyst": 200, "admin": 200}
+TRIAGE_POST = {"anonymous": "signin", "reporter": 403, "other": 403, "analyst": "ok", "admin": "ok"}
+#: Routes whose object the matrix world does not hold (MISSING_IDS): roles allowed in get 404, the rest no further.
+TRIAGE_MISSING = {"anonymous": "signin", "reporter": 403, "other": 403, "analyst": 404, "admin": 404}
+MISSING_IDS: dict[str, object] = {"campaign_id": 999_999, "alert_id": 999_999, "entry_id": "no-such-entry"}
 
 MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
     # public by design: liveness, the API description, the sign-in form
@@ -40,6 +43,31 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
     ("POST", "/admin/users/{user_id}/deactivate"): ADMIN_POST,
     ("POST", "/admin/users/{user_id}/activate"): ADMIN_POST,
     ("GET", "/admin/audit"): ADMIN_PAGE,
+    # reporter pages (any signed-in user reports; "my reports" are one's own: 404 for everyone else's)
+    ("GET", "/report"): SIGNED_IN_PAGE,
+    ("POST", "/report"): SIGNED_IN_PAGE,
+    ("GET", "/my-reports"): SIGNED_IN_PAGE,
+    ("GET", "/my-reports/{report_id}"): {
+        "anonymous": "signin",
+        "reporter": 200,
+        "other": 404,
+        "analyst": 404,
+        "admin": 404,
+    },
+    # analyst pages
+    ("GET", "/queue"): TRIAGE_PAGE,
+    ("GET", "/cases/{report_id}"): TRIAGE_PAGE,
+    ("POST", "/cases/{report_id}/status"): TRIAGE_POST,
+    ("POST", "/cases/{report_id}/notes"): TRIAGE_POST,
+    ("POST", "/cases/{report_id}/watchlist"): TRIAGE_POST,
+    ("GET", "/campaigns"): TRIAGE_PAGE,
+    ("GET", "/campaigns/{campaign_id}"): TRIAGE_MISSING,
+    ("GET", "/alerts"): TRIAGE_PAGE,
+    ("GET", "/alerts/{alert_id}"): TRIAGE_MISSING,
+    ("GET", "/watchlist"): TRIAGE_PAGE,
+    ("POST", "/watchlist"): TRIAGE_POST,
+    ("POST", "/watchlist/{entry_id}/deactivate"): TRIAGE_MISSING,
+    ("POST", "/watchlist/{entry_id}/activate"): TRIAGE_MISSING,
 }
 
 #: Bodies for routes that need one (page forms also get the caller's CSRF token).
@@ -51,6 +79,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/admin/users"): {
         "data": {"name": "matrix-new-{role}", "role": "reporter", "password": "a-long-password"}
     },
+    ("POST", "/report"): {"data": {"text": "We pay for short notes on policy; keep it between us."}},
+    ("POST", "/cases/{report_id}/status"): {"data": {"status": "triaged"}},
+    ("POST", "/cases/{report_id}/notes"): {"data": {"text": "Matrix note by {role}."}},
+    ("POST", "/watchlist"): {"data": {"name": "Matrix Persona {role}", "kind": "persona", "source": "access matrix"}},
 }
 #: Routes that end or replace the caller's session get a fresh client.
 FRESH_SESSION = {("POST", "/signout"), ("POST", "/signin")}

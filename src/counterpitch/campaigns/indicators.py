@@ -51,6 +51,9 @@ IDENTITY = frozenset({"url", "email", "handle", "phone"})
 CAPPED = frozenset({"company", "domain", "text"})
 #: The longest key stored (link_keys.key is String(160)); longer ones end in a digest of the whole.
 MAX_KEY = 160
+#: Keys kept per report (text bands come on top): a report listing hundreds of addresses must not cost
+#: hundreds of lookups; the first ones written are kept.
+MAX_KEYS = 40
 #: A messenger id shorter than this is too likely to be a word ('me', 'us', 'here'); the watchlist's own limit.
 MIN_HANDLE = 5
 _HANDLE_SHAPE = re.compile(r"^\w+(?:[.\-]\w+)*$")
@@ -241,6 +244,8 @@ def extract(approach: Approach) -> Features:
     keys.extend(_contact_keys(approach, own))
     unique: dict[str, Key] = {}
     for k in keys:
+        if len(unique) >= MAX_KEYS:
+            break
         unique.setdefault(k.key, Key(k.kind, bounded(k.key), k.label))
     text_words = words(" \n ".join(text for _, text in message_fields(approach)))
     return Features(tuple(unique.values()), identity, name, text_words)

@@ -14,8 +14,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import delete, select, union_all, update
+from sqlalchemy import CompoundSelect, bindparam, delete, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -108,15 +109,9 @@ def _anchors(session: Session, keys: list[Key], report_id: int) -> dict[str, _An
     per key (each key's first entry in the (key, report_id) primary key), however many reports share it."""
     if not keys:
         return {}
-    firsts = [
-        select(LinkKey.key, LinkKey.report_id)
-        .where(LinkKey.key == k.key, LinkKey.report_id != report_id)
-        .order_by(LinkKey.report_id)
-        .limit(1)
-        .subquery()
-        for k in keys
-    ]
-    first: dict[str, int] = {k: r for k, r in session.execute(union_all(*(select(*q.c) for q in firsts)))}
+    params: dict[str, object] = {f"k{i}": k.key for i, k in enumerate(keys)}
+    params["rid"] = report_id
+    first: dict[str, int] = {k: r for k, r in session.execute(_first_holders(len(keys)), params)}
     if not first:
         return {}
     named = {first[k.key] for k in keys if k.family == "name" and k.key in first}
@@ -127,6 +122,20 @@ def _anchors(session: Session, keys: list[Key], report_id: int) -> dict[str, _An
     ).all()
     by_id = {rid: _Anchor(rid, cid, at, _name(session, rid) if rid in named else "", sig) for rid, cid, at, sig in rows}
     return {key: by_id[rid] for key, rid in first.items() if rid in by_id}
+
+
+@lru_cache(maxsize=128)
+def _first_holders(n: int) -> CompoundSelect[str, int]:
+    """For n keys k0..k{n-1}: each key's first holder other than :rid. Built once per n (building is slow)."""
+    firsts = [
+        select(LinkKey.key, LinkKey.report_id)
+        .where(LinkKey.key == bindparam(f"k{i}"), LinkKey.report_id != bindparam("rid"))
+        .order_by(LinkKey.report_id)
+        .limit(1)
+        .subquery()
+        for i in range(n)
+    ]
+    return union_all(*(select(*q.c) for q in firsts))
 
 
 def _name(session: Session, report_id: int) -> str:

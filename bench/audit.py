@@ -273,7 +273,15 @@ def write_inputs(dev: list[dict[str, Any]], n: int, work: Path) -> tuple[Path, P
 
 def machine() -> dict[str, Any]:
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "uptime": uptime}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE)
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "uptime": uptime,
+        "load_1_5_15": [round(x, 2) for x in os.getloadavg()],
+        "commit": commit.stdout.strip(),
+        "utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+    }
 
 
 def main() -> None:
@@ -285,7 +293,7 @@ def main() -> None:
     if args.stream_child:
         stream_child(*args.stream_child)
         return
-    per_core_n, big_n = (5_000, 40_000) if args.quick else (100_000, 1_000_000)
+    per_core_n, big_n = (2_000, 10_000) if args.quick else (100_000, 1_000_000)
     dev, terms = load_dev()
     result: dict[str, Any] = {"command": ".venv/bin/python bench/audit.py", "data": "invented (dev texts, new ids)"}
     result["machine_before"] = machine()

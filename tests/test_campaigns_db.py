@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import random
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -243,3 +245,34 @@ def test_summary_indicators_are_shared_only(session: Session) -> None:
     kinds = {i.kind for i in s.indicators}
     assert kinds == {"company", "name"}
     assert Indicator("company", "Vantage Insight") in s.indicators
+
+
+def test_parallel_linking_sees_the_other_report(engine: Engine, session: Session) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    ids = [
+        store(session, approach("WeChat: race_handle_7", name=n), reporter=i + 1, at=T0)
+        for i, n in enumerate(["Ann Lee", "Bo Lind"])
+    ]
+    session.commit()
+    ready = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def link(rid: int) -> None:
+        try:
+            with Session(engine) as s:
+                ready.wait()
+                link_report(s, rid)
+                time.sleep(0.2)  # hold the transaction open while the other one tries
+                s.commit()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=link, args=(rid,)) for rid in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    session.expire_all()
+    assert partition(session) == {frozenset(ids)}

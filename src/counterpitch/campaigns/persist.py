@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import CompoundSelect, bindparam, delete, select, union_all, update
+from sqlalchemy import CompoundSelect, bindparam, delete, select, text, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -30,6 +30,17 @@ from counterpitch.store.tables import Campaign, LinkKey, LinkKeyStat, Report
 from counterpitch.watchlist import normalise_person
 
 __all__ = ["CampaignSummary", "campaign_summaries", "link_report", "relink_all"]
+
+
+#: Key of the PostgreSQL advisory lock that serialises linking ("campaign" in ASCII).
+_PG_LINK_LOCK = 0x63616D706169676E
+
+
+def lock_linking(session: Session) -> None:
+    """One linker at a time on PostgreSQL, until the caller's transaction ends: two reports sharing a new key,
+    linked in parallel, would each miss the other. SQLite serialises writers already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LINK_LOCK})
 
 
 def digest(sender: str) -> str:
@@ -162,6 +173,7 @@ def link_report(session: Session, report_id: int) -> int | None:
     Returns the campaign's id, or None while the report links to nothing. Call it once per report, after the
     row is inserted (in the same transaction); reports linked in order of id give exactly what relink_all gives.
     """
+    lock_linking(session)
     report = session.get(Report, report_id)
     if report is None:
         raise ValueError(f"report_id: no report {report_id}")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from counterpitch.campaigns import minhash
 from counterpitch.campaigns.batch import Batch, Item, Pairs, clusters, collect, link
 from counterpitch.campaigns.linking import CAPPED_CODES, TEXT_LABEL, Cluster, UnionFind
-from counterpitch.campaigns.persist import digest, forget_links
+from counterpitch.campaigns.persist import digest, forget_links, lock_linking
 from counterpitch.store.tables import Campaign, Report
 
 CHUNK = 5_000
@@ -27,6 +27,7 @@ CHUNK = 5_000
 def relink(session: Session, workers: int = 1) -> dict[str, int]:
     linked = select(Report.id, Report.campaign_id).where(Report.campaign_id.is_not(None))
     before = {rid: cid for rid, cid in session.execute(linked) if cid is not None}
+    lock_linking(session)
     forget_links(session)
     batch = collect(_stored(session), keep_keys=True, workers=workers)
     uf = UnionFind()

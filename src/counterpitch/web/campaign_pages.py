@@ -30,6 +30,7 @@ MAX_CASES = 1_000
 ALERTS_PAGE = 50
 #: Drawing size of the timeline (SVG user units; the SVG scales to the page width).
 WIDTH, HEIGHT, AXIS = 720, 160, 24
+MAX_BAR = 36.0
 BANDS = ("high", "medium", "low")
 
 
@@ -75,8 +76,9 @@ def timeline(reported: Sequence[tuple[datetime, str]]) -> Timeline:
             if n:
                 base -= n * scale
                 label = f"{_day(day, step)}: {n} {band}"
-                bars.append(Bar(i * slot + slot * 0.1, base, max(slot * 0.8, 1.0), n * scale, band, label))
-    ticks = [(slot / 2, _day(first, step))]
+                width = min(max(slot * 0.8, 1.0), MAX_BAR)
+                bars.append(Bar(i * slot + (slot - width) / 2, base, width, n * scale, band, label))
+    ticks = [(slot / 2 if bins > 1 else WIDTH / 2, _day(first, step))]
     if bins > 1:
         ticks.append((WIDTH - slot / 2, _day(first + timedelta(days=(bins - 1) * step), step)))
     return Timeline(tuple(bars), tuple(ticks), peak, "day" if step == 1 else "week")

@@ -239,7 +239,10 @@ def main() -> None:
         result["threshold"] = threshold()
         print(json.dumps(result["threshold"]), file=sys.stderr)
     if "batch" not in args.skip:
-        runs = [batch(n, args.workers) for n in args.sizes]
+        runs = []
+        for n in args.sizes:
+            runs.append(batch(n, args.workers))
+            write_result(args.out, {**result, "batch": {"runs": runs}})  # partial, in case a later part fails
         small, big = runs[0], runs[-1]
         k = big["reports"] / small["reports"]
         result["batch"] = {
@@ -252,6 +255,7 @@ def main() -> None:
                 "n_log_n_ratio": round(k * math.log(big["reports"]) / math.log(small["reports"]), 2),
             },
         }
+        write_result(args.out, result)
     if "incremental" not in args.skip:
         with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp:
             store, built = build_store(Path(tmp) / "bench.db", args.db_size, args.workers)

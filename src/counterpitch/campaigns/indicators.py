@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+import re2  # google-re2, as the detectors use it
 import yaml
 
 from counterpitch.campaigns.minhash import words
@@ -68,6 +69,13 @@ _APP_KIND = {
     "\u5fae\u4fe1": "wechat",
     "signal.me": "signal",
 }
+#: Where an app's name may be (a superset of the exposure pattern's apps; RE2: linear, one pass), and how far
+#: before and after it the pattern is run ("message me on WeChat", "WeChat ID: <32 characters>").
+_APP_AT = re2.compile(
+    r"(?i)whats\s?app|wa\.me|telegram|t\.me|we\s?chat|weixin|\x{5fae}\x{4fe1}|signal|discord|viber|threema|wickr|"
+    r"skype|kakao|line|qq"
+)
+_BEFORE_APP, _AFTER_APP = 48, 64
 _ID_LEAD = re.compile(r"(?i)^[\s:=/]*(?:(?:id|handle|user\s?name|number|no\.?|at|on|is)\b[\s:=]*)*")
 _VOWELS = str.maketrans("", "", "aeiouyhw")
 
@@ -165,14 +173,19 @@ def _firm(sender: PersonProfile) -> str:
 
 
 def _messenger_keys(text: str) -> Iterator[Key]:
-    """Messenger ids and numbers after an app's name. 'Add me on WeChat: abc_123' first matches as 'Add me on
-    WeChat', without an id, so the search resumes at the app's name."""
+    """Messenger ids and numbers after an app's name, by the exposure detector's pattern.
+
+    That pattern is slow to search a whole message with, so RE2 finds each app's name and the pattern runs on
+    a window around it. 'Add me on WeChat: abc_123' first matches as 'Add me on WeChat', without an id, so the
+    search resumes at the app's name."""
     pos = 0
-    while (m := _MESSENGER.search(text, pos)) is not None:
-        app = _APP.search(m.group())
-        pos = m.end()
-        if app is None:
+    while (at := _APP_AT.search(text, pos)) is not None:
+        m = _MESSENGER.search(text, max(pos, at.start() - _BEFORE_APP), min(len(text), at.end() + _AFTER_APP))
+        app = _APP.search(m.group()) if m is not None else None
+        if m is None or app is None:
+            pos = at.end()
             continue
+        pos = m.end()
         name = app.group().lower().replace(" ", "")
         kind = _APP_KIND.get(name, name)
         value = _ID_LEAD.sub("", m.group()[app.end() :]).strip()

@@ -57,7 +57,7 @@ def delivery_settings(settings: Settings) -> DeliverySettings:
             username=settings.smtp_user or None,
             password=settings.smtp_password or None,
         )
-    secret = str(getattr(settings, "webhook_secret", "") or settings.extra.get("webhook_secret", ""))
+    secret = settings.webhook_secret
     webhook = WebhookSettings(settings.webhook_url, secret) if settings.webhook_url and secret else None
     return DeliverySettings(smtp=smtp, webhook=webhook)
 

@@ -49,9 +49,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     with store.read() as session:
         holder.load(session)
 
+    alerter = Alerter.from_settings(settings)  # a bad rules file stops start-up here, naming the rule and field
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        alerter.close()  # let deliveries in flight finish
         store.dispose()
 
     app = FastAPI(
@@ -65,7 +68,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.service = Service(store, holder, campaigns=settings.link_campaigns)
     app.state.templates = make_templates()
-    app.state.service.alerter = Alerter.from_settings(settings)
+    app.state.service.alerter = alerter
     for module in (api, pages, admin, reporter_pages, analyst_pages, campaign_pages, watchlist_pages):
         app.include_router(module.router)
     if settings.oidc_enabled:

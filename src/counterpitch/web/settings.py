@@ -54,6 +54,8 @@ class Settings:
     smtp_from: str = ""
     smtp_to: str = ""
     webhook_url: str = ""
+    #: HMAC key the webhook receiver checks X-Counterpitch-Signature with; no webhook is sent without it.
+    webhook_secret: str = ""
     #: Run the Alembic migrations when the app is created.
     migrate: bool = True
     #: Join reports into campaigns (counterpitch.campaigns) when that package is present.

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from counterpitch.store import audit
 from counterpitch.store.accounts import Actor
 from counterpitch.store.reports import TRIAGE_ROLES
-from counterpitch.store.tables import Alert, LinkKey, WatchlistRow
+from counterpitch.store.tables import Alert, Campaign, LinkKey, WatchlistRow
 from counterpitch.watchlist import entry_from_mapping
 
 #: Link-key families (campaigns/indicators.py) that are a messenger id or a phone number.
@@ -128,3 +128,15 @@ def alert(session: Session, alert_id: int) -> tuple[AlertRow, str] | None:
     """One alert and its HTML briefing."""
     row = session.get(Alert, alert_id)
     return None if row is None else (_alert_row(row), row.body_html)
+
+
+def surviving_campaign(session: Session, campaign_id: int, max_hops: int = 64) -> int | None:
+    """The campaign a merged one now lives in (merges fold the smaller into the larger; rows stay), or None."""
+    for _ in range(max_hops):
+        row = session.get(Campaign, campaign_id)
+        if row is None:
+            return None
+        if row.merged_into is None:
+            return campaign_id
+        campaign_id = row.merged_into
+    return None

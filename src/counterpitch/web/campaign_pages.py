@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from counterpitch.store.accounts import Actor
 from counterpitch.store.reports import ReportFilter
@@ -98,7 +98,9 @@ def campaign(request: Request, campaign_id: int, actor: Analyst) -> Response:
     svc = service(request)
     summary = svc.campaign(actor, campaign_id)
     if summary is None:
-        raise HTTPException(404, "No such campaign (it may have been merged into another).")
+        raise HTTPException(404, "No such campaign.")
+    if summary.id != campaign_id:  # merged into a larger one since the link was made
+        return RedirectResponse(f"/campaigns/{summary.id}", status_code=303)
     cases: list[ReportSummary] = svc.list_reports(actor, ReportFilter(campaign_id=summary.id, limit=MAX_CASES))
     context = {
         "c": summary,

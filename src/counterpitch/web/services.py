@@ -234,12 +234,13 @@ class Service:
         return [e for e in self.engines.engine.context.watchlist or () if e.origin != "service watchlist"]
 
     def campaign(self, viewer: Actor, campaign_id: int) -> Any | None:
-        """One live campaign's summary, or None (no such campaign, merged away, or campaigns/ absent)."""
+        """A campaign's summary (of the one it was merged into, if so); None when there is none to show."""
         self._need(viewer, TRIAGE_ROLES)
         if self.persist is None:
             return None
         with self.store.read() as session:
-            found = self.persist.campaign_summaries(session, ids=[campaign_id])
+            live = casework.surviving_campaign(session, campaign_id)
+            found = self.persist.campaign_summaries(session, ids=[live]) if live is not None else []
         return found[0] if found else None
 
     def alerts(self, viewer: Actor, *, limit: int = 50, offset: int = 0) -> list[casework.AlertRow]:

@@ -137,7 +137,7 @@ def _approached(db: str) -> ApproachedIndex:
 
     try:
         return read_reports(db)
-    except (SQLAlchemyError, ValueError) as exc:
+    except (SQLAlchemyError, ValueError, ImportError) as exc:  # ImportError: no driver for that database
         raise _fail(f"--db: cannot read the reports: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
 
 

@@ -19,8 +19,8 @@ from tests.service.live import Live, report, serve, sign_in
 USERS = {"rosa.reporter": "reporter", "omar.reporter": "reporter", "ana.analyst": "analyst"}
 SCRIPT = "<script>window.__pwned=1;alert('script')</script>"
 IMG = "<img src=x onerror=\"window.__pwned=2;alert('img')\">"
-SVG = "<svg onload=\"window.__pwned=3\"></svg>"
-LINK = "<a href=\"javascript:window.__pwned=4\" id=\"jslink\">open the brief</a>"
+SVG = '<svg onload="window.__pwned=3"></svg>'
+LINK = '<a href="javascript:window.__pwned=4" id="jslink">open the brief</a>'
 STYLE = "<style>body{display:none!important}</style>"
 EXPRESSION = "<div style=\"width:expression(alert('css'));background:url(javascript:alert('bg'))\">x</div>"
 BREAKOUT = "\"'><script>window.__pwned=5</script><textarea>"
@@ -37,9 +37,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 
 def message() -> str:
-    return (
-        "We pay well for short confidential notes on policy before it is public; keep it between us. "
-        + " ".join(PAYLOADS)
+    return "We pay well for short confidential notes on policy before it is public; keep it between us. " + " ".join(
+        PAYLOADS
     )
 
 
@@ -89,6 +88,9 @@ def test_hostile_markup_is_shown_as_text_and_never_runs(live: Live) -> None:
         dialogs = watch(analyst)
         sign_in(analyst, live.url, "ana.analyst")
         assert_inert(analyst, dialogs, "queue")
+        report(analyst, live.url, message(), **sender())  # a third member of staff: the campaign alert fires
+        assert_inert(analyst, dialogs, "verdict (analyst)")
+        analyst.goto(f"{live.url}/queue")
         assert SCRIPT in analyst.locator("table.queue").inner_text()
 
         report_id = verdicts[0].rsplit("/", 1)[1].split("?")[0]
@@ -108,6 +110,17 @@ def test_hostile_markup_is_shown_as_text_and_never_runs(live: Live) -> None:
         analyst.goto(f"{live.url}/watchlist")
         assert_inert(analyst, dialogs, "watchlist")
         assert SCRIPT in analyst.locator("table.watchlist").inner_text()
+
+        analyst.goto(f"{live.url}/alerts")  # the campaign's briefing names the persona, payloads and all
+        assert_inert(analyst, dialogs, "alerts")
+        assert "campaign.targets" in analyst.locator("table.alerts").inner_text()
+        analyst.click("table.alerts a[href^='/alerts/'] >> nth=0")
+        analyst.wait_for_url("**/alerts/*")
+        analyst.click("details.card summary")  # open the HTML version in its sandboxed frame
+        assert_inert(analyst, dialogs, "alert")
+        frame = analyst.frame_locator("iframe.briefing-html")
+        assert "Mallory" in frame.locator("body").inner_text()  # the briefing is there, and it ran nothing
+        assert analyst.evaluate("typeof window.__pwned") == "undefined"
 
         analyst.goto(f"{live.url}/campaigns")
         assert_inert(analyst, dialogs, "campaigns")

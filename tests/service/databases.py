@@ -1,6 +1,7 @@
-"""Fresh databases for service tests: a SQLite file, or a new PostgreSQL database on the server named by
-COUNTERPITCH_TEST_PG_URL (created per use, dropped when the test session ends). Without that variable the
-PostgreSQL cases skip, except under CI, where they fail.
+"""Fresh databases for service tests: a SQLite file, or on the PostgreSQL server named by
+COUNTERPITCH_TEST_PG_URL a new schema in a database made for this test session (dropped when it ends).
+Each use gets its own schema through the connection's search_path, which is much cheaper than a database
+per test. Without that variable the PostgreSQL cases skip, except under CI, where they fail.
 """
 
 from __future__ import annotations
@@ -28,29 +29,33 @@ def pg_admin_url() -> str:
 
 
 class Databases:
-    """Hands out empty databases and remembers the PostgreSQL ones, to drop them at the end."""
+    """Hands out empty databases; the PostgreSQL one is dropped by `drop_all` at the end of the session."""
 
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
-        self.created: list[str] = []
+        self.pg_database: str | None = None
 
     def new(self, backend: str) -> str:
         if backend == "sqlite":
             path = self.tmp / f"db-{uuid.uuid4().hex[:10]}" / "counterpitch.db"
             return f"sqlite:///{path}"
         admin = pg_admin_url()
-        name = f"cp_test_{uuid.uuid4().hex[:12]}"
-        with _autocommit(admin) as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        self.created.append(name)
-        return make_url(admin).set(database=name).render_as_string(hide_password=False)
+        if self.pg_database is None:
+            name = f"cp_test_{uuid.uuid4().hex[:12]}"
+            with _autocommit(admin) as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            self.pg_database = name
+        url = make_url(admin).set(database=self.pg_database)
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with _autocommit(url.render_as_string(hide_password=False)) as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
 
     def drop_all(self) -> None:
-        if not self.created:
+        if self.pg_database is None:
             return
         with _autocommit(pg_admin_url()) as conn:
-            for name in self.created:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.pg_database}" WITH (FORCE)'))
 
 
 @contextmanager

@@ -79,7 +79,10 @@ class Alerter:
         if row is None:
             return []
         facts = _facts(row)
-        summary, members = _campaign(session, campaign_id) if campaign_id is not None else (None, [])
+        summary: Any = None
+        members: list[ReportFacts] = []
+        if campaign_id is not None and self._campaign_open(session, campaign_id):
+            summary, members = _campaign(session, campaign_id, self._min_targets)
         out = []
         for draft in evaluate(self.rules, summary, facts, datetime.now(UTC), members=members):
             if session.scalar(select(Alert.id).where(Alert.dedup_key == draft.dedup_key)) is not None:
@@ -89,6 +92,18 @@ class Alerter:
             if alert_id is not None:
                 out.append((alert_id, briefing))
         return out
+
+    @property
+    def _min_targets(self) -> int:
+        return min((int(getattr(r, "targets", 0)) for r in self.rules if r.scope == "campaign"), default=0)
+
+    def _campaign_open(self, session: Session, campaign_id: int) -> bool:
+        """Some campaign rule has not alerted on this campaign yet (else a growing campaign costs nothing)."""
+        keys = [r.dedup_key(campaign_id) for r in self.rules if r.scope == "campaign"]
+        if not keys:
+            return False
+        raised = set(session.scalars(select(Alert.dedup_key).where(Alert.dedup_key.in_(keys))))
+        return any(k not in raised for k in keys)
 
     def dispatch(self, store: Store, briefings: Sequence[tuple[int, Briefing]]) -> Future[None] | None:
         """Deliver after the commit, off the request; the outcome goes back into the alert's row."""
@@ -115,8 +130,9 @@ def _facts(row: Report) -> ReportFacts:
     return ReportFacts.from_records(row.id, approach_of(row), assessment_of(row), row.reported_at, row.reporter_id)
 
 
-def _campaign(session: Session, campaign_id: int) -> tuple[Any, list[ReportFacts]]:
-    """The campaign's summary (None when campaigns/ is absent or it is not a live campaign) and its members."""
+def _campaign(session: Session, campaign_id: int, min_targets: int) -> tuple[Any, list[ReportFacts]]:
+    """The campaign's summary (None when campaigns/ is absent or it is not a live campaign) and its members,
+    read only once the campaign has enough targets for a rule to fire (the summary alone says it cannot yet)."""
     try:
         persist = importlib.import_module("counterpitch.campaigns.persist")
     except ImportError:
@@ -125,6 +141,8 @@ def _campaign(session: Session, campaign_id: int) -> tuple[Any, list[ReportFacts
     if not found:
         return None, []
     summary = found[0]
+    if summary.targets < min_targets:
+        return summary, []
     rows = session.scalars(
         select(Report).where(Report.campaign_id == summary.id).order_by(Report.id.desc()).limit(MAX_MEMBERS)
     )

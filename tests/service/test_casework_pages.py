@@ -7,13 +7,18 @@ Every person, firm, handle and message here is invented (the sample PDF is tests
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from counterpitch.engine import Engine
 from counterpitch.store.tables import Alert, AuditEvent
+from counterpitch.web.app import create_app
+from tests.service.live import smtp_server
 from tests.service.world import World, approach
 
 SAMPLE_PDF = Path(__file__).resolve().parents[1] / "fixtures" / "profiles" / "sample_sender.pdf"
@@ -120,3 +125,30 @@ def test_three_staff_reporting_one_persona_raise_one_campaign_alert(world: World
     campaign = c.get(f"/campaigns/{rows[0].campaign_id}", follow_redirects=True).text
     assert "Ilse Marren" in campaign
     assert all(f'href="/cases/{i}"' in campaign for i in ids)
+
+
+def test_an_alert_stored_but_never_delivered_is_delivered_once_at_the_next_start(world: World, engine: Engine) -> None:
+    with world.app.state.service.store.write() as session:
+        row = Alert(
+            rule_id="campaign.targets",
+            dedup_key="campaign.targets:campaign:424242:n3-d30-medium",
+            subject="[TLP:AMBER] HIGH espionage alert: invented test alert",
+            body_text="Invented briefing text.",
+            body_html="<p>Invented briefing.</p>",
+            created_at=datetime.now(UTC) - timedelta(hours=1),
+            delivery_json="{}",
+        )
+        session.add(row)
+        session.flush()
+        alert_id = row.id
+    with smtp_server() as (port, box):
+        smtp = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_from": "cp@invented.example"}
+        conf = replace(world.settings, smtp_to="team@invented.example", **smtp)  # type: ignore[arg-type]
+        for _ in range(2):  # two starts (or two workers): one mail
+            app = create_app(conf, engine=engine)
+            app.state.service.alerter.close()
+        mails = box.wait_for(lambda m: "invented test alert" in str(m["Subject"]), seconds=10)
+    assert [m["Subject"] for m in mails] == ["[TLP:AMBER] HIGH espionage alert: invented test alert"]
+    with world.app.state.service.store.read() as session:
+        delivery = json.loads(session.get(Alert, alert_id).delivery_json)  # type: ignore[union-attr]
+    assert delivery["smtp"] == "sent"

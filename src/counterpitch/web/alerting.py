@@ -15,10 +15,10 @@ import logging
 import socket
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,9 @@ from counterpitch.web.settings import Settings
 log = logging.getLogger(__name__)
 #: Members read to decide "N distinct targets within D days": the latest ones are the ones that matter.
 MAX_MEMBERS = 1_000
+#: Undelivered alerts older than this are delivered again at start-up (at most MAX_RETRIES at a time).
+RETRY_AFTER = timedelta(minutes=10)
+MAX_RETRIES = 200
 
 
 def delivery_settings(settings: Settings) -> DeliverySettings:
@@ -122,6 +125,30 @@ class Alerter:
             except Exception:  # the outcome is lost, the alert is not: it shows as pending
                 log.exception("could not record the delivery outcome of alert %s", alert_id)
 
+    def retry_pending(self, store: Store) -> Future[None] | None:
+        """Deliver alerts a process stored but never delivered (it died first); called at start-up.
+
+        Each one is claimed with a conditional update, so of several workers starting together one sends it;
+        only alerts older than RETRY_AFTER are taken, so one another worker is delivering right now is left be.
+        The rule gives the channels and recipients; a rule no longer configured goes to every channel.
+        """
+        rules = {r.id: r for r in self.rules}
+        claimed = []
+        with store.write() as session:
+            cutoff = datetime.now(UTC) - RETRY_AFTER
+            pending = session.scalars(
+                select(Alert).where(Alert.delivery_json == "{}", Alert.created_at < cutoff).limit(MAX_RETRIES)
+            )
+            for row in list(pending):
+                taken = session.execute(
+                    update(Alert)
+                    .where(Alert.id == row.id, Alert.delivery_json == "{}")
+                    .values(delivery_json=json.dumps({"retry": "pending"}))
+                )
+                if getattr(taken, "rowcount", 0) == 1:
+                    claimed.append((row.id, _stored_briefing(row, rules.get(row.rule_id))))
+        return self.dispatch(store, claimed)
+
     def close(self) -> None:
         self._pool.shutdown(wait=True)
 
@@ -168,3 +195,17 @@ def _insert(session: Session, briefing: Briefing, campaign_id: int | None, repor
     except IntegrityError:
         return None
     return row.id
+
+
+def _stored_briefing(row: Alert, rule: AnyRule | None) -> Briefing:
+    """The briefing as stored, with its rule's channels and recipients (the webhook's facts object is not kept)."""
+    return Briefing(
+        subject=row.subject,
+        text=row.body_text,
+        html=row.body_html,
+        rule_id=row.rule_id,
+        dedup_key=row.dedup_key,
+        severity=rule.severity if rule is not None else "high",
+        channels=tuple(rule.channels) if rule is not None else ("smtp", "webhook"),
+        recipients=tuple(rule.recipients) if rule is not None else (),
+    )

@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.service = Service(store, holder, campaigns=settings.link_campaigns)
     app.state.templates = make_templates()
     app.state.service.alerter = alerter
+    alerter.retry_pending(store)
     for module in (api, pages, admin, reporter_pages, analyst_pages, campaign_pages, watchlist_pages):
         app.include_router(module.router)
     if settings.oidc_enabled:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
@@ -152,3 +153,21 @@ def test_an_alert_stored_but_never_delivered_is_delivered_once_at_the_next_start
     with world.app.state.service.store.read() as session:
         delivery = json.loads(session.get(Alert, alert_id).delivery_json)  # type: ignore[union-attr]
     assert delivery["smtp"] == "sent"
+
+
+def test_when_an_eml_carries_an_installer_then_the_verdict_includes_the_attachment(world: World) -> None:
+    mail = EmailMessage()
+    mail["From"] = "Talent Desk <desk@invented-talent.example>"
+    mail["To"] = "rhea@invented.example"
+    mail["Subject"] = "Next step: skills assessment"
+    mail.set_content("Thanks for your interest. Please run the attached skills assessment before our call.")
+    mail.add_attachment(b"MZ\x90\x00invented", maintype="application", subtype="octet-stream",
+                        filename="Skills_Assessment_Setup.exe")  # fmt: skip
+    c = world.page("reporter")
+    files = {"eml": ("approach.eml", mail.as_bytes(), "message/rfc822")}
+    r = c.post("/report", data={"csrf_token": world.csrf(c)}, files=files)
+    assert r.status_code == 303, r.text
+    report_id = int(r.headers["location"].split("/")[2].split("?")[0])
+    case = world.page("analyst").get(f"/cases/{report_id}").text
+    assert "mail.executable_attachment" in case and "Skills_Assessment_Setup.exe" in case
+    assert "desk@invented-talent.example" in case

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from counterpitch.ingest.mail import MailError, parse_message
+from counterpitch.ingest.mail import MailError, MailMessage, parse_message
 from counterpitch.ingest.profile_pdf import ProfilePdfError, read_profile_pdf
 from counterpitch.model import Approach, PersonProfile
 from counterpitch.store.accounts import Actor
@@ -67,10 +68,11 @@ async def submit(
     pdf = await _read(profile_pdf)
     mail = await _read(eml)
     try:
-        approach = await run_in_threadpool(_build, values, pdf, mail)
+        approach, message = await run_in_threadpool(_build, values, pdf, mail)
     except ValueError as exc:
         return _form(request, values, [str(exc)], status=422)
-    report_id, _ = await run_in_threadpool(service(request).submit_report, actor, approach)
+    submit = partial(service(request).submit_report, actor, approach, mail=message)
+    report_id, _ = await run_in_threadpool(submit)
     return RedirectResponse(f"/my-reports/{report_id}?new=1", status_code=303)
 
 
@@ -82,14 +84,17 @@ async def _read(upload: UploadFile | None) -> bytes | None:
     return data or None
 
 
-def _build(values: dict[str, str], pdf: bytes | None, mail: bytes | None) -> Approach:
-    """One Approach from the form, the e-mail and the profile: typed fields win over what the files say."""
+def _build(values: dict[str, str], pdf: bytes | None, mail: bytes | None) -> tuple[Approach, MailMessage | None]:
+    """One Approach from the form, the e-mail and the profile: typed fields win over what the files say.
+    The parsed e-mail comes back too, so its attachments and links are assessed with it."""
     base: dict[str, Any] = {}
+    message = None
     if mail is not None:
         try:
-            base = parse_message(mail, "e-mail file").approach.to_json_dict()
+            message = parse_message(mail, "e-mail file")
         except MailError as exc:
             raise ValueError(f"eml: {exc.message}") from None
+        base = message.approach.to_json_dict()
     sender: dict[str, Any] = dict(base.get("sender") or {})
     if pdf is not None:
         sender |= _profile_from_pdf(pdf).to_json_dict()
@@ -106,7 +111,7 @@ def _build(values: dict[str, str], pdf: bytes | None, mail: bytes | None) -> App
     if not str(doc.get("text") or "").strip():
         raise ValueError("text: paste the message you received (or upload the e-mail)")
     try:
-        return Approach.model_validate(doc)
+        return Approach.model_validate(doc), message
     except ValidationError as exc:
         first = field_errors(exc.errors())[0]
         raise ValueError(f"{first['field']}: {first['message']}") from None

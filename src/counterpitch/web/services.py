@@ -10,12 +10,14 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from counterpitch.ingest.mail import MailMessage
+from counterpitch.ingest.mail_findings import assess_mail
 from counterpitch.model import Approach, Assessment
 from counterpitch.store import accounts, audit, casework, reports, watchlist_rows
 from counterpitch.store.accounts import Actor
@@ -125,9 +127,18 @@ class Service:
         self._refresh_engine()
         return self.engines.engine.assess(approach)
 
-    def submit_report(self, reporter: Actor, approach: Approach) -> tuple[int, Assessment]:
-        """Assess, store, audit and link to a campaign, all in one transaction: a 201 means all of it is on disk."""
-        assessment = self.assess(approach)
+    def submit_report(
+        self, reporter: Actor, approach: Approach, *, mail: MailMessage | None = None
+    ) -> tuple[int, Assessment]:
+        """Assess, store, audit and link to a campaign, all in one transaction: a 201 means all of it is on disk.
+
+        `mail` is the uploaded e-mail the approach came from: its attachments and links are assessed too.
+        """
+        if mail is None:
+            assessment = self.assess(approach)
+        else:
+            self._refresh_engine()
+            assessment = assess_mail(self.engines.engine, replace(mail, approach=approach))
         with self.store.write() as session:
             row = reports.insert(session, reporter, approach, assessment)
             campaign_id = self.linker(session, row.id) if self.linker is not None else None

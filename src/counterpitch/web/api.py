@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, get_args
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from counterpitch.model import Approach, Assessment
 from counterpitch.store.accounts import Actor
@@ -43,29 +43,35 @@ async def _approach(request: Request) -> Approach | JSONResponse:
         return validation_response(field_errors(exc.errors()))
 
 
+def _json(assessment: Assessment) -> bytes:
+    """The Assessment's JSON, written by pydantic's serialiser (as `to_json_dict` would give, several times faster)."""
+    return assessment.model_dump_json(by_alias=True, exclude_none=True).encode()
+
+
 @router.get("/healthz")
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
 @router.post("/assess", openapi_extra=_APPROACH_BODY, responses={200: {"model": Assessment}})
-async def assess(request: Request, actor: Annotated[Actor, Depends(api_actor)]) -> JSONResponse:
+async def assess(request: Request, actor: Annotated[Actor, Depends(api_actor)]) -> Response:
     """Screen one approach; nothing is stored."""
     approach = await _approach(request)
     if isinstance(approach, JSONResponse):
         return approach
     assessment = await run_in_threadpool(service(request).assess, approach)
-    return JSONResponse(assessment.to_json_dict())
+    return Response(_json(assessment), media_type="application/json")
 
 
 @router.post("/reports", status_code=201, openapi_extra=_APPROACH_BODY)
-async def submit(request: Request, actor: Annotated[Actor, Depends(api_actor)]) -> JSONResponse:
+async def submit(request: Request, actor: Annotated[Actor, Depends(api_actor)]) -> Response:
     """Screen and store one approach, reported by the caller. 201 only once it is committed."""
     approach = await _approach(request)
     if isinstance(approach, JSONResponse):
         return approach
     report_id, assessment = await run_in_threadpool(service(request).submit_report, actor, approach)
-    return JSONResponse({"id": report_id, "assessment": assessment.to_json_dict()}, status_code=201)
+    body = b'{"id": %d, "assessment": %s}' % (report_id, _json(assessment))
+    return Response(body, status_code=201, media_type="application/json")
 
 
 @router.get("/reports")

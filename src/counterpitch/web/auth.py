@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Annotated, cast
 
 from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from counterpitch.store import accounts, audit
 from counterpitch.store.accounts import Actor
@@ -108,10 +109,14 @@ async def verify_csrf(request: Request) -> None:
 
 
 # --- API --------------------------------------------------------------------------------------------------
-def api_actor(request: Request) -> Actor:
-    """The user behind `Authorization: Bearer TOKEN`, or 401."""
+async def api_actor(request: Request) -> Actor:
+    """The user behind `Authorization: Bearer TOKEN`, or 401 (a remembered token skips the thread pool)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    actor = service(request).actor_by_token(token.strip()) if scheme.lower() == "bearer" else None
+    token = token.strip()
+    svc = service(request)
+    actor = None
+    if scheme.lower() == "bearer" and token:
+        actor = svc.tokens.get(token) or await run_in_threadpool(svc.actor_by_token, token)
     if actor is None:
         raise HTTPException(
             401, "authorization: a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"}

@@ -41,6 +41,10 @@ class EngineHolder:
             self._checked = time.monotonic()
             self._engine = self._with(watchlist_rows.active_entries(session))
 
+    def due(self) -> bool:
+        """Whether a check of the table is due (cheap: no database)."""
+        return time.monotonic() - self._checked >= RECHECK_SECONDS
+
     def refresh_if_stale(self, session: Session) -> None:
         """Reload when another process changed the table; at most one check every few seconds."""
         if time.monotonic() - self._checked < RECHECK_SECONDS:

@@ -27,6 +27,7 @@ from counterpitch.store.tables import Report, User
 from counterpitch.watchlist import WatchlistEntry
 from counterpitch.web.alerting import Alerter
 from counterpitch.web.engines import EngineHolder
+from counterpitch.web.tokens import TokenCache
 
 Linker = Callable[[Session, int], "int | None"]
 
@@ -118,6 +119,7 @@ class Service:
     def __init__(self, store: Store, engines: EngineHolder, *, campaigns: bool = True) -> None:
         self.store = store
         self.engines = engines
+        self.tokens = TokenCache()
         self.persist = campaigns_module() if campaigns else None
         self.linker: Linker | None = cast(Linker, self.persist.link_report) if self.persist is not None else None
 
@@ -149,6 +151,8 @@ class Service:
         return report_id, assessment
 
     def _refresh_engine(self) -> None:
+        if not self.engines.due():
+            return
         with self.store.read() as session:
             self.engines.refresh_if_stale(session)
 
@@ -281,7 +285,9 @@ class Service:
         if user_id == viewer.id and not active:
             raise ValueError("user: you cannot deactivate your own account")
         with self.store.write() as session:
-            return accounts.set_active(session, user_id, active, by=viewer.id) is not None
+            found = accounts.set_active(session, user_id, active, by=viewer.id) is not None
+        self.tokens.clear()  # a deactivated user's tokens stop working here at once
+        return found
 
     def audit_log(self, viewer: Actor, *, limit: int = 200, before_id: int | None = None) -> list[audit.AuditRow]:
         self._need(viewer, {"admin"})
@@ -296,9 +302,16 @@ class Service:
             return accounts.actor(user) if user is not None and user.active else None
 
     def actor_by_token(self, token: str) -> Actor | None:
+        """The active user a token belongs to (remembered briefly: web/tokens.py)."""
+        actor = self.tokens.get(token)
+        if actor is not None:
+            return actor
         with self.store.read() as session:
             user = accounts.user_for_token(session, token)
-            return accounts.actor(user) if user is not None else None
+            actor = accounts.actor(user) if user is not None else None
+        if actor is not None:
+            self.tokens.put(token, actor)
+        return actor
 
     @staticmethod
     def _need(viewer: Actor, roles: set[str] | frozenset[str]) -> None:

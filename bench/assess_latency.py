@@ -1,0 +1,149 @@
+"""Latency of `POST /api/v1/assess` under load: the real server, 50 concurrent clients on loopback.
+
+Run: `.venv/bin/python bench/assess_latency.py` (writes bench/results/assess_latency.json). It starts
+`counterpitch serve` as a subprocess on a fresh SQLite database in a temporary directory, makes one account
+and token with the CLI, warms up, then runs `--clients` concurrent clients (httpx, asyncio, one keep-alive
+connection each) that post the examples/ approaches (invented) back to back until `--requests` answers are in.
+Each latency is measured at the client, from send to the whole answer read. The target is p99 < 100 ms with no
+errors. The machine may be shared: load averages before and after are recorded beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from _results import write_result
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).with_name("counterpitch")
+EXAMPLES = HERE.parent / "examples" / "approaches.jsonl"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cli(env: dict[str, str], *args: str, stdin: str = "") -> str:
+    done = subprocess.run([str(BIN), *args], input=stdin, capture_output=True, text=True, env=env, check=True)
+    return done.stdout
+
+
+def start(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    cmd = [str(BIN), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/v1/healthz", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+async def load(url: str, token: str, bodies: list[bytes], clients: int, total: int) -> tuple[list[float], int]:
+    """`clients` workers post back to back until `total` requests are done; latencies in ms, and errors."""
+    latencies: list[float] = []
+    errors = 0
+    left = total
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    async def client(i: int) -> None:
+        nonlocal left, errors
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as c:
+            n = i
+            while left > 0:
+                left -= 1
+                t = time.perf_counter()
+                try:
+                    r = await c.post("/api/v1/assess", content=bodies[n % len(bodies)])
+                    await r.aread()
+                    ok = r.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append((time.perf_counter() - t) * 1000)
+                errors += not ok
+                n += clients
+
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    return latencies, errors
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 2)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--requests", type=int, default=5000)
+    ap.add_argument("--workers", type=int, default=1, help="server worker processes")
+    ap.add_argument("--out", type=Path, default=HERE / "results" / "assess_latency.json")
+    args = ap.parse_args()
+
+    bodies = [json.dumps(json.loads(line)).encode() for line in EXAMPLES.read_text("utf-8").splitlines() if line]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "COUNTERPITCH_DATA_DIR": tmp}
+        env.pop("COUNTERPITCH_DATABASE_URL", None)
+        cli(env, "users", "add", "bench.client", "--role", "reporter", "--password-stdin", stdin="bench-pass-1234\n")
+        token = cli(env, "tokens", "create", "bench.client").strip()
+        proc, url = start(env, args.workers)
+        try:
+            asyncio.run(load(url, token, bodies, args.clients, 200))  # warm-up: connections, caches, JIT-free paths
+            load_before = os.getloadavg()
+            t = time.perf_counter()
+            latencies, errors = asyncio.run(load(url, token, bodies, args.clients, args.requests))
+            wall = time.perf_counter() - t
+            load_after = os.getloadavg()
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(30)
+
+    p99 = percentile(latencies, 99)
+    result: dict[str, Any] = {
+        "benchmark": "POST /api/v1/assess, real server on loopback",
+        "clients": args.clients,
+        "requests": len(latencies),
+        "server_workers": args.workers,
+        "errors": errors,
+        "latency_ms": {
+            "p50": percentile(latencies, 50),
+            "p95": percentile(latencies, 95),
+            "p99": p99,
+            "max": round(max(latencies), 2),
+        },
+        "throughput_per_s": round(len(latencies) / wall, 1),
+        "target": "p99 < 100 ms, no errors",
+        "met": p99 < 100 and errors == 0,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in load_after],
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        or None,
+        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    write_result(args.out, result)
+
+
+if __name__ == "__main__":
+    main()

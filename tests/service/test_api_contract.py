@@ -154,3 +154,26 @@ def test_openapi_describes_the_approach_body(world: World) -> None:
     body = doc["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/Approach"}
     assert "text" in doc["components"]["schemas"]["Approach"]["required"]
+
+
+def test_related_reports_from_different_staff_form_a_campaign(world: World) -> None:
+    """Three staff report the same invented persona and WeChat id: the API shows one campaign holding all three."""
+    ids = []
+    for n, role in enumerate(("reporter", "other", "analyst")):
+        body = approach(
+            f"camp-{n}",
+            text=f"Dear colleague {n}, we pay GBP 2,000 a month for confidential notes. WeChat: osterfeld_vl88",
+            recipient={"name": f"Staff Member {n}", "headline": "Policy adviser"},
+        )
+        r = world.api(role).post("/api/v1/reports", json=body)
+        assert r.status_code == 201
+        ids.append(r.json()["id"])
+    campaigns = world.api("analyst").get("/api/v1/campaigns").json()["campaigns"]
+    holding = [c for c in campaigns if set(ids) <= set(c["report_ids"])]
+    assert len(holding) == 1, campaigns
+    campaign = holding[0]
+    assert campaign["reports"] >= 3 and campaign["targets"] >= 3
+    assert all(set(i) >= {"kind", "value"} for i in campaign["indicators"])
+    for report_id in ids:
+        one = world.api("analyst").get(f"/api/v1/reports/{report_id}").json()
+        assert one["campaign_id"] == campaign["id"]

@@ -25,6 +25,7 @@ DOCS = ROOT / "docs"
 VIEWPORT = {"width": 1280, "height": 900}
 #: The demo's passwords (web/demo.py); invented accounts of an invented organisation.
 REPORTER = ("riley.reporter", "demo-reporter-1")
+COLLEAGUES = (("sam.reporter", "demo-reporter-2"), ("alex.reporter", "demo-reporter-3"))
 ANALYST = ("ana.analyst", "demo-analyst-1")
 APPROACH = {
     "text": (
@@ -66,6 +67,13 @@ def pictures(url: str) -> None:
         staff.wait_for_url("**/my-reports/*")
         shot(staff, "web-verdict.png", full=True)
         report_id = staff.url.rsplit("/", 1)[1].split("?")[0]
+        for who in COLLEAGUES:  # two colleagues get the same approach: a campaign of three, and its alert
+            colleague = sign_in(browser, url, who)
+            colleague.goto(f"{url}/report")
+            for field, value in APPROACH.items():
+                colleague.fill(f"#{field}", value.replace("Hi Riley", f"Hi {who[0].split('.')[0].title()}"))
+            colleague.click("form.report-form button[type=submit]")
+            colleague.wait_for_url("**/my-reports/*")
 
         analyst = sign_in(browser, url, ANALYST)
         analyst.goto(f"{url}/queue")
@@ -88,6 +96,12 @@ def pictures(url: str) -> None:
             shot(analyst, "web-campaign.png", full=True)
         analyst.goto(f"{url}/watchlist")
         shot(analyst, "web-watchlist.png")
+        analyst.goto(f"{url}/alerts")
+        alert = analyst.locator("table.alerts tr:has(code:text-is('campaign.targets')) a[href^='/alerts/']")
+        if alert.count():
+            alert.first.click()
+            analyst.wait_for_url("**/alerts/*")
+            shot(analyst, "web-alert.png")
         browser.close()
 
 

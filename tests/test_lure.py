@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import approach, assert_fires, assert_quiet
+from counterpitch.detectors.context import Context
+from counterpitch.detectors.phrases import NEGATION_REACH, from_spec
+from tests.helpers import approach, assert_fires, assert_quiet, run
 
 POSITIVE = [
     ("lure.paid_reports", "Each short note you write for my client earns a USD 900 honorarium."),
@@ -121,3 +123,40 @@ def test_when_invisible_characters_split_words_then_rules_still_match_and_offset
     e = f.evidence[0]
     assert e.start == 0 and text[e.start : e.end].startswith("Keep this be\u200btween us")
     assert_fires("lure.paid_reports", approach(text))
+
+
+#: A sentence of multi-byte characters, and its ASCII twin: rules match UTF-8 bytes, evidence counts characters.
+WIDE, TWIN = "Grüße aus Köln ☕ — ça va? ", "Grusse aus Koln * - ca va? "
+
+
+@pytest.mark.parametrize(("detector", "text"), POSITIVE + NEGATIVE)
+def test_when_message_has_multibyte_characters_then_rules_answer_as_for_ascii(detector: str, text: str) -> None:
+    for extra in (WIDE + text, text + " " + WIDE):
+        ascii_twin = extra.replace(WIDE, TWIN)
+        if run(detector, approach(ascii_twin)):
+            assert_fires(detector, approach(extra))  # checks each quote against the text at its offsets
+        else:
+            assert_quiet(detector, approach(extra))
+
+
+def test_when_negation_is_near_in_characters_but_far_in_bytes_then_it_still_negates() -> None:
+    rule = from_spec(
+        {
+            "id": "test.payment",
+            "title": "t",
+            "severity": "low",
+            "explanation": "e",
+            "guidance": "g",
+            "sources": ["invented"],
+            "match": {"all_of": [[r"\bpayment\b"]]},
+        },
+        "test",
+    )
+    # Two-byte characters: within NEGATION_REACH characters of the cue, though more bytes away.
+    near = "We do not " + "é" * (NEGATION_REACH - 20) + " offer payment."
+    far = "We do not " + "é" * (NEGATION_REACH + 10) + " offer payment."
+    assert len(near.encode()) - len(near) > 30
+    assert list(rule.detect(approach(near), Context())) == []
+    (finding,) = rule.detect(approach(far), Context())
+    e = finding.evidence[0]
+    assert e.start is not None and e.end is not None and far[e.start : e.end] == far

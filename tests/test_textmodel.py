@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from counterpitch.detectors.context import Context
-from counterpitch.semantic.textmodel import TOKEN, TextModel, load_default_text_model
+from counterpitch.semantic.textmodel import TOKEN, TextModel, load_default_text_model, tokens
 from tests.helpers import approach, assert_fires, assert_quiet
 
 DOCS = [
@@ -118,3 +118,12 @@ def default_wording():  # type: ignore[no-untyped-def]
     from counterpitch.detectors.registry import default_registry
 
     return default_registry(plugins=False).get("semantic.wording")
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FFF), max_size=80))
+@settings(max_examples=400, deadline=None)
+def test_when_text_is_tokenised_then_tokens_are_exactly_the_regex_tokens(text: str) -> None:
+    # The fast ASCII path must find what scikit-learn's token pattern finds, or the fitted model would drift.
+    assert tokens(text) == TOKEN.findall(text.lower())
+    ascii_text = text.encode("ascii", "replace").decode()
+    assert tokens(ascii_text) == TOKEN.findall(ascii_text.lower())

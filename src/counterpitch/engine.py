@@ -94,16 +94,22 @@ class Engine:
         out: list[Assessment] = []
         found: list[list[Finding]] = [[] for _ in chunk]
         index = self.context.phrases
-        possible = [index.candidates(a) if index is not None else frozenset() for a in chunk]
+        # The shared pre-filter names, per approach, the phrase rules that could fire; each such rule then
+        # visits only those approaches, in order (the others' answer would be "nothing").
+        fires_on: dict[str, list[int]] = {}
+        if index is not None:
+            for i, a in enumerate(chunk):
+                for ident in index.candidates(a):
+                    fires_on.setdefault(ident, []).append(i)
         # A profile's hash walks all its fields: take it once per approach, not once per detector.
         sender_keys = [hash(a.sender) for a in chunk]
+        everyone = range(len(chunk))
         for d in detectors:
-            skippable = index is not None and d.meta.id in index
+            visit = fires_on.get(d.meta.id, ()) if index is not None and d.meta.id in index else everyone
             # Detectors that read only the sender run once per distinct sender in the batch.
             per_sender: dict[int, tuple[PersonProfile | None, list[Finding]]] = {}
-            for i, a in enumerate(chunk):
-                if skippable and d.meta.id not in possible[i]:
-                    continue  # the shared pre-filter already says this rule cannot fire here
+            for i in visit:
+                a = chunk[i]
                 if d.meta.reads != "sender":
                     found[i].extend(d.detect(a, self.context))
                     continue

@@ -75,6 +75,7 @@ def sentences(field: str, text: str) -> Iterator[Span]:
 
 
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_ANY_INVISIBLE = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
 
 
 @lru_cache(maxsize=4096)
@@ -84,7 +85,9 @@ def without_invisible(text: str) -> tuple[str, tuple[int, ...] | None]:
     "pa\u200by" must read as "pay": an invisible character inside a word is a known way to slip past word
     lists. The positions map offsets in the stripped text back to the original (None when nothing was removed).
     """
-    if not any(c in _INVISIBLE for c in text):
+    # Every message passes here, few hold invisible characters: ASCII text cannot, and one regex scan in C
+    # settles the rest (a character-by-character test in Python cost 10% of bulk screening).
+    if text.isascii() or not _ANY_INVISIBLE.search(text):
         return text, None
     keep = tuple(i for i, c in enumerate(text) if c not in _INVISIBLE)
     return "".join(text[i] for i in keep), (*keep, len(text))

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import re2
 
@@ -40,6 +40,8 @@ _NEGATION = re2.compile(
 )
 #: How far back (characters) a negation cue is looked for: five words and then some.
 NEGATION_REACH = 60
+#: Bytes that surely hold NEGATION_REACH characters of UTF-8, and a cut character before them.
+_NEGATION_BYTES = 4 * NEGATION_REACH + 3
 # A match that is itself a negative statement ("no paperwork", "nothing is written down", "don't tell") is the
 # indicator, not a negated one: the negation test applies only to matches that do not start like this.
 _SELF_NEGATING = re.compile(r"(?:no|not|never|nothing|nobody|none|without|don.t|do not|doesn.t|won.t|needn.t)\b", re.I)
@@ -58,6 +60,64 @@ def _scope_fields(approach: Approach, scope: str) -> Iterator[tuple[str, str]]:
 def split(field: str, text: str) -> tuple[Span, ...]:
     """Sentence spans of a field, memoised: every phrase detector splits the same fields of the same message."""
     return tuple(sentences(field, text))
+
+
+class _Field(NamedTuple):
+    """One field made ready for matching, once per message however many rules read it.
+
+    RE2 works on UTF-8 bytes, so rules match `buf` and place matches in sentences by byte offsets; `spans`
+    keep the character offsets that evidence reports.
+    """
+
+    spans: tuple[Span, ...]
+    buf: bytes
+    starts: list[int]  # byte offset where each sentence starts
+    ends: list[int]  # ... and ends
+
+
+@lru_cache(maxsize=4096)
+def _prepared(name: str, text: str) -> _Field:
+    spans = split(name, text)
+    buf = text.encode()
+    if len(buf) == len(text):  # ASCII: byte and character offsets coincide
+        return _Field(spans, buf, [sp.start for sp in spans], [sp.end for sp in spans])
+    starts: list[int] = []
+    ends: list[int] = []
+    done = at = 0  # characters and bytes walked so far: linear however many sentences
+    for sp in spans:
+        at += len(text[done : sp.start].encode())
+        starts.append(at)
+        at += len(text[sp.start : sp.end].encode())
+        ends.append(at)
+        done = sp.end
+    return _Field(spans, buf, starts, ends)
+
+
+_UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
+
+
+def _matches(regexp: Any, buf: bytes, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    """Byte spans of a pattern's successive matches in buf[lo:hi], stepping exactly as re2's `finditer` does.
+
+    Calls the compiled RE2 object under google-re2's `finditer` directly: the wrapper re-encodes a str
+    subject per call and builds a Match object per hit, which cost more than the matching itself in bulk.
+    """
+    pos = lo
+    if pos > hi:
+        return
+    while True:
+        start, end = regexp.Match(_UNANCHORED, buf, pos, hi)[0]
+        if start < 0:
+            return
+        yield start, end
+        if pos == hi:
+            return
+        # An empty match must not stall: step one UTF-8 character, as the wrapper does.
+        pos = end if end != pos else pos + _UTF8_LENGTH[buf[pos] >> 4]
+
+
+#: Bytes in a UTF-8 character, by the high nibble of its lead byte.
+_UTF8_LENGTH = (1,) * 12 + (2, 2, 3, 4)
 
 
 def _compile(patterns: Sequence[str], where: str) -> tuple[Pattern, ...]:
@@ -102,8 +162,8 @@ class PhraseDetector(Detector):
                 prefilter.Add(p)
                 owners.append(gi)
         prefilter.Compile()
-        object.__setattr__(self, "_groups", groups)
-        object.__setattr__(self, "_vetoes", _compile(self.none_of, f"{where}: none_of"))
+        object.__setattr__(self, "_groups", tuple(tuple(p._regexp for p in g) for g in groups))
+        object.__setattr__(self, "_vetoes", tuple(p._regexp for p in _compile(self.none_of, f"{where}: none_of")))
         object.__setattr__(self, "_prefilter", prefilter)
         object.__setattr__(self, "_owners", tuple(owners))
 
@@ -120,32 +180,35 @@ class PhraseDetector(Detector):
             text, back = without_invisible(original)  # match "pa\u200by" as "pay"; report original offsets
             if not self._every_group_occurs(text, ctx.phrases):  # one pass; most fields stop here
                 continue
-            spans = split(name, text)
-            starts = [sp.start for sp in spans]
-            # RE2 works on UTF-8: for ASCII text, bytes have the same offsets and spare a conversion per match.
-            buf: str | bytes = text.encode() if text.isascii() else text
-            # The first group is searched over the field; the others only near the sentences that hold it.
-            first = self._sentences_with(self._groups[0], buf, spans, starts, negate=self._negate(0))
-            candidates = sorted({k for i in first for k in self._near(i, len(spans))})
-            region = {j for k in candidates for j in self._near(k, len(spans))}
-            present = [first] + [
-                self._sentences_with(g, buf, spans, starts, region, negate=self._negate(gi))
-                for gi, g in enumerate(self._groups[1:], start=1)
-            ]
-            vetoed = self._sentences_with(self._vetoes, buf, spans, starts, region, negate=False)
-            shown: set[int] = set()
-            for k in candidates:
-                near = self._near(k, len(spans))
-                if all(any(j in found for j in near) for found in present) and not any(j in vetoed for j in near):
-                    # Quote the sentence that holds the first group's match (the window may centre elsewhere).
-                    j = k if k in first else min(i for i in near if i in first)
-                    if j not in shown:
-                        shown.add(j)
-                        sp = spans[j]
-                        hits.append(sp if back is None else Span(name, back[sp.start], back[sp.end], original))
+            f = _prepared(name, text)
+            for j in self._sentences_firing(f):
+                sp = f.spans[j]
+                hits.append(sp if back is None else Span(name, back[sp.start], back[sp.end], original))
         if hits:
             # Many matching sentences say the same thing more firmly, with diminishing returns.
             yield self.finding((h.evidence() for h in hits[:5]), strength=min(1.0, 0.75 + 0.25 * len(hits)))
+
+    def _sentences_firing(self, f: _Field) -> list[int]:
+        """The sentences to quote: each holds the first group's match, with every group and no veto nearby."""
+        n = len(f.spans)
+        # The first group is searched over the field; the others only near the sentences that hold it.
+        first = self._sentences_with(self._groups[0], f, negate=self._negate(0))
+        candidates = sorted({k for i in first for k in self._near(i, n)})
+        region = {j for k in candidates for j in self._near(k, n)}
+        present = [first] + [
+            self._sentences_with(g, f, region, negate=self._negate(gi))
+            for gi, g in enumerate(self._groups[1:], start=1)
+        ]
+        vetoed = self._sentences_with(self._vetoes, f, region, negate=False)
+        shown: list[int] = []
+        for k in candidates:
+            near = self._near(k, n)
+            if all(any(j in found for j in near) for found in present) and not any(j in vetoed for j in near):
+                # Quote the sentence that holds the first group's match (the window may centre elsewhere).
+                j = k if k in first else min(i for i in near if i in first)
+                if j not in shown:
+                    shown.append(j)
+        return shown
 
     def _every_group_occurs(self, text: str, index: PhraseIndex | None = None) -> bool:
         if index is not None and self.meta.id in index:
@@ -161,37 +224,36 @@ class PhraseDetector(Detector):
         return self.negatable if isinstance(self.negatable, bool) else self.negatable[group]
 
     def _sentences_with(
-        self,
-        group: Sequence[Pattern],
-        text: str | bytes,
-        spans: Sequence[Span],
-        starts: list[int],
-        region: set[int] | None = None,
-        negate: bool = True,
+        self, group: Sequence[Any], f: _Field, region: set[int] | None = None, negate: bool = True
     ) -> set[int]:
         """Sentences (within `region`, if given) holding a match of the group, not negated when `negate`."""
         out: set[int] = set()
         if region is not None and not region:
             return out
-        lo = spans[min(region)].start if region else 0
-        hi = spans[max(region)].end if region else len(text)
-        for pattern in group:
-            for m in pattern.finditer(text, lo, hi):
-                i = bisect_right(starts, m.start()) - 1
-                if i < 0 or m.end() > spans[i].end or i in out or (region is not None and i not in region):
+        lo = f.starts[min(region)] if region else 0
+        hi = f.ends[max(region)] if region else len(f.buf)
+        for regexp in group:
+            for start, end in _matches(regexp, f.buf, lo, hi):
+                i = bisect_right(f.starts, start) - 1
+                if i < 0 or end > f.ends[i] or i in out or (region is not None and i not in region):
                     continue
-                if not negate or self._positive(m.start(), m.end(), text, spans[i]):
+                if not negate or self._positive(f, i, start, end):
                     out.add(i)
         return out
 
     def _near(self, i: int, n: int) -> range:
         return range(max(0, i - self.window), min(n, i + self.window + 1))
 
-    def _positive(self, start: int, end: int, buf: str | bytes, sentence: Span) -> bool:
-        """Not preceded by a negation in its sentence, unless the match is itself a negative statement."""
-        if _SELF_NEGATING.match(sentence.text, start, end):
+    def _positive(self, f: _Field, i: int, start: int, end: int) -> bool:
+        """Not preceded by a negation in its sentence, unless the match is itself a negative statement.
+
+        The match is given in bytes; the negation cue is looked for in the last NEGATION_REACH characters
+        before it, taken from a byte window wide enough to hold them (a cut first character is dropped).
+        """
+        if _SELF_NEGATING.match(f.buf[start:end].decode()):
             return True
-        return not _NEGATION.search(buf[max(sentence.start, start - NEGATION_REACH) : start])
+        before = f.buf[max(f.starts[i], start - _NEGATION_BYTES) : start].decode("utf-8", "ignore")
+        return not _NEGATION.search(before[-NEGATION_REACH:])
 
 
 class PhraseIndex:

@@ -103,9 +103,8 @@ class Scorer:
         band, score, trail.band_rule = self._band(raw, findings, weights)
         points = self._points(feats, weights, z, score)
         count = Counter(f.detector for f in findings)
-        weighted = [
-            Finding(**{**f.__dict__, "weight": round(points[f.detector] / count[f.detector], 2)}) for f in findings
-        ]
+        # A copy with its weight set, not a re-validated record: the finding was validated when it was made.
+        weighted = [f.model_copy(update={"weight": round(points[f.detector] / count[f.detector], 2)}) for f in findings]
         weighted.sort(key=lambda f: (-(f.weight or 0.0), -SEVERITY_RANK[f.severity], f.detector))
         return round(score, 1), band, weighted, advice_for(band, weighted), trail
 

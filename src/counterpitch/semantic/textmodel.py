@@ -31,9 +31,24 @@ from counterpitch.text import message_fields, without_invisible
 
 #: scikit-learn's default token pattern: runs of two or more word characters.
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
+#: Every ASCII byte that is not a word character (as `\w` means it) becomes a space.
+_ASCII_WORDS = bytes(b if re.fullmatch(rb"\w", bytes([b])) else 32 for b in range(128)) + b" " * 128
+
 FORMAT = "counterpitch-ngram-model/1"
 #: Longest n-gram fitted (see docs/decisions/0009): overridable for experiments with COUNTERPITCH_MAX_N.
 MAX_N = int(os.environ.get("COUNTERPITCH_MAX_N", "2"))
+
+
+def tokens(text: str) -> list[str]:
+    """The model's tokens, lower-cased: what `TOKEN.findall(text.lower())` returns.
+
+    Most messages are plain ASCII: for them, one byte translation and a split find the same runs of word
+    characters at a fraction of the cost of the regex, which was a third of the wording model's time.
+    """
+    low = text.lower()
+    if not low.isascii():
+        return TOKEN.findall(low)
+    return [w for w in low.encode().translate(_ASCII_WORDS).decode().split() if len(w) > 1]
 
 
 def document(approach: Approach) -> str:
@@ -73,7 +88,7 @@ class TextModel:
     def _vector(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
         """The rows and L2-normalised TF-IDF weights of the model's n-grams present in `text`."""
         get = self._row.get
-        words = TOKEN.findall(text.lower())
+        words = tokens(text)
         hits = [i for i in map(get, words) if i is not None]
         if self.max_n >= 2:
             following = self._following.get

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,6 @@ class Settings:
     migrate: bool = True
     #: Join reports into campaigns (counterpitch.campaigns) when that package is present.
     link_campaigns: bool = True
-    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -68,7 +67,7 @@ class Settings:
         values: dict[str, Any] = {}
         for f in fields(cls):
             raw = env.get(_PREFIX + f.name.upper())
-            if raw is not None and f.name != "extra":
+            if raw is not None:
                 values[f.name] = _convert(f.name, raw, f.type)
         values.update(overrides)
         return cls(**values).resolved()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,6 +14,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from counterpitch.web.auth import SignInRequired
 from counterpitch.web.services import Forbidden
+from counterpitch.web.templating import render
 
 _HEADINGS = {400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Not allowed", 413: "Too large"}
 _HEADINGS |= {422: "Cannot use that input", 429: "Too many attempts"}
@@ -65,14 +67,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, exc: SignInRequired) -> Response:
-        from urllib.parse import quote
-
         return RedirectResponse(f"/signin?next={quote(exc.next_path, safe='')}", status_code=303)
 
 
 def _page(request: Request, status: int, message: str) -> Response:
-    from counterpitch.web.templating import render
-
     if not hasattr(request.state, "actor"):
         request.state.actor = None
     heading = _HEADINGS.get(status, "Something went wrong")

@@ -146,3 +146,11 @@ def test_reports_keep_the_approach_exactly(world: World) -> None:
 
 def test_audit_rows_have_no_edit_path(world: World) -> None:
     assert not hasattr(audit, "update") and not hasattr(audit, "delete")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "tab\there", "new\nline", "nul\x00byte", "x" * 121])
+def test_user_names_are_one_printable_line(world: World, name: str) -> None:
+    service = world.app.state.service
+    admin = service.actor_by_token(world.tokens["admin"])
+    with pytest.raises(ValueError, match=r"^name:"):
+        service.add_user(admin, name, "reporter", "a-long-password")

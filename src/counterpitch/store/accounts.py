@@ -43,8 +43,8 @@ def actor(user: User) -> Actor:
 
 def check_name(name: str) -> str:
     clean = name.strip()
-    if not clean or len(clean) > MAX_NAME or any(c.isspace() and c != " " for c in clean):
-        raise ValueError(f"name: 1 to {MAX_NAME} characters on one line")
+    if not clean or len(clean) > MAX_NAME or not clean.isprintable():
+        raise ValueError(f"name: 1 to {MAX_NAME} printable characters on one line")
     return clean
 
 

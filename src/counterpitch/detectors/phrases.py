@@ -23,7 +23,7 @@ import re2
 
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
 from counterpitch.detectors.context import Context
-from counterpitch.model import Approach, Finding, Profile
+from counterpitch.model import Approach, Finding, PersonProfile, Profile
 from counterpitch.text import clean, message_fields, profile_fields, sentences, without_invisible
 
 Scope = Literal["message", "sender", "recipient"]
@@ -279,6 +279,7 @@ class PhraseIndex:
                     self._owner.append((d.meta.id, gi))
         self._set.Compile()
         self._memo: OrderedDict[str, frozenset[str]] = OrderedDict()
+        self._people: OrderedDict[tuple[str, PersonProfile], set[str]] = OrderedDict()
         self._by_scope: dict[str, set[str]] = {}
         for d in self.detectors:
             self._by_scope.setdefault(d.scope, set()).add(d.meta.id)
@@ -297,9 +298,25 @@ class PhraseIndex:
         """
         out: set[str] = set()
         for scope, idents in self._by_scope.items():
-            for _, raw in _scope_fields(approach, scope):
-                out |= self._passing(without_invisible(clean(raw))[0]) & idents
+            person = approach.sender if scope == "sender" else approach.recipient if scope == "recipient" else None
+            if person is None:
+                out |= self._in_fields(approach, scope, idents)
+                continue
+            # One persona writes to many: a profile's answer is remembered (its hash is cheaper than its fields).
+            key = (scope, person)
+            found = self._people.get(key)
+            if found is None:
+                found = self._people[key] = self._in_fields(approach, scope, idents)
+                if len(self._people) > 4096:
+                    self._people.popitem(last=False)
+            out |= found
         return frozenset(out)
+
+    def _in_fields(self, approach: Approach, scope: str, idents: set[str]) -> set[str]:
+        out: set[str] = set()
+        for _, raw in _scope_fields(approach, scope):
+            out |= self._passing(without_invisible(clean(raw))[0]) & idents
+        return out
 
     def _passing(self, text: str) -> frozenset[str]:
         """The rules all of whose groups occur somewhere in `text` (memoised for the last few thousand texts)."""

@@ -111,7 +111,8 @@ class TextModel:
         rows, weights = self._vector(text)
         shares = weights * self._coef[rows]
         order = np.argsort(-np.abs(shares))[:top]
-        parts = [(self._grams[rows[i]], float(shares[i])) for i in order]
+        # Plain Python numbers at once: indexing numpy arrays one item at a time is slow.
+        parts = [(self._grams[r], w) for r, w in zip(rows[order].tolist(), shares[order].tolist(), strict=True)]
         return self.intercept + float(shares.sum()), parts
 
     def strength(self, text: str) -> float:

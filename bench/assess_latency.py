@@ -2,10 +2,11 @@
 
 Run: `.venv/bin/python bench/assess_latency.py` (writes bench/results/assess_latency.json). It starts
 `counterpitch serve` as a subprocess on a fresh SQLite database in a temporary directory, makes one account
-and token with the CLI, warms up, then runs `--clients` concurrent clients (httpx, asyncio, one keep-alive
-connection each) that post the examples/ approaches (invented) back to back until `--requests` answers are in.
+and token with the CLI, opens `--clients` httpx async clients (one keep-alive connection each) and warms them
+up, then has them post the examples/ approaches (invented) back to back until `--requests` answers are in.
 Each latency is measured at the client, from send to the whole answer read. The target is p99 < 100 ms with no
-errors. The machine may be shared: load averages before and after are recorded beside the figures.
+errors. The machine may be shared: load averages before and after are recorded beside the figures, and the
+CPU the server and the load generator each spent per request.
 """
 
 from __future__ import annotations
@@ -60,32 +61,56 @@ def start(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], s
     raise SystemExit("the server did not start")
 
 
-async def load(url: str, token: str, bodies: list[bytes], clients: int, total: int) -> tuple[list[float], int]:
-    """`clients` workers post back to back until `total` requests are done; latencies in ms, and errors."""
+async def load(clients: list[httpx.AsyncClient], bodies: list[bytes], total: int) -> tuple[list[float], int]:
+    """Each client posts back to back until `total` requests are done; latencies in ms, and errors."""
     latencies: list[float] = []
     errors = 0
     left = total
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
-    async def client(i: int) -> None:
+    async def run(i: int, c: httpx.AsyncClient) -> None:
         nonlocal left, errors
-        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as c:
-            n = i
-            while left > 0:
-                left -= 1
-                t = time.perf_counter()
-                try:
-                    r = await c.post("/api/v1/assess", content=bodies[n % len(bodies)])
-                    await r.aread()
-                    ok = r.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                latencies.append((time.perf_counter() - t) * 1000)
-                errors += not ok
-                n += clients
+        n = i
+        while left > 0:
+            left -= 1
+            t = time.perf_counter()
+            try:
+                r = await c.post("/api/v1/assess", content=bodies[n % len(bodies)])
+                await r.aread()
+                ok = r.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            latencies.append((time.perf_counter() - t) * 1000)
+            errors += not ok
+            n += len(clients)
 
-    await asyncio.gather(*(client(i) for i in range(clients)))
+    await asyncio.gather(*(run(i, c) for i, c in enumerate(clients)))
     return latencies, errors
+
+
+async def measure(url: str, token: str, bodies: list[bytes], n_clients: int, total: int, pid: int) -> dict[str, Any]:
+    """Make the clients first (an httpx client builds an SSL context, ~50 ms of CPU, even for plain HTTP: made
+    during the run, they stalled the first requests by seconds), warm up, then time the run."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    clients = [httpx.AsyncClient(base_url=url, headers=headers, timeout=30) for _ in range(n_clients)]
+    try:
+        await load(clients, bodies, 4 * n_clients)  # every connection open, every code path warm
+        load_before = os.getloadavg()
+        cpu, mine, t = cpu_seconds(pid), time.process_time(), time.perf_counter()
+        latencies, errors = await load(clients, bodies, total)
+        wall = time.perf_counter() - t
+        cpu, mine = cpu_seconds(pid) - cpu, time.process_time() - mine
+        return {
+            "latencies": latencies,
+            "errors": errors,
+            "wall": wall,
+            "server_cpu": cpu,
+            "client_cpu": mine,
+            "load_before": load_before,
+            "load_after": os.getloadavg(),
+        }
+    finally:
+        for c in clients:
+            await c.aclose()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -115,25 +140,17 @@ def main() -> None:
         token = cli(env, "tokens", "create", "bench.client").strip()
         proc, url = start(env, args.workers)
         try:
-            asyncio.run(load(url, token, bodies, args.clients, 200))  # warm-up: connections, caches, JIT-free paths
-            load_before = os.getloadavg()
-            cpu = cpu_seconds(proc.pid)
-            mine = time.process_time()
-            t = time.perf_counter()
-            latencies, errors = asyncio.run(load(url, token, bodies, args.clients, args.requests))
-            wall = time.perf_counter() - t
-            cpu = cpu_seconds(proc.pid) - cpu
-            mine = time.process_time() - mine
-            load_after = os.getloadavg()
+            run = asyncio.run(measure(url, token, bodies, args.clients, args.requests, proc.pid))
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(30)
 
+    latencies, errors, n = run["latencies"], run["errors"], len(run["latencies"])
     p99 = percentile(latencies, 99)
     result: dict[str, Any] = {
         "benchmark": "POST /api/v1/assess, real server on loopback",
         "clients": args.clients,
-        "requests": len(latencies),
+        "requests": n,
         "server_workers": args.workers,
         "errors": errors,
         "latency_ms": {
@@ -142,16 +159,16 @@ def main() -> None:
             "p99": p99,
             "max": round(max(latencies), 2),
         },
-        "throughput_per_s": round(len(latencies) / wall, 1),
+        "throughput_per_s": round(n / run["wall"], 1),
         #: Independent of how busy the machine is (with one worker; workers are children, counted once reaped).
-        "server_cpu_ms_per_request": round(cpu / len(latencies) * 1000, 3) if args.workers == 1 else None,
+        "server_cpu_ms_per_request": round(run["server_cpu"] / n * 1000, 3) if args.workers == 1 else None,
         #: The load generator shares the machine: what it costs is CPU the server does not get.
-        "client_cpu_ms_per_request": round(mine / len(latencies) * 1000, 3),
+        "client_cpu_ms_per_request": round(run["client_cpu"] / n * 1000, 3),
         "target": "p99 < 100 ms, no errors",
         "met": p99 < 100 and errors == 0,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in load_after],
+        "load_average_before": [round(x, 2) for x in run["load_before"]],
+        "load_average_after": [round(x, 2) for x in run["load_after"]],
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
         or None,
         "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -6,6 +6,7 @@ watchlist entries. Requests then share them.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -109,5 +110,13 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def app_from_env() -> FastAPI:
-    """The factory `counterpitch serve` hands to uvicorn (one call per worker process)."""
-    return create_app(Settings.from_env())
+    """The factory `counterpitch serve` hands to uvicorn (one call per worker process).
+
+    Once the engine is built, everything alive is moved out of the cyclic collector's reach (`gc.freeze`):
+    the engine's 170,000-odd long-lived objects made every full collection a ~110 ms pause in the middle of
+    some request. They live as long as the process anyway; new objects are collected as usual.
+    """
+    app = create_app(Settings.from_env())
+    gc.collect()
+    gc.freeze()
+    return app

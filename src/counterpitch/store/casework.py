@@ -26,9 +26,31 @@ _HANDLE_FAMILIES = ("handle:", "phone:")
 MAX_HANDLES = 20
 
 
-def _check(raw: dict[str, Any]) -> None:
+def check_entry(raw: dict[str, Any]) -> None:
     """Refuse exactly what a watchlist file would refuse, naming the field."""
     entry_from_mapping(raw, lambda field, problem: ValueError(f"{field}: {problem}"))
+
+
+def insert_entry(session: Session, viewer: Actor, raw: dict[str, Any], *, from_report_id: int | None) -> WatchlistRow:
+    """Store a checked entry and audit it in the caller's transaction; by hand when no report is its source."""
+    row = WatchlistRow(
+        entry_id=raw["id"],
+        entry_json=json.dumps(raw, ensure_ascii=False),
+        added_by=viewer.id,
+        from_report_id=from_report_id,
+    )
+    session.add(row)
+    session.flush()
+    provenance: dict[str, object] = {"by_hand": True} if from_report_id is None else {"from_report": from_report_id}
+    audit.record(
+        session,
+        actor_id=viewer.id,
+        action="watchlist.add",
+        object_type="watchlist_entry",
+        object_id=raw["id"],
+        detail={"name": raw["name"], "company": raw.get("company"), **provenance},
+    )
+    return row
 
 
 def sender_handles(session: Session, report_id: int) -> dict[str, list[str]]:
@@ -48,7 +70,7 @@ def sender_handles(session: Session, report_id: int) -> dict[str, list[str]]:
             continue
         trial = {"id": "probe-entry", "kind": "persona", "name": "probe", "source": "x", "date": "2000-01-01"}
         try:
-            _check({**trial, "handles": {kind: [label]}})
+            check_entry({**trial, "handles": {kind: [label]}})
         except ValueError:
             continue
         values = out.setdefault(kind, [])
@@ -63,21 +85,10 @@ def add_entry(session: Session, viewer: Actor, raw: dict[str, Any]) -> Watchlist
         return None
     raw = {k: v for k, v in raw.items() if v not in (None, "", [], {})}
     raw.setdefault("date", date.today().isoformat())
-    _check(raw)
+    check_entry(raw)
     if session.scalar(select(WatchlistRow.id).where(WatchlistRow.entry_id == raw["id"])) is not None:
         raise ValueError(f"id: {raw['id']!r} is already on the watchlist")
-    row = WatchlistRow(entry_id=raw["id"], entry_json=json.dumps(raw, ensure_ascii=False), added_by=viewer.id)
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor_id=viewer.id,
-        action="watchlist.add",
-        object_type="watchlist_entry",
-        object_id=raw["id"],
-        detail={"name": raw["name"], "company": raw.get("company"), "by_hand": True},
-    )
-    return row
+    return insert_entry(session, viewer, raw, from_report_id=None)
 
 
 def set_active(session: Session, viewer: Actor, entry_id: str, active: bool) -> WatchlistRow | None:

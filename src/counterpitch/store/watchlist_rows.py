@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from counterpitch.store import audit, casework
+from counterpitch.store import casework
 from counterpitch.store.accounts import Actor
 from counterpitch.store.reports import TRIAGE_ROLES, approach_of, get
 from counterpitch.store.tables import User, WatchlistRow
@@ -86,21 +86,8 @@ def add_from_report(session: Session, viewer: Actor, report_id: int) -> Watchlis
     existing = session.scalar(select(WatchlistRow).where(WatchlistRow.entry_id == raw["id"]))
     if existing is not None:
         return existing
-    entry_from_mapping(raw, lambda field, problem: ValueError(f"{field}: {problem}"))  # refuse what a file would
-    row = WatchlistRow(
-        entry_id=raw["id"], entry_json=json.dumps(raw, ensure_ascii=False), added_by=viewer.id, from_report_id=report_id
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor_id=viewer.id,
-        action="watchlist.add",
-        object_type="watchlist_entry",
-        object_id=raw["id"],
-        detail={"from_report": report_id, "name": raw["name"], "company": raw.get("company")},
-    )
-    return row
+    casework.check_entry(raw)  # refuse what a file would
+    return casework.insert_entry(session, viewer, raw, from_report_id=report_id)
 
 
 def listing(session: Session) -> list[tuple[WatchlistRow, str | None]]:

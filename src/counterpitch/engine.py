@@ -8,9 +8,10 @@ themselves.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -22,12 +23,19 @@ from counterpitch.model import Approach, Assessment, Finding, PersonProfile, Pro
 from counterpitch.scoring import Scorer, ScoreTrail, load_default_scorer
 from counterpitch.semantic.textmodel import TextModel
 
+#: People whose findings the engine remembers at most (senders and recipients together).
+MEMO_PEOPLE = 4096
+
 
 @dataclass(frozen=True)
 class Engine:
     registry: Registry
     context: Context
     scorer: Scorer
+    #: Findings about one person (see `_remembered`), keyed by role and the profile's hash.
+    _memo: dict[tuple[str, int], tuple[PersonProfile | None, list[Finding]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def default(
@@ -101,31 +109,33 @@ class Engine:
             for i, a in enumerate(chunk):
                 for ident in index.candidates(a):
                     fires_on.setdefault(ident, []).append(i)
-        # A profile's hash walks all its fields: take it once per approach, not once per detector.
-        sender_keys = [hash(a.sender) for a in chunk]
         everyone = range(len(chunk))
+        by_sender = [d for d in detectors if d.meta.reads == "sender"]
         for d in detectors:
-            visit = fires_on.get(d.meta.id, ()) if index is not None and d.meta.id in index else everyone
-            # Detectors that read only the sender run once per distinct sender in the batch.
-            per_sender: dict[int, tuple[PersonProfile | None, list[Finding]]] = {}
-            for i in visit:
-                a = chunk[i]
-                if d.meta.reads != "sender":
-                    found[i].extend(d.detect(a, self.context))
-                    continue
-                cached = per_sender.get(sender_keys[i])
-                if cached is None or cached[0] != a.sender:
-                    cached = per_sender[sender_keys[i]] = (a.sender, list(d.detect(a, self.context)))
-                found[i].extend(cached[1])
-        exposure: dict[int, tuple[PersonProfile | None, list[Finding]]] = {}  # recipients recur in a batch
+            if d.meta.reads != "sender":
+                visit = fires_on.get(d.meta.id, ()) if index is not None and d.meta.id in index else everyone
+                for i, seen in zip(visit, d.detect_many([chunk[i] for i in visit], self.context), strict=True):
+                    found[i].extend(seen)
         for a, f in zip(chunk, found, strict=True):
-            key = hash(a.recipient)
-            seen = exposure.get(key)
-            if seen is None or seen[0] != a.recipient:
-                seen = exposure[key] = (a.recipient, self.recipient_exposure(a))
-            score, band, weighted, advice, _ = self.scorer.score(f + seen[1])
+            if by_sender:
+                f += self._remembered("sender", a.sender, partial(_run, by_sender, a, self.context))
+            if a.recipient is not None:
+                f += self._remembered("recipient", a.recipient, partial(self.recipient_exposure, a))
+            score, band, weighted, advice = self.scorer.score_only(f)
             out.append(Assessment(id=a.id, score=score, band=band, findings=tuple(weighted), advice=advice))
         return out
+
+    def _remembered(self, role: str, person: PersonProfile | None, work: Callable[[], list[Finding]]) -> list[Finding]:
+        """What `work` finds about one person, remembered across batches: one persona writes to many staff,
+        and the same staff receive many approaches. Only detectors that read that person alone (declared
+        `reads: sender`, or the recipient's exposure) are remembered; the memory is bounded."""
+        key = (role, hash(person))
+        hit = self._memo.get(key)
+        if hit is None or (hit[0] is not person and hit[0] != person):
+            if len(self._memo) >= MEMO_PEOPLE:
+                self._memo.clear()
+            hit = self._memo[key] = (person, work())
+        return hit[1]
 
     # --- profiles ---------------------------------------------------------------------------------------------
     def audit(self, profile: Profile) -> list[Finding]:

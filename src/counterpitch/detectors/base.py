@@ -61,6 +61,11 @@ class Detector(ABC):
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
         """Yield what was seen in `subject`, each with its evidence."""
 
+    def detect_many(self, subjects: Sequence[Approach | Profile], ctx: Context) -> list[list[Finding]]:
+        """`detect` on each subject, in order. A detector whose work vectorises across messages overrides
+        this; the results must stay exactly those of `detect` one by one."""
+        return [list(self.detect(s, ctx)) for s in subjects]
+
     def finding(
         self,
         evidence: Iterable[Evidence],

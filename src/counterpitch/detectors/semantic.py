@@ -8,14 +8,21 @@ can judge whether the resemblance is real.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from counterpitch.detectors.base import Detector, DetectorMeta
 from counterpitch.detectors.context import Context
 from counterpitch.model import Approach, Evidence, Finding, Profile
-from counterpitch.semantic.textmodel import document
+from counterpitch.semantic.textmodel import TextModel, document
 from counterpitch.text import message_fields
+
+
+@lru_cache(maxsize=8192)
+def _gram_pattern(gram: str) -> re.Pattern[str]:
+    """An n-gram as it may stand in text: its words whole, in any case, with anything but letters between."""
+    return re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, gram.split())) + r"(?!\w)", re.IGNORECASE)
 
 
 def _locate(approach: Approach, grams: list[str]) -> list[Evidence]:
@@ -24,7 +31,7 @@ def _locate(approach: Approach, grams: list[str]) -> list[Evidence]:
     fields = list(message_fields(approach))
     out = []
     for gram in grams:
-        pattern = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, gram.split())) + r"(?!\w)", re.IGNORECASE)
+        pattern = _gram_pattern(gram)
         for field, text in fields:
             m = pattern.search(text)
             if m:
@@ -36,12 +43,21 @@ def _locate(approach: Approach, grams: list[str]) -> list[Evidence]:
 @dataclass(frozen=True)
 class WordingModel(Detector):
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
-        if not isinstance(subject, Approach) or ctx.text_model is None:
-            return
-        z, parts = ctx.text_model.contributions(document(subject), top=12)
-        strength = ctx.text_model.strength_of(z)
+        yield from self.detect_many([subject], ctx)[0]
+
+    def detect_many(self, subjects: Sequence[Approach | Profile], ctx: Context) -> list[list[Finding]]:
+        """The model reads a whole batch of messages in one pass (see `TextModel.contributions_many`)."""
+        model = ctx.text_model
+        approaches = [s for s in subjects if isinstance(s, Approach)]
+        if model is None or not approaches:
+            return [[] for _ in subjects]
+        scored = iter(model.contributions_many([document(a) for a in approaches], 12, model.explains_above))
+        return [self._finding(s, *next(scored), model) if isinstance(s, Approach) else [] for s in subjects]
+
+    def _finding(self, subject: Approach, z: float, parts: list[tuple[str, float]], model: TextModel) -> list[Finding]:
+        strength = model.strength_of(z)
         if strength <= 0:
-            return
+            return []
         p = 0.5 + strength / 2
         # Quote the telling n-grams: word pairs and longer words, not "so" or "the".
         top = [g for g, c in parts if c > 0 and (" " in g or len(g) >= 5)][:6]
@@ -49,11 +65,13 @@ class WordingModel(Detector):
         if not evidence:
             evidence = [Evidence(field="text")]
         words = ", ".join(f"\u201c{g}\u201d" for g in top[:4])
-        yield self.finding(
-            evidence,
-            strength=strength,
-            explanation=f"{self.meta.explanation} Probability {p:.2f}; the words that weighed most: {words}.",
-        )
+        return [
+            self.finding(
+                evidence,
+                strength=strength,
+                explanation=f"{self.meta.explanation} Probability {p:.2f}; the words that weighed most: {words}.",
+            )
+        ]
 
 
 DETECTORS: list[Detector] = [

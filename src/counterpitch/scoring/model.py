@@ -101,12 +101,26 @@ class Scorer:
         trail = ScoreTrail(self.intercept, raw_score=raw)
         trail.terms = sorted(((k, v, weights[k]) for k, v in feats.items()), key=lambda t: -abs(t[1] * t[2]))
         band, score, trail.band_rule = self._band(raw, findings, weights)
-        points = self._points(feats, weights, z, score)
+        weighted = self._weighted(findings, self._points(feats, weights, z, score))
+        return round(score, 1), band, weighted, advice_for(band, weighted), trail
+
+    def score_only(self, findings: Sequence[Finding]) -> tuple[float, Band, list[Finding], str]:
+        """`score` without the trail (bulk screening never shows it)."""
+        feats = features(findings)
+        weights = self.weights_for(findings)
+        z = self.intercept + sum(weights[k] * v for k, v in feats.items())
+        band, score, _ = self._band(100.0 * _sigmoid(z), findings, weights)
+        weighted = self._weighted(findings, self._points(feats, weights, z, score))
+        return round(score, 1), band, weighted, advice_for(band, weighted)
+
+    @staticmethod
+    def _weighted(findings: Sequence[Finding], points: Mapping[str, float]) -> list[Finding]:
+        """The findings with their `weight` set (points shared equally within a detector), strongest first."""
         count = Counter(f.detector for f in findings)
         # A copy with its weight set, not a re-validated record: the finding was validated when it was made.
         weighted = [f.model_copy(update={"weight": round(points[f.detector] / count[f.detector], 2)}) for f in findings]
         weighted.sort(key=lambda f: (-(f.weight or 0.0), -SEVERITY_RANK[f.severity], f.detector))
-        return round(score, 1), band, weighted, advice_for(band, weighted), trail
+        return weighted
 
     def _points(
         self, feats: Mapping[str, float], weights: Mapping[str, float], z: float, score: float

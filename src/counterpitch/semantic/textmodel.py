@@ -33,6 +33,8 @@ from counterpitch.text import message_fields, without_invisible
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 #: Every ASCII byte that is not a word character (as `\w` means it) becomes a space.
 _ASCII_WORDS = bytes(b if re.fullmatch(rb"\w", bytes([b])) else 32 for b in range(128)) + b" " * 128
+#: The same for ASCII, leaving the bytes of UTF-8 sequences (128-255) as they are.
+_ASCII_WORDS_HIGH_KEPT = _ASCII_WORDS[:128] + bytes(range(128, 256))
 
 FORMAT = "counterpitch-ngram-model/1"
 #: Longest n-gram fitted (see docs/decisions/0009): overridable for experiments with COUNTERPITCH_MAX_N.
@@ -42,13 +44,24 @@ MAX_N = int(os.environ.get("COUNTERPITCH_MAX_N", "2"))
 def tokens(text: str) -> list[str]:
     """The model's tokens, lower-cased: what `TOKEN.findall(text.lower())` returns.
 
-    Most messages are plain ASCII: for them, one byte translation and a split find the same runs of word
-    characters at a fraction of the cost of the regex, which was a third of the wording model's time.
+    One byte translation and a split find the same runs of word characters at a fraction of the cost of the
+    regex (which was a third of the wording model's time): ASCII bytes that are not word characters become
+    spaces, UTF-8 sequences of other characters pass through. A piece holding a non-ASCII character that is
+    not a word character (a curly quote, a pound sign) is split by the regex itself; `\\w` means exactly
+    "alphanumeric or underscore" as `str.isalnum` decides it, so pieces that pass that test need no regex.
     """
     low = text.lower()
-    if not low.isascii():
-        return TOKEN.findall(low)
-    return [w for w in low.encode().translate(_ASCII_WORDS).decode().split() if len(w) > 1]
+    if low.isascii():
+        return [w for w in low.encode().translate(_ASCII_WORDS).decode().split() if len(w) > 1]
+    out: list[str] = []
+    spaced = low.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS_HIGH_KEPT).decode("utf-8", "surrogatepass")
+    for w in spaced.split():
+        if w.isascii() or w.replace("_", "").isalnum():
+            if len(w) > 1:
+                out.append(w)
+        else:
+            out += TOKEN.findall(w)
+    return out
 
 
 def document(approach: Approach) -> str:
@@ -68,52 +81,80 @@ class TextModel:
     _idf: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0), init=False, repr=False, compare=False)
     _coef: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0), init=False, repr=False, compare=False)
     _grams: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
-    #: first word -> second word -> row, so word pairs are looked up without building their strings
-    _following: dict[str, dict[str, int]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: (first word, second word) -> row, so word pairs are looked up without building their strings
+    _pairs: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         grams = tuple(self.terms)
         object.__setattr__(self, "_grams", grams)
         row = {g: i for i, g in enumerate(grams)}
-        following: dict[str, dict[str, int]] = {}
+        pairs: dict[tuple[str, str], int] = {}
         for g, i in row.items():
             if " " in g:
                 first, second = g.split(" ", 1)
-                following.setdefault(first, {})[second] = i
+                pairs[first, second] = i
         object.__setattr__(self, "_row", row)
-        object.__setattr__(self, "_following", following)
+        object.__setattr__(self, "_pairs", pairs)
         object.__setattr__(self, "_idf", np.array([self.terms[g][0] for g in grams], dtype=np.float64))
         object.__setattr__(self, "_coef", np.array([self.terms[g][1] for g in grams], dtype=np.float64))
 
-    def _vector(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
-        """The rows and L2-normalised TF-IDF weights of the model's n-grams present in `text`."""
-        get = self._row.get
+    def _hits(self, text: str) -> list[int]:
+        """The rows of the model's n-grams in `text`, one per occurrence (words first, then word pairs)."""
         words = tokens(text)
-        hits = [i for i in map(get, words) if i is not None]
+        hits = [i for i in map(self._row.get, words) if i is not None]
         if self.max_n >= 2:
-            following = self._following.get
-            for a, b in itertools.pairwise(words):
-                nxt = following(a)
-                if nxt is not None and (i := nxt.get(b)) is not None:
-                    hits.append(i)
-        if not hits:
-            return np.zeros(0, dtype=np.intp), np.zeros(0)
-        rows, counts = np.unique(np.array(hits, dtype=np.intp), return_counts=True)
-        weights = (1.0 + np.log(counts)) * self._idf[rows]
-        return rows, weights / np.sqrt(weights @ weights)
+            hits += [i for i in map(self._pairs.get, itertools.pairwise(words)) if i is not None]
+        return hits
 
-    def log_odds(self, text: str) -> float:
-        rows, weights = self._vector(text)
-        return self.intercept + float(weights @ self._coef[rows])
+    def contributions_many(
+        self, texts: Sequence[str], top: int | None = None, explain_above: float = -math.inf
+    ) -> list[tuple[float, list[tuple[str, float]]]]:
+        """For each text, its log-odds and each n-gram's share of it, largest first (the `top` few); the shares
+        are worked out only for texts whose log-odds exceeds `explain_above` (the others get none).
+
+        All texts go through one set of array operations: per message, numpy's fixed cost per call was larger
+        than the arithmetic (decision 0009). A text's result depends on that text alone: its sums run over its
+        own n-grams in the same order whether it comes alone or in a batch.
+        """
+        n = len(texts)
+        hits = [self._hits(t) for t in texts]
+        lengths = np.fromiter(map(len, hits), dtype=np.intp, count=n)
+        flat = np.fromiter(itertools.chain.from_iterable(hits), dtype=np.intp, count=int(lengths.sum()))
+        size = len(self._grams)
+        # One key per (text, n-gram): sorted and counted at once, text first.
+        keys, counts = np.unique(np.repeat(np.arange(n, dtype=np.intp), lengths) * size + flat, return_counts=True)
+        doc, rows = np.divmod(keys, size)
+        weights = (1.0 + np.log(counts)) * self._idf[rows]
+        weights /= np.sqrt(np.bincount(doc, weights * weights, minlength=n))[doc]
+        shares = weights * self._coef[rows]
+        z = self.intercept + np.bincount(doc, shares, minlength=n)
+        parts: list[list[tuple[str, float]]] = [[] for _ in range(n)]
+        keep = (z > explain_above)[doc]
+        if top != 0 and keep.any():
+            doc, rows, shares = doc[keep], rows[keep], shares[keep]
+            # Within each text, the largest shares first (stable, so ties keep the n-grams' order) ...
+            order = np.lexsort((-np.abs(shares), doc))
+            doc, rows, shares = doc[order], rows[order], shares[order]
+            if top is not None:  # ... and only the first `top` of each text
+                first = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
+                rank = np.arange(len(doc)) - np.repeat(first, np.diff(np.r_[first, len(doc)]))
+                doc, rows, shares = doc[rank < top], rows[rank < top], shares[rank < top]
+            grams = self._grams
+            for k, r, c in zip(doc.tolist(), rows.tolist(), shares.tolist(), strict=True):
+                parts[k].append((grams[r], c))
+        return list(zip(z.tolist(), parts, strict=True))
 
     def contributions(self, text: str, top: int | None = None) -> tuple[float, list[tuple[str, float]]]:
         """The model's log-odds for `text`, and each n-gram's share of it, largest first (the `top` few)."""
-        rows, weights = self._vector(text)
-        shares = weights * self._coef[rows]
-        order = np.argsort(-np.abs(shares))[:top]
-        # Plain Python numbers at once: indexing numpy arrays one item at a time is slow.
-        parts = [(self._grams[r], w) for r, w in zip(rows[order].tolist(), shares[order].tolist(), strict=True)]
-        return self.intercept + float(shares.sum()), parts
+        return self.contributions_many([text], top)[0]
+
+    def log_odds(self, text: str) -> float:
+        return self.contributions_many([text], 0)[0][0]
+
+    @property
+    def explains_above(self) -> float:
+        """The log-odds above which `strength` is positive: below it the words did not push past one half."""
+        return max(0.0, self.intercept)
 
     def strength(self, text: str) -> float:
         """How strongly the wording points to cultivation, 0..1: zero unless the words themselves (not the

@@ -1,20 +1,25 @@
 """`counterpitch audit`: an organisation's profiles in, per-person findings, the summary, the report and the
-mosaic out. A thin face over counterpitch.audit (registered on the main app by cli.py).
+mosaic out. A thin face over counterpitch.audit and counterpitch.batch (registered on the main app by cli.py).
 
 Outputs: `--format` picks what goes to standard output (table: the summary for a person to read; json: the
 summary; jsonl: one Assessment per profile, streamed; csv: one row per person, streamed, formula-safe).
 `--out DIR` writes all of them as files (assessments.jsonl, people.csv, summary.json, report.html,
 mosaic.graphml); `--html` and `--graphml` write one each.
+
+Where it runs: in this process, streaming (the default), or on Dask with `--workers N` (a local cluster) or
+`--scheduler tcp://HOST:PORT` (an existing one). Both go through batch.run_audit, which gives the same outputs
+byte for byte either way, so the command has one path and only says where.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
+import re
 import sys
-from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial as bind
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -25,15 +30,34 @@ from counterpitch.cli import BAD_INPUT, _fail, app, err, out
 if TYPE_CHECKING:
     from counterpitch.audit.approached import ApproachedIndex
     from counterpitch.audit.run import Partial
+    from counterpitch.batch import PersonOutput
     from counterpitch.ingest.records import RecordError
-    from counterpitch.model import Assessment, Profile
 
 FORMATS = ("table", "json", "jsonl", "csv")
-Sink = Callable[["Profile", "Assessment"], None]
+#: Profiles per Dask task unless `--partition-size` says otherwise (batch.PARTITION_SIZE, kept equal by a test;
+#: importing batch here would load the engine for `--help`).
+PARTITION_SIZE = 20_000
+#: A scheduler address: tcp:// (or tls:// with Dask's TLS configured), a host name or address, a port.
+_SCHEDULER = re.compile(r"(?:tcp|tls)://(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):([0-9]{1,5})")
 
 
 class _Stop(Exception):
     """The first bad record without --keep-going."""
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where the audit runs: here (neither `workers` nor `scheduler`), a local Dask cluster of `workers`
+    processes, or the cluster at `scheduler`; the rest matters on Dask only."""
+
+    workers: int | None = None
+    scheduler: str | None = None
+    partition_size: int = PARTITION_SIZE
+    parts_dir: Path | None = None
+
+    @property
+    def dask(self) -> bool:
+        return self.workers is not None or self.scheduler is not None
 
 
 @app.command()
@@ -62,9 +86,35 @@ def audit(
         bool,
         typer.Option("--corroborate/--no-corroborate", help="Word-only terms count only beside defence context."),
     ] = True,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Run on a local Dask cluster of N worker processes; same outputs."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Run on an existing Dask cluster, tcp://HOST:PORT; same outputs. Workers must read the inputs.",
+        ),
+    ] = None,
+    partition_size: Annotated[
+        int | None,
+        typer.Option("--partition-size", help=f"Profiles per Dask task (default {PARTITION_SIZE:,}); with Dask only."),
+    ] = None,
+    parts_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--parts-dir",
+            help="Folder the client and every worker share, for per-person part files (default: --out, else a "
+            "temporary folder); with Dask only.",
+        ),
+    ] = None,
 ) -> None:
     """Audit an organisation's profiles for what they give away: clearances, sensitive projects and roles,
-    personal contacts; the mosaic a stranger can build from them; and whom to help first."""
+    personal contacts; the mosaic a stranger can build from them; and whom to help first.
+
+    Runs in this process by default; --workers N or --scheduler tcp://HOST:PORT share it out on Dask with the
+    same outputs, byte for byte (docs/scale-out.md)."""
     from counterpitch.audit.inputs import parse_mapping, read_terms
 
     if fmt not in FORMATS:
@@ -74,6 +124,7 @@ def audit(
     for target in (html, graphml):
         if target is not None and not target.parent.is_dir():
             raise _fail(f"{target}: its folder does not exist")
+    where = _where(inputs, workers, scheduler, partition_size, parts_dir or out_dir)
     try:
         column_map = parse_mapping(mapping or [])
         term_list = read_terms(terms) if terms is not None else ()
@@ -81,17 +132,40 @@ def audit(
             out_dir.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise _fail(str(exc)) from None
-    partial, errors, stopped = _run(inputs, term_list, column_map, fmt, out_dir, db, top, keep_going, corroborate)
+    partial, errors = _run(inputs, term_list, column_map, fmt, out_dir, db, top, keep_going, corroborate, where)
     _write_outputs(partial, org, out_dir, html, graphml)
     if fmt == "table":
         _print_summary(partial, org)
     elif fmt == "json":
         print(json.dumps(partial.summary.to_json(org), ensure_ascii=False, indent=2))
     if errors:
-        if stopped:
-            err.print("stopped at the first bad record; --keep-going audits the rest", style="dim")
         err.print(f"{errors} record(s) rejected", style="red")
         raise typer.Exit(BAD_INPUT)
+
+
+def _where(
+    inputs: list[str], workers: int | None, scheduler: str | None, partition_size: int | None, parts: Path | None
+) -> _Where:
+    """The Dask options checked together: each alone, both at once, and what only Dask can do."""
+    if workers is not None and scheduler is not None:
+        raise _fail("give --workers or --scheduler, not both")
+    if workers is not None and workers < 1:
+        raise _fail(f"--workers must be at least 1, not {workers}")
+    if scheduler is not None and not _valid_address(scheduler):
+        raise _fail(f"--scheduler must be a Dask scheduler address, tcp://HOST:PORT, not {scheduler!r}")
+    if partition_size is not None and partition_size < 1:
+        raise _fail(f"--partition-size must be at least 1, not {partition_size}")
+    where = _Where(workers, scheduler, partition_size or PARTITION_SIZE, parts)
+    if not where.dask and partition_size is not None:
+        raise _fail("--partition-size needs --workers or --scheduler")
+    if where.dask and "-" in inputs:
+        raise _fail("standard input cannot be shared out to Dask workers; give a file")
+    return where
+
+
+def _valid_address(address: str) -> bool:
+    match = _SCHEDULER.fullmatch(address)
+    return match is not None and 1 <= int(match[1]) <= 65535
 
 
 def _run(
@@ -104,14 +178,16 @@ def _run(
     top: int,
     keep_going: bool,
     corroborate: bool,
-) -> tuple[Partial, int, bool]:
+    where: _Where,
+) -> tuple[Partial, int]:
+    """Every input through batch.run_audit, here or on Dask; returns the merged result and how many records
+    were rejected (with --keep-going). Without it the first bad record ends the command (exit 2) before any
+    summary, report or graph is written: they would show part of the organisation as if it were all."""
     from counterpitch.audit.core import audit_engine
-    from counterpitch.audit.inputs import read_profiles
-    from counterpitch.audit.run import Partial, audit_into
+    from counterpitch.audit.run import Partial
+    from counterpitch.batch import SchedulerError, ShardError, run_audit
 
     approached = _approached(db) if db else None
-    engine = audit_engine(terms, corroborate=corroborate)
-    partial = Partial.empty(top_k=top, approached=approached)
     errors = 0
 
     def on_error(e: RecordError) -> None:
@@ -121,13 +197,45 @@ def _run(
         if not keep_going:
             raise _Stop
 
-    with _sinks(fmt, out_dir) as sink:
-        try:
-            for path in inputs:
-                audit_into(engine, read_profiles(path, csv_mapping=column_map, on_error=on_error), partial, sink)
-        except _Stop:
-            return partial, errors, True
-    return partial, errors, False
+    try:
+        result = run_audit(
+            inputs,
+            engine_factory=bind(audit_engine, terms, corroborate=corroborate),
+            new_partial=bind(Partial.empty, top_k=top, approached=approached),
+            workers=where.workers,
+            scheduler=where.scheduler,
+            partition_size=where.partition_size,
+            csv_mapping=column_map,
+            outputs=_outputs(fmt, out_dir),
+            parts_dir=where.parts_dir,
+            on_error=on_error if keep_going or not where.dask else None,  # on Dask the first one raises ShardError
+        )
+    except (_Stop, ShardError) as exc:
+        if isinstance(exc, ShardError):
+            err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        err.print("stopped at the first bad record; --keep-going audits the rest", style="dim")
+        raise typer.Exit(BAD_INPUT) from None
+    except SchedulerError as exc:
+        raise _fail(str(exc)) from None
+    return result, errors
+
+
+def _outputs(fmt: str, out_dir: Path | None) -> list[PersonOutput]:
+    """Where each person's line goes: stdout (jsonl, csv) and the --out files; the same line functions serve
+    both runners, so a person reads the same whichever made it."""
+    from counterpitch.batch import PersonOutput, csv_header, csv_line, jsonl_line
+
+    outputs = []
+    if fmt == "jsonl":
+        outputs.append(PersonOutput(sys.stdout, jsonl_line))
+    elif fmt == "csv":
+        outputs.append(PersonOutput(sys.stdout, csv_line, csv_header()))
+    if out_dir is not None:
+        outputs += [
+            PersonOutput(out_dir / "assessments.jsonl", jsonl_line),
+            PersonOutput(out_dir / "people.csv", csv_line, csv_header()),
+        ]
+    return outputs
 
 
 def _approached(db: str) -> ApproachedIndex:
@@ -139,37 +247,6 @@ def _approached(db: str) -> ApproachedIndex:
         return read_reports(db)
     except (SQLAlchemyError, ValueError, ImportError) as exc:  # ImportError: no driver for that database
         raise _fail(f"--db: cannot read the reports: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
-
-
-@contextlib.contextmanager
-def _sinks(fmt: str, out_dir: Path | None) -> Iterator[Sink]:
-    """Where each person's Assessment goes as it is made: stdout (jsonl, csv) and the --out files."""
-    from counterpitch.audit.export import CsvSink
-    from counterpitch.render import assessment_json
-
-    sinks: list[Sink] = []
-    with contextlib.ExitStack() as stack:
-        if fmt == "jsonl":
-            sinks.append(_jsonl_sink(sys.stdout, assessment_json))
-        elif fmt == "csv":
-            sinks.append(CsvSink(sys.stdout))
-        if out_dir is not None:
-            jsonl = stack.enter_context((out_dir / "assessments.jsonl").open("w", encoding="utf-8"))
-            table = stack.enter_context((out_dir / "people.csv").open("w", encoding="utf-8", newline=""))
-            sinks += [_jsonl_sink(jsonl, assessment_json), CsvSink(table)]
-
-        def every(p: Profile, a: Assessment) -> None:
-            for s in sinks:
-                s(p, a)
-
-        yield every
-
-
-def _jsonl_sink(stream: TextIO, dump: Callable[[Assessment], str]) -> Sink:
-    def write(_: Profile, a: Assessment) -> None:
-        stream.write(dump(a) + "\n")
-
-    return write
 
 
 def _write_outputs(

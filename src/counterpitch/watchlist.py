@@ -83,6 +83,8 @@ _HONORIFICS = _words("mr mrs ms miss mx dr prof professor sir dame phd mba msc b
 
 def _fold(text: str) -> str:
     """Compatibility-decomposed, accents dropped, casefolded: 'Zoë', 'ZOE' and 'Ｚｏｅ' agree."""
+    if text.isascii():  # nothing to decompose or drop (most names and firms): the per-character walk is skipped
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

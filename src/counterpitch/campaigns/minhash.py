@@ -34,6 +34,8 @@ SHINGLE = 3
 MIN_WORDS = 12
 #: Estimated Jaccard similarity at which two candidate texts count as near-identical (measured, see 0021).
 THRESHOLD = 0.5
+#: Texts signed together: their permuted shingles (NUM_PERM x shingles) stay within the CPU's cache.
+SIGN_BLOCK = 256
 #: Only the first this many words of a message are shingled: bounds the work one hostile report can cause.
 MAX_WORDS = 2_000
 
@@ -83,17 +85,27 @@ def _fmix32(hv: U32) -> U32:
 
 
 def signatures(shingle_sets: Sequence[U32]) -> npt.NDArray[np.uint32]:
-    """One NUM_PERM signature per non-empty shingle set, rows in order: datasketch's `update_batch`, vectorised."""
+    """One NUM_PERM signature per non-empty shingle set, rows in order: datasketch's `update_batch`, vectorised.
+
+    Texts are signed SIGN_BLOCK at a time, each permutation a contiguous row reduced along it: the whole chunk
+    at once, shingles down the rows, made a matrix of tens of megabytes reduced across its columns, ten times
+    slower (bench/campaigns.py; decision 0021).
+    """
     if not shingle_sets:
         return np.empty((0, NUM_PERM), dtype=np.uint32)
     if any(len(s) == 0 for s in shingle_sets):
         raise ValueError("every shingle set must be non-empty")
+    return np.vstack([_sign_block(shingle_sets[i : i + SIGN_BLOCK]) for i in range(0, len(shingle_sets), SIGN_BLOCK)])
+
+
+def _sign_block(shingle_sets: Sequence[U32]) -> npt.NDArray[np.uint32]:
     lengths = np.fromiter((len(s) for s in shingle_sets), dtype=np.int64, count=len(shingle_sets))
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    hv = _fmix32(np.concatenate(shingle_sets))[:, None]
+    hv = _fmix32(np.concatenate(shingle_sets))[None, :]
     with np.errstate(over="ignore"):
-        permuted = hv * _A + _B
-    return np.minimum.reduceat(permuted, offsets, axis=0)
+        permuted = _A[:, None] * hv + _B[:, None]  # one row per permutation
+    block: npt.NDArray[np.uint32] = np.minimum.reduceat(permuted, offsets, axis=1).T
+    return block
 
 
 def signature(text_words: Sequence[str]) -> U32 | None:

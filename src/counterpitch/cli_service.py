@@ -63,10 +63,17 @@ def serve(
         os.environ["COUNTERPITCH_COOKIE_SECURE"] = "false"
     store = _store(db)
     if demo:
+        from counterpitch.web.alerting import Alerter
         from counterpitch.web.demo import load_demo, sign_in_help
+        from counterpitch.web.settings import Settings
 
+        alerter = Alerter.from_settings(Settings.from_env().resolved())
         with store.write() as session:
-            load_demo(session)
+            _, raised = load_demo(session, alerter=alerter)
+        delivered = alerter.dispatch(store, raised)  # as after a reported approach: once the reports are stored
+        if delivered is not None:
+            delivered.result()
+        alerter.close()
         print(sign_in_help(f"http://{host}:{port}/"), flush=True)
     store.dispose()
     uvicorn.run(

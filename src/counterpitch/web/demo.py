@@ -13,10 +13,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from counterpitch.alerts import Briefing
 from counterpitch.engine import Engine
 from counterpitch.model import Approach
 from counterpitch.store import accounts, reports
 from counterpitch.store.tables import Report
+from counterpitch.web.alerting import Alerter
 from counterpitch.web.services import find_linker
 
 #: (name, role, password). Demo only: these are printed on the console by `make run`.
@@ -38,8 +40,12 @@ def demo_approaches() -> list[Approach]:
     return [Approach.model_validate(json.loads(line)) for line in lines if line.strip()]
 
 
-def load_demo(session: Session, engine: Engine | None = None) -> int:
-    """Create the demo users and reports that are missing; returns how many reports were added."""
+def load_demo(
+    session: Session, engine: Engine | None = None, alerter: Alerter | None = None
+) -> tuple[int, list[tuple[int, Briefing]]]:
+    """Create the demo users and reports that are missing, each linked and run through the alert rules as a
+    reported approach is (so a newcomer sees the campaign's alert); returns how many reports were added and
+    the alerts raised, which the caller delivers once the session is committed (`Alerter.dispatch`)."""
     users = {}
     for name, role, password in DEMO_USERS:
         user = accounts.by_name(session, name) or accounts.add_user(session, name, role, password=password)
@@ -48,14 +54,16 @@ def load_demo(session: Session, engine: Engine | None = None) -> int:
     engine = engine or Engine.default()
     linker = find_linker()
     added = 0
+    raised: list[tuple[int, Briefing]] = []
     for i, approach in enumerate(demo_approaches()):
         if session.scalar(select(Report.id).where(Report.approach_id == approach.id)) is not None:
             continue
         row = reports.insert(session, reporters[i % len(reporters)], approach, engine.assess(approach))
-        if linker is not None:
-            linker(session, row.id)
+        campaign_id = linker(session, row.id) if linker is not None else None
+        if alerter is not None:
+            raised += alerter.record(session, row.id, campaign_id)
         added += 1
-    return added
+    return added, raised
 
 
 def sign_in_help(url: str) -> str:

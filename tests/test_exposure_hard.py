@@ -276,6 +276,70 @@ def test_when_more_look_alikes_appear_then_nothing_is_found(fields: dict[str, An
     assert found("exposure.clearance", **fields) == set()
 
 
+#: Clearances held in the past (reported as held: clearances.md counts "held until 2022", "lapsed"), dated lists
+#: of clearances, and a Top Secret clearance that goes on to name SCI.
+PAST_DATED_AND_SCI_STATED = [
+    ({"about": "Previously held BPSS."}, {"UK:BPSS"}),
+    ({"headline": "Civil servant | previously held BPSS"}, {"UK:BPSS"}),
+    ({"about": "Previously held BPSS, SC pending."}, {"UK:BPSS"}),
+    ({"about": "No active clearance (previously held BPSS)."}, {"UK:BPSS"}),
+    ({"about": "Not currently cleared but previously held BPSS."}, {"UK:BPSS"}),
+    ({"about": "Held SC since 2015 and DV from 2019."}, {"UK:SC", "UK:DV"}),
+    ({"about": "Held SC 2015-2018, DV 2019-present."}, {"UK:SC", "UK:DV"}),
+    ({"about": "Held SC (2015-2018) and DV (since 2019)."}, {"UK:SC", "UK:DV"}),
+    ({"about": "Held SC in March 2015 and DV in 2019."}, {"UK:SC", "UK:DV"}),
+    ({"about": "Held BPSS since 2015 and SC since 2019."}, {"UK:BPSS", "UK:SC"}),
+    ({"about": "Eligible for SC and currently hold DV."}, {"UK:DV"}),
+    ({"about": "TS clearance with SCI access."}, {"US:TS/SCI"}),
+    ({"about": "Active Top Secret security clearance w/ SCI."}, {"US:TS/SCI"}),
+    ({"headline": "Analyst | TS clearance and SCI access | Full scope poly"}, {"US:TS/SCI", "US:POLY_FS"}),
+    ({"about": "Holds a TS clearance with SCI and a CI poly."}, {"US:TS/SCI", "US:POLY_CI"}),
+    ({"about": "TS clearance with SCI eligibility."}, {"US:TOP_SECRET"}),  # eligible for SCI: not read in
+]
+
+#: The same shapes, negated, hypothetical, advertised, or in another sense.
+PAST_DATED_AND_SCI_NOT_STATED = [
+    {"about": "Never previously held BPSS."},
+    {"about": "No BPSS previously held; happy to be vetted."},
+    {"about": "Must be able to obtain SC."},
+    {"about": "Candidates must have held SC since 2015 and DV from 2019."},
+    {"about": "SC since 2015 and DV from 2019 required."},
+    {"about": "Eligible for SC and DV from 2019."},
+    {"about": "I have not held SC since 2015."},
+    {"about": "Not cleared (applied for SC in 2023)."},
+    {"about": "Living in Columbia, SC since 2015."},
+    {"about": "Lived in Greenville, SC since 2015 and in Durham, NC from 2019."},
+    {"about": "Chair of the steering committee (SC) since 2015."},
+    {"about": "DV support worker from 2019; safeguarding lead."},
+    {"about": "Requires TS clearance with SCI access."},
+    {"about": "Hiring: TS clearance with SCI access."},
+    {"about": "Able to obtain a TS clearance with SCI eligibility."},
+    {"about": "TypeScript (TS) developer, papers in SCI-indexed journals."},
+    {"about": "Published in TS and SCI journals."},
+    {"about": "Not (yet) SC cleared."},
+    {"about": "No clearance (SC or DV)."},
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), PAST_DATED_AND_SCI_STATED)
+def test_when_a_past_dated_or_sci_clearance_is_stated_then_it_is_found_exactly(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert found("exposure.clearance", **fields) == expected
+
+
+@pytest.mark.parametrize("fields", PAST_DATED_AND_SCI_NOT_STATED)
+def test_when_past_dated_or_sci_shapes_are_not_disclosures_then_nothing_is_found(fields: dict[str, Any]) -> None:
+    assert found("exposure.clearance", **fields) == set()
+
+
+def test_when_top_secret_goes_on_to_name_sci_then_the_evidence_quotes_both() -> None:
+    p = Profile.model_validate({"id": "hard", "about": "Cleared: TS clearance with SCI access."})
+    [finding] = DETECTOR["exposure.clearance"].detect(p, Context(sensitive_terms=TERMS))
+    assert finding.value == "US:TS/SCI"
+    assert [e.quote for e in finding.evidence] == ["TS clearance with SCI"]
+
+
 #: The dev casebook's own terms list, against other spellings and the terms' everyday senses (profiles invented).
 DEV_TERMS = ("Type 26", "Hunter class", "Ajax", "SKYNET 6", "Columbia class", "Sentinel", "LAND 400", "Moonraker",
              "Blackthorn", "Wedgetail")  # fmt: skip

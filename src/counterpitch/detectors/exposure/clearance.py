@@ -3,6 +3,8 @@
 Most of the work is telling a disclosure from its look-alikes: negated and hypothetical mentions ("eligible for
 SC", "SC required"), acronyms with everyday senses (SC = South Carolina, PV = photovoltaic), words used as
 adjectives ("secret sauce"), and levels that exist in several schemes (the qualifier or the location decides).
+A clearance held in the past ("previously held BPSS", "DV (lapsed 2021)") is stated all the same, as
+clearances.md counts it: it still tells a stranger what the person had access to.
 """
 
 from __future__ import annotations
@@ -40,13 +42,19 @@ Candidate = tuple[int, int, _Form]
 
 class _Marks:
     """One field with the clearance names found in it (sorted, not overlapping), for questions about a
-    mention's neighbours and the clause or segment it stands in."""
+    mention's neighbours and the clause or segment it stands in.
+
+    A name's `tail` is where it ends together with a date or period written right after it ("SC since 2015",
+    "DV (2019-present)"): the date belongs to the name, so dated names still make one list ("held SC since
+    2015 and DV from 2019").
+    """
 
     def __init__(self, text: str, cands: list[Candidate]) -> None:
         self.text = text
         self.cands = cands
+        self.tails = [m.end() if (m := _TIME_TAIL.match(text, e)) else e for _, e, _ in cands]
         self.starts = {c[0] for c in cands}
-        self.ends = {c[1] for c in cands}
+        self.ends = {c[1] for c in cands} | set(self.tails)
         self._order = [c[0] for c in cands]
         self._breaks: dict[re.Pattern[str], tuple[list[int], list[int]]] = {}
 
@@ -65,26 +73,31 @@ class _Marks:
 
     def list_span(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
         """The run of clearance names around text[start:end] joined only by list words ("SC and DV",
-        "SC/DV", "SC, DV or eDV"), within [lo, hi]: context for one name is context for the list."""
+        "SC/DV", "SC, DV or eDV", "SC since 2015 and DV from 2019"), within [lo, hi]: context for one name is
+        context for the list. Returns where the first name starts and the last one's tail ends."""
         i = bisect_left(self._order, start)
         j = i
-        while i > 0 and self.cands[i - 1][0] >= lo and _LIST_FILLER.fullmatch(self.text, self.cands[i - 1][1], start):
+        while i > 0 and self.cands[i - 1][0] >= lo and _LIST_FILLER.fullmatch(self.text, self.tails[i - 1], start):
             i -= 1
             start = self.cands[i][0]
         while (
             j + 1 < len(self.cands)
-            and self.cands[j + 1][1] <= hi
-            and _LIST_FILLER.fullmatch(self.text, end, self.cands[j + 1][0])
+            and self.tails[j + 1] <= hi
+            and _LIST_FILLER.fullmatch(self.text, self.tails[j], self.cands[j + 1][0])
         ):
             j += 1
-            end = self.cands[j][1]
-        return start, end
+        return start, max(end, self.tails[j])
+
+    def names_between(self, lo: int, hi: int) -> bool:
+        """Whether a clearance name starts in text[lo:hi]."""
+        i = bisect_left(self._order, lo)
+        return i < len(self._order) and self._order[i] < hi
 
     def blank(self, text: str, lo: int, hi: int) -> str:
-        """text[lo:hi] with the clearance names in it blanked out."""
+        """text[lo:hi] with the clearance names in it (and their dates) blanked out."""
         out, pos = [], lo
         for i in range(bisect_left(self._order, lo), len(self.cands)):
-            s, e, _ = self.cands[i]
+            s, e = self.cands[i][0], self.tails[i]
             if s >= hi:
                 break
             if e <= hi:
@@ -96,6 +109,15 @@ class _Marks:
 
 _LIST_FILLER = re.compile(r"[\s,&/]*(?:(?:and|or|nor)\b[\s,&/]*)*", re.IGNORECASE)
 _CONTRAST = re.compile(r"\b(?:but|however|although|though|whereas)\b", re.IGNORECASE)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_YEAR = r"(?:19|20)\d\d(?![^\W_])"
+_WHEN = rf"(?:(?:{_MONTH}\s+|\d\d?/)?{_YEAR})"
+_PERIOD = (
+    rf"(?:(?:since|from|until|till|to|in|by|circa|c\.|between)\s+)?{_WHEN}"
+    rf"(?:\s*(?:-|–|—|to|until|till|and)\s*(?:{_WHEN}|present|now|date|today))?"
+)
+#: A date or period written right after a clearance name (see _Marks).
+_TIME_TAIL = re.compile(rf"\s*\(\s*{_PERIOD}\s*\)|\s+{_PERIOD}", re.IGNORECASE)
 
 
 def _in_scope(text: str, cue_end: int, target: int, marks: _Marks, *, backwards: bool) -> bool:
@@ -105,6 +127,8 @@ def _in_scope(text: str, cue_end: int, target: int, marks: _Marks, *, backwards:
     ("eligible for SC, DV or eDV"; but "willing to undergo SC, currently BPSS").
     """
     lo, hi = min(cue_end, target), max(cue_end, target)
+    if backwards and _opens_statement(text, lo, hi, marks):
+        return False
     for m in _SCOPE_END.finditer(text, lo, hi):
         if _CONTRAST.fullmatch(m.group(0)):
             return False
@@ -123,6 +147,16 @@ def _in_scope(text: str, cue_end: int, target: int, marks: _Marks, *, backwards:
     return True
 
 
+def _opens_statement(text: str, lo: int, hi: int, marks: _Marks) -> bool:
+    """Whether a bracket opened in text[lo:hi] and still open at `hi` starts a statement of its own: "No active
+    clearance (previously held BPSS)". Not when it only holds a list of names ("no clearance (SC or DV)") or
+    closes before the name ("not (yet) SC cleared")."""
+    at = text.rfind("(", lo, hi)
+    if at < 0 or ")" in text[at:hi]:
+        return False
+    return _LIST_FILLER.fullmatch(marks.blank(text, at + 1, hi)) is None
+
+
 def _candidates(f: _Field, groups: Sequence[_Group]) -> list[Candidate]:
     """Clearance names in one field; where two overlap, the one starting first (then the longer) wins."""
     found: list[Candidate] = []
@@ -135,8 +169,19 @@ def _candidates(f: _Field, groups: Sequence[_Group]) -> list[Candidate]:
     kept: list[Candidate] = []
     for c in found:
         if not kept or c[0] >= kept[-1][1]:
-            kept.append(c)
+            kept.append(_raised(text, c))
     return kept
+
+
+def _raised(text: str, cand: Candidate) -> Candidate:
+    """The mention with what follows it when that names a higher level ("TS clearance with SCI access" is one
+    TS/SCI mention; clearances.yaml, `raises`); else as found."""
+    start, end, form = cand
+    for rule in CLEARANCES.raises.get(form.text, ()):
+        m = rule.after.match(text, end)
+        if m is not None:
+            return start, m.end(), rule.form
+    return cand
 
 
 class _ClearanceJudge:
@@ -198,19 +243,35 @@ class _ClearanceJudge:
     def _hypothetical(self, text: str, start: int, end: int, lo: int, hi: int, marks: _Marks) -> bool:
         """Negated, hypothetical or a requirement: "eligible for SC, DV or eDV", "SC or DV required".
 
-        A cue reaches across a list of clearance names but not past a comma ending anything else, nor past
-        "but": "Not a recruiter, DV cleared" and "not SC but DV" are disclosures of DV. A question ("Do you hold
-        SC?") states nothing either.
+        A cue reaches across a list of clearance names, however long and dated ("must have held SC since 2015
+        and DV from 2019"), but not past a comma ending anything else, nor past "but", nor into a bracket that
+        says something else: "Not a recruiter, DV cleared", "not SC but DV" and "no clearance (previously held
+        DV)" are disclosures of DV. A question ("Do you hold SC?") states nothing either.
         """
         if text[hi : hi + 1] == "?":
             return True
-        window_start = start - len(_last_words(text[lo:start], 6))
+        first, last = marks.list_span(start, end, lo, hi)
+        window_start = first - len(_last_words(text[lo:first], 6))
         cue = _last(self.lex.before, text, window_start, start)
-        if cue is not None and _in_scope(text, cue.end(), start, marks, backwards=True):
+        if (
+            cue is not None
+            and _in_scope(text, cue.end(), start, marks, backwards=True)
+            and not self._held_apart(text, lo, start, marks, cue.end(), start)
+        ):
             return True
-        window = _first_words(text[end:hi], 4)
-        cue = self.lex.after.search(window)
-        return cue is not None and _in_scope(text, end, end + cue.start(), marks, backwards=False)
+        cue = self.lex.after.search(_first_words(text[last:hi], 4))
+        if cue is None or not _in_scope(text, end, last + cue.start(), marks, backwards=False):
+            return False
+        return not self._held_apart(text, lo, start, marks, end, last + cue.start())
+
+    def _held_apart(self, text: str, lo: int, start: int, marks: _Marks, a: int, b: int) -> bool:
+        """Whether a cue at text[a:b]'s far end reaches this name only across another one, while this name has
+        its own holding word right before it: then the cue is about the other name ("Previously held BPSS, SC
+        pending", "eligible for SC and currently hold DV")."""
+        if not marks.names_between(a, b):
+            return False
+        words = _WORD.findall(text[lo:start])
+        return bool(words) and self.lex.weak.fullmatch(words[-1]) is not None
 
     def _spelled_out(self, text: str, start: int, end: int) -> bool:
         """'steering committee (SC)': brackets after words whose initials spell the token define it as those

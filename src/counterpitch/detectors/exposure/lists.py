@@ -87,11 +87,19 @@ class _FormSpec(_Spec):
     other_senses: str | None = None
 
 
+class _RaiseSpec(_Spec):
+    """Mentions of other levels' `forms` followed directly by `after` are mentions of this level."""
+
+    forms: list[str] = Field(min_length=1)
+    after: str = Field(min_length=1)
+
+
 class _LevelSpec(_Spec):
     value: str | None = None
     values: list[str] | None = None
     source: str = Field(min_length=1)
     forms: list[_FormSpec] = Field(min_length=1)
+    raises: _RaiseSpec | None = None
 
     @model_validator(mode="after")
     def _one_value_field(self) -> _LevelSpec:
@@ -153,6 +161,14 @@ class _Form:
 
 
 @dataclass(frozen=True)
+class _Raise:
+    """A mention followed by `after` ("TS" + " clearance with SCI") is one mention of `form`'s level."""
+
+    after: re.Pattern[str]
+    form: _Form
+
+
+@dataclass(frozen=True)
 class _Group:
     """Forms sharing an anchor, as one alternation in which each form is the named group f<index>."""
 
@@ -199,6 +215,8 @@ class _ClearanceLexicon:
     before: re.Pattern[str]
     after: re.Pattern[str]
     recruiting: re.Pattern[str]
+    #: form text -> what raises a mention of it to another level
+    raises: dict[str, tuple[_Raise, ...]]
 
 
 _FORM_WORD = re.compile(r"[^\s/\-()]+")
@@ -224,6 +242,35 @@ def _form_regex(text: str, exact: bool) -> tuple[str, str, bool]:
     telling = [p for p in pieces if p[0].lower() not in _FORM_FILLER] or pieces or [(text, exact)]
     anchor, cased = max(telling, key=lambda p: len(p[0]))
     return _FORM_SEP.join(words), (anchor if cased else anchor.lower()), cased
+
+
+def _raises(spec: _ClearanceFile, forms: Sequence[_Form], where: str) -> dict[str, tuple[_Raise, ...]]:
+    """Each level's `raises`, by the text of the form it raises; a form it names must exist."""
+    known = {f.text for f in forms}
+    out: dict[str, list[_Raise]] = {}
+    for i, level in enumerate(spec.levels):
+        if level.raises is None:
+            continue
+        at = f"{where}: levels[{i}] ({level.value or level.values}) raises"
+        missing = [t for t in level.raises.forms if t not in known]
+        if missing:
+            raise ValueError(f"{at}: no form is written {missing[0]!r}")
+        after = _req(level.raises.after, at)
+        for text in level.raises.forms:
+            raised = _Form(
+                text=f"{text} + {level.raises.after}",
+                values=level.all_values(),
+                ambiguous=False,  # what follows the name settles its sense
+                window=3,
+                weak=True,
+                bare=True,
+                context=None,
+                not_before=None,
+                not_after=None,
+                other_senses=None,
+            )
+            out.setdefault(text, []).append(_Raise(after, raised))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _covers(host: tuple[str, bool], key: tuple[str, bool]) -> bool:
@@ -279,6 +326,7 @@ def _load_clearances() -> _ClearanceLexicon:
         groups.append(_Group(anchor, cased, rx))
     s = spec.schemes
     return _ClearanceLexicon(
+        raises=_raises(spec, forms, where),
         forms=tuple(forms),
         groups=tuple(groups),
         anchors=_Anchors([(g.anchor, g.cased) for g in groups]),

@@ -103,6 +103,22 @@ def test_when_a_scheduler_is_given_then_csv_report_and_graph_equal_one_process(
         assert (tmp_path / "there" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
 
 
+def test_when_reports_are_joined_on_dask_then_the_priority_list_equals_one_process(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    from tests.test_audit_db import fill
+
+    url = f"sqlite:///{tmp_path / 'service.db'}"
+    fill(url)
+    common = (FIXTURES / "harbourline.jsonl", "--terms", FIXTURES / "harbourline_terms.txt", "--db", url, "-f", "json")
+    here = audit_cli(*common)
+    there = audit_cli(*common, "--scheduler", cluster.scheduler_address, "--partition-size", "3")
+    assert here.returncode == there.returncode == 0, there.stderr
+    assert there.stdout == here.stdout
+    doc = json.loads(here.stdout)
+    assert doc["approached_people"] == 2 and doc["priority"][0]["approached"], "the approached person comes first"
+
+
 def bad_file(tmp_path: Path) -> Path:
     """Forty people; line 23 has a negative connection count."""
     records = list(invented(40))

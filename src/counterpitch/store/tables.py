@@ -210,3 +210,5 @@ class Alert(Base):
     body_html: Mapped[str] = mapped_column(Text)
     #: Delivery outcome per channel, JSON: {"smtp": "sent" | "error: ...", "webhook": ...}.
     delivery_json: Mapped[str] = mapped_column(Text, default="{}")
+    #: The alert's facts as the webhook sends them (its "alert" object), JSON; kept for deliveries retried later.
+    facts_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")

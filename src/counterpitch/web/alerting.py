@@ -187,6 +187,7 @@ def _insert(session: Session, briefing: Briefing, campaign_id: int | None, repor
         body_text=briefing.text,
         body_html=briefing.html,
         delivery_json="{}",
+        facts_json=json.dumps(dict(briefing.alert), ensure_ascii=False, sort_keys=True),
     )
     try:
         with session.begin_nested():
@@ -198,7 +199,11 @@ def _insert(session: Session, briefing: Briefing, campaign_id: int | None, repor
 
 
 def _stored_briefing(row: Alert, rule: AnyRule | None) -> Briefing:
-    """The briefing as stored, with its rule's channels and recipients (the webhook's facts object is not kept)."""
+    """The briefing as stored, with its facts and its rule's channels and recipients."""
+    try:
+        facts = json.loads(row.facts_json or "{}")
+    except ValueError:  # written by hand or damaged: deliver the briefing without the structured facts
+        facts = {}
     return Briefing(
         subject=row.subject,
         text=row.body_text,
@@ -208,4 +213,5 @@ def _stored_briefing(row: Alert, rule: AnyRule | None) -> Briefing:
         severity=rule.severity if rule is not None else "high",
         channels=tuple(rule.channels) if rule is not None else ("smtp", "webhook"),
         recipients=tuple(rule.recipients) if rule is not None else (),
+        alert=facts if isinstance(facts, dict) else {},
     )

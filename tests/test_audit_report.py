@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,8 @@ from counterpitch.audit.run import Partial, audit_into
 from counterpitch.model import Profile
 from counterpitch.report.audit_html import render_audit
 from tests.conftest import SCHEMAS
+from tests.test_batch import TERMS as BATCH_TERMS
+from tests.test_batch import invented, write_jsonl
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "audit"
 ORG = FIXTURES / "harbourline.jsonl"
@@ -29,10 +32,11 @@ TERMS = FIXTURES / "harbourline_terms.txt"
 ENTRY = "import sys; from counterpitch.cli import app; sys.argv[0] = 'counterpitch'; app()"
 
 
-def audit_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def audit_cli(*args: str, hash_seed: str | None = None) -> subprocess.CompletedProcess[str]:
     """The command in a real subprocess (exit codes, stdout and stderr as a user sees them)."""
     cmd = [sys.executable, "-c", ENTRY, "audit", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed} if hash_seed is not None else None
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +132,18 @@ def test_when_audit_runs_with_out_then_every_output_is_written(tmp_path: Path) -
     assert len(rows) == 13 and rows[0][0] == "id"
     assert nx.read_graphml(tmp_path / "mosaic.graphml").number_of_nodes() > 12
     assert "The mosaic" in (tmp_path / "report.html").read_text()
+
+
+def test_when_audited_twice_then_every_output_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    # The same audit must give the same report: the mosaic's layout once followed Python's string hashing.
+    people = write_jsonl(tmp_path / "people.jsonl", invented(200))
+    terms = tmp_path / "terms.txt"
+    terms.write_text("\n".join([*BATCH_TERMS, *TERMS.read_text("utf-8").splitlines()]) + "\n", "utf-8")
+    for seed in ("1", "2"):
+        done = audit_cli(str(ORG), str(people), "--terms", str(terms), "--out", str(tmp_path / seed), hash_seed=seed)
+        assert done.returncode == 0, done.stderr
+    for name in ("report.html", "mosaic.graphml", "summary.json", "people.csv", "assessments.jsonl"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
 
 
 def test_when_format_is_jsonl_then_each_line_is_an_assessment_with_scheme_level_values() -> None:

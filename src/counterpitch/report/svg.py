@@ -98,7 +98,11 @@ def _packed_layout(g: nx.DiGraph, width: int, height: int) -> dict[str, tuple[fl
         side = min(2 * size * scale, width - 20.0, height * 0.9)
         if x + side > width and x > 10:
             x, y, row = 10.0, y + row + 8, 0.0
-        sub = undirected.subgraph(sorted(nodes))
+        # A fresh graph in sorted order: a subgraph view walks its nodes in set order, which varies with the
+        # string hash seed, and the spring layout depends on the order it is given.
+        sub = nx.Graph()
+        sub.add_nodes_from(sorted(nodes))
+        sub.add_edges_from(sorted(tuple(sorted(e)) for e in undirected.subgraph(nodes).edges()))
         layout = nx.spring_layout(sub, seed=7, iterations=80) if len(nodes) > 1 else {next(iter(nodes)): (0.0, 0.0)}
         for n, (px, py) in layout.items():
             out[n] = (x + side / 2 + float(px) * (side / 2 - 14), y + side / 2 + float(py) * (side / 2 - 14))

@@ -57,6 +57,8 @@ POSITIVES = [
     (approach(profile_url="linkedin.com/in/jane-doe-42"), URL, "profile_url"),
     (approach("Add me on WeChat: jdoe_8821 to talk"), "handle:jdoe_8821", "wechat"),
     (approach("my WeChat ID: JDoe_8821"), "handle:jdoe_8821", "wechat"),
+    (approach("My WeChat ID is JDoe_8821, add me there"), "handle:jdoe_8821", "wechat"),
+    (approach("Easier on WeChat jdoe_8821 than here"), "handle:jdoe_8821", "wechat"),
     (approach("Telegram @quiet_fox77 is easier"), "handle:quiet_fox77", "telegram"),
     (approach("write to t.me/quiet_fox77 please"), "handle:quiet_fox77", "telegram"),
     (approach("WhatsApp +44 7700 900123 any time"), "phone:700900123", "whatsapp"),
@@ -103,6 +105,7 @@ NEGATIVES = [
     (approach(name="Jane", company="Northgate"), ("name:",)),
     # messenger mentioned without an id, years and reference numbers are not phones
     (approach("Happy to move to WhatsApp or WeChat if you prefer."), ("handle:", "phone:")),
+    (approach("WeChat is fine too, or WhatsApp on 2 May."), ("handle:", "phone:")),
     (approach("I worked there 2015-2019 and 2019 - 2023 on grant ref 2019 1234 5678."), ("phone:",)),
 ]
 

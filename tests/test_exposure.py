@@ -310,6 +310,8 @@ CONTACT_PUBLISHED = [
     ({"headline": "Consultant | Signal: +1 415 555 0199"}, {"messenger", "phone"}),
     ({"about": "Happy to chat - find me on Discord."}, {"messenger"}),
     ({"about": "Skype: jo.bloggs"}, {"messenger"}),
+    ({"about": "My WeChat ID is kimlee_1990"}, {"messenger"}),
+    ({"about": "Reach me on Telegram kim_lee84 after hours"}, {"messenger"}),
 ]
 
 
@@ -328,6 +330,8 @@ CONTACT_NOT_PUBLISHED = [
     {"about": "Employees: 12,500; revenue 2019-2023 grew 40%."},
     {"about": "ISBN 978-1-23-456789-0"},
     {"about": "Discord community moderator (25k members)."},
+    {"about": "Telegram is fine for the alumni group; WhatsApp on 2 May."},
+    {"about": "Built WeChat mini-programs for retail in 2019."},
     {"about": "Spoke at Google dot com summit."},
     {"about": "Company no. 09876543210"},
     {"about": "Served 2004 - 2012 2013 - 2019"},

@@ -93,7 +93,7 @@ class Engine:
         detectors = self.registry.for_target("approach")
         it = iter(approaches)
         while chunk := list(islice(it, batch)):
-            with _gc_paused():
+            with gc_paused():
                 done = self._assess_batch(chunk, detectors)
             yield from done
 
@@ -156,7 +156,7 @@ class Engine:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while a batch runs.
 
     A batch allocates many short-lived, acyclic records (findings, evidence); the collector would walk every

@@ -137,7 +137,7 @@ def read_profiles(
 ) -> Iterator[Profile]:
     """Every profile at `path` (a file, a folder or `-`), lazily; errors raised or handed to `on_error`."""
     mapping = dict(csv_mapping) if csv_mapping is not None else DEFAULT_MAPPING
-    for item in _records(str(path), mapping):
+    for item in records_at(str(path), mapping):
         if isinstance(item, RecordError):
             if on_error is None:
                 raise item
@@ -146,11 +146,11 @@ def read_profiles(
             yield item
 
 
-def _records(path: str, mapping: Mapping[str, str]) -> Iterator[Profile | RecordError]:
+def records_at(path: str, mapping: Mapping[str, str]) -> Iterator[Profile | RecordError]:
     if path == "-":
         import sys
 
-        yield from _checked(read_records(sys.stdin.buffer, Profile, "<stdin>"), "<stdin>")
+        yield from checked(read_records(sys.stdin.buffer, Profile, "<stdin>"), "<stdin>")
         return
     p = Path(path)
     if p.is_dir():
@@ -158,28 +158,28 @@ def _records(path: str, mapping: Mapping[str, str]) -> Iterator[Profile | Record
         if not files:
             yield RecordError(path, "", "", "an empty folder: expected profile files or LinkedIn archives")
         for f in files:
-            yield from _file(f, mapping, name=str(f.relative_to(p)))
+            yield from read_file(f, mapping, name=str(f.relative_to(p)))
         return
     if not p.is_file():
         yield RecordError(path, "", "", "no such file")
         return
-    yield from _file(p, mapping, name=p.name)
+    yield from read_file(p, mapping, name=p.name)
 
 
-def _file(p: Path, mapping: Mapping[str, str], name: str) -> Iterator[Profile | RecordError]:
+def read_file(p: Path, mapping: Mapping[str, str], name: str) -> Iterator[Profile | RecordError]:
     kind = _SUFFIXES.get(p.suffix.lower(), "json")
     source = str(p)
     try:
         if kind == "csv":
             with p.open(encoding="utf-8-sig", newline="") as fh:
-                yield from _checked(read_csv_profiles(fh, source, mapping), source)
+                yield from checked(read_csv_profiles(fh, source, mapping), source)
         elif kind == "parquet":
-            yield from _checked(read_parquet_profiles(p, mapping), source)
+            yield from checked(read_parquet_profiles(p, mapping), source)
         elif kind == "archive":
-            yield from _checked([_archive_owner(p, name)], source)
+            yield from checked([_archive_owner(p, name)], source)
         else:
             with p.open("rb") as fh:
-                yield from _checked(read_records(fh, Profile, source), source)
+                yield from checked(read_records(fh, Profile, source), source)
     except OSError as exc:
         yield RecordError(source, "", "", f"cannot read: {exc.strerror or exc}")
 
@@ -195,7 +195,7 @@ def _archive_owner(p: Path, name: str) -> Profile | RecordError:
     return owner.model_copy(update={"id": name})
 
 
-def _checked(records: Iterable[Profile | RecordError], source: str) -> Iterator[Profile | RecordError]:
+def checked(records: Iterable[Profile | RecordError], source: str) -> Iterator[Profile | RecordError]:
     """Lists beyond MAX_ITEMS are refused, whatever format they came in."""
     for rec in records:
         if isinstance(rec, Profile):
@@ -253,7 +253,7 @@ def _column_of(loc: tuple[int | str, ...], mapping: Mapping[str, str], header: S
     return parts[0] if parts else ""
 
 
-def _validate_row(
+def validate_row(
     cells: Mapping[str, Any], mapping: Mapping[str, str], source: str, where: str, default_id: str
 ) -> Profile | RecordError:
     record = row_to_record(cells, mapping)
@@ -299,7 +299,7 @@ def read_csv_profiles(
             return
         if any(cell.strip() for cell in row):
             cells = dict(zip(header, row, strict=False))
-            yield _validate_row(cells, mapping, source, f"line {reader.line_num}", f"row-{reader.line_num}")
+            yield validate_row(cells, mapping, source, f"line {reader.line_num}", f"row-{reader.line_num}")
 
 
 def read_parquet_profiles(path: Path, mapping: Mapping[str, str]) -> Iterator[Profile | RecordError]:
@@ -318,6 +318,6 @@ def read_parquet_profiles(path: Path, mapping: Mapping[str, str]) -> Iterator[Pr
         for batch in pf.iter_batches(batch_size=PARQUET_BATCH):
             for row in batch.to_pylist():
                 number += 1
-                yield _validate_row(row, mapping, source, f"row {number}", f"row-{number}")
+                yield validate_row(row, mapping, source, f"row {number}", f"row-{number}")
     except (pa.ArrowException, OSError) as exc:
         yield RecordError(source, f"row {number + 1}", "", f"unreadable Parquet data: {exc}")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal, cast
 
 from counterpitch.audit import inputs
-from counterpitch.ingest.records import MAX_RECORD_BYTES, RecordError, _lines
+from counterpitch.ingest.records import MAX_RECORD_BYTES, RecordError, read_lines
 from counterpitch.model import Profile
 
 #: Bytes read at a time while counting lines.
@@ -158,13 +158,13 @@ def read_shard(shard: Shard, csv_mapping: Mapping[str, str] | None = None) -> It
     """The shard's profiles and bad records, in file order, exactly as the single-process run reads them."""
     mapping = dict(csv_mapping) if csv_mapping is not None else inputs.DEFAULT_MAPPING
     if shard.kind == "jsonl":
-        yield from inputs._checked(_read_lines(shard), shard.path)
+        yield from inputs.checked(_read_lines(shard), shard.path)
     elif shard.kind == "parquet":
-        yield from inputs._checked(_read_row_groups(shard, mapping), shard.path)
+        yield from inputs.checked(_read_row_groups(shard, mapping), shard.path)
     elif Path(shard.path).is_file():
-        yield from inputs._file(Path(shard.path), mapping, name=shard.name)
+        yield from inputs.read_file(Path(shard.path), mapping, name=shard.name)
     else:  # missing, or an empty folder: the reader says which
-        yield from inputs._records(shard.path, mapping)
+        yield from inputs.records_at(shard.path, mapping)
 
 
 class _Range:
@@ -189,7 +189,7 @@ def _read_lines(shard: Shard) -> Iterator[Profile | RecordError]:
         fh.seek(shard.start)
         stream = _Range(fh, shard.stop)
         first = stream.readline(MAX_RECORD_BYTES + 1)
-        for item in _lines(first, cast(BinaryIO, stream), Profile, shard.path):
+        for item in read_lines(first, cast(BinaryIO, stream), Profile, shard.path):
             if isinstance(item, RecordError) and item.where.startswith("line "):
                 item = replace(item, where=f"line {int(item.where[5:]) + shard.first - 1}")
             yield item
@@ -207,6 +207,6 @@ def _read_row_groups(shard: Shard, mapping: Mapping[str, str]) -> Iterator[Profi
         for batch in pf.iter_batches(batch_size=inputs.PARQUET_BATCH, row_groups=groups):
             for row in batch.to_pylist():
                 number += 1
-                yield inputs._validate_row(row, mapping, shard.path, f"row {number}", f"row-{number}")
+                yield inputs.validate_row(row, mapping, shard.path, f"row {number}", f"row-{number}")
     except (pa.ArrowException, OSError) as exc:
         yield RecordError(shard.path, f"row {number + 1}", "", f"unreadable Parquet data: {exc}")

@@ -18,7 +18,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 
 from counterpitch.audit.core import audit_profile
 from counterpitch.batch.shards import Shard, ShardError, read_shard
-from counterpitch.engine import Engine, _gc_paused
+from counterpitch.engine import Engine, gc_paused
 from counterpitch.ingest.records import RecordError
 from counterpitch.model import Assessment, Profile
 
@@ -107,7 +107,7 @@ def audit_stream(
     """
     it = iter(profiles)
     while True:
-        with _gc_paused():
+        with gc_paused():
             done = 0
             for profile in islice(it, CHUNK):
                 done += 1

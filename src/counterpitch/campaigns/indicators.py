@@ -26,12 +26,12 @@ import yaml
 
 from counterpitch.campaigns.minhash import words
 from counterpitch.detectors.exposure.contacts import (
-    _DIGIT_RUN,
-    _MESSENGER,
-    _MESSENGER_INDEX,
-    _PHONE,
-    _WEBMAIL,
-    _phone_ok,
+    DIGIT_RUN,
+    MESSENGER,
+    MESSENGER_INDEX,
+    PHONE,
+    WEBMAIL,
+    phone_ok,
 )
 from counterpitch.detectors.watchlist import headline_parts
 from counterpitch.model import Approach, PersonProfile
@@ -180,7 +180,7 @@ def _messenger_keys(text: str) -> Iterator[Key]:
     search resumes at the app's name."""
     pos = 0
     while (at := _APP_AT.search(text, pos)) is not None:
-        m = _MESSENGER.search(text, max(pos, at.start() - _BEFORE_APP), min(len(text), at.end() + _AFTER_APP))
+        m = MESSENGER.search(text, max(pos, at.start() - _BEFORE_APP), min(len(text), at.end() + _AFTER_APP))
         app = _APP.search(m.group()) if m is not None else None
         if m is None or app is None:
             pos = at.end()
@@ -207,12 +207,12 @@ def _contact_keys(approach: Approach, own_email: str | None) -> Iterator[Key]:
         text = clean(raw)
         if "@" in text:
             addresses.extend(hit.value for hit in emails_in(text))
-        if _MESSENGER_INDEX.present(text):  # the exposure detector's cheap test for a messenger's name
+        if MESSENGER_INDEX.present(text):  # the exposure detector's cheap test for a messenger's name
             yield from _messenger_keys(text)
-        if _DIGIT_RUN.search(text) is None:
+        if DIGIT_RUN.search(text) is None:
             continue
-        for m in _PHONE.finditer(text):
-            phone = normalise_phone(m.group()) if _phone_ok(text, m) else None
+        for m in PHONE.finditer(text):
+            phone = normalise_phone(m.group()) if phone_ok(text, m) else None
             if phone and len(phone) >= 9:
                 yield Key("phone", f"phone:{phone[-9:]}", " ".join(m.group().split()))
     for address in dict.fromkeys(addresses):
@@ -220,7 +220,7 @@ def _contact_keys(approach: Approach, own_email: str | None) -> Iterator[Key]:
             continue
         yield Key("email", f"email:{address}", address)
         domain = normalise_domain(address.rpartition("@")[2])
-        if domain and domain != own_domain and not _WEBMAIL.search(domain):
+        if domain and domain != own_domain and not WEBMAIL.search(domain):
             yield Key("email_domain", f"domain:{domain}", domain)
 
 

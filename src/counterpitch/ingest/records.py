@@ -94,10 +94,10 @@ def read_records(stream: BinaryIO, model: type[T], source: str) -> Iterator[T | 
     if not rest_is_jsonl:
         yield from _document(first + stream.read(MAX_DOCUMENT_BYTES + 1), model, source)
         return
-    yield from _lines(first, stream, model, source)
+    yield from read_lines(first, stream, model, source)
 
 
-def _lines(first: bytes, stream: BinaryIO, model: type[T], source: str) -> Iterator[T | RecordError]:
+def read_lines(first: bytes, stream: BinaryIO, model: type[T], source: str) -> Iterator[T | RecordError]:
     number, raw = 1, first
     while raw:
         where = f"line {number}"

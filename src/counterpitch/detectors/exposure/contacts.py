@@ -34,13 +34,13 @@ _ROLE_MAILBOX = re.compile(
     r"recruit\w*|no-?reply|webmaster|marketing|mail"
 )
 #: Free personal mail services: an address there is the person's own channel, off every employer's record.
-_WEBMAIL = re.compile(
+WEBMAIL = re.compile(
     r"(?i)(?:^|\.)(?:gmail|googlemail|outlook|hotmail|live|msn|yahoo|ymail|icloud|me|mac|aol|proton|protonmail|pm|"
     r"gmx|mail|yandex|qq|163|126|sina|tutanota|tuta|fastmail|zoho|btinternet|bigpond|optusnet|xtra|virginmedia|"
     r"sky|talktalk|comcast|verizon)\.[a-z.]+$"
 )
-_PHONE = re.compile(r"(?<![\w+/.-])(?:\+|00|\()?\d[\d \t().\-]{6,20}\d(?![\w/])")
-_DIGIT_RUN = re.compile(r"\d[\d \t().\-]{7,}")
+PHONE = re.compile(r"(?<![\w+/.-])(?:\+|00|\()?\d[\d \t().\-]{6,20}\d(?![\w/])")
+DIGIT_RUN = re.compile(r"\d[\d \t().\-]{7,}")
 _PHONE_BAD = re.compile(r"[ \t.\-]{2,}|(?:19|20)\d\d\s*-\s*(?:19|20)\d\d")
 _PHONE_US = re.compile(r"\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4}")
 _PHONE_CUE = re.compile(
@@ -61,30 +61,33 @@ _HANDLE = (
     r"|[\w.]{2,32}#\d{4}|[A-Za-z0-9_\-]{1,32}\.[A-Za-z0-9_.\-]{1,32})"
 )
 _GAP, _SPACE = r"\s{0,3}", r"\s{1,3}"  # bounded, so a run of blanks cannot make a pattern backtrack for long
-_MESSENGER = re.compile(
+MESSENGER = re.compile(
     "|".join(
         (
             rf"{_APP}{_GAP}(?i:id|handle|user\s?name|number|no\.?)?{_GAP}[:=]{_GAP}{_HANDLE}",
-            rf"{_APP}{_GAP}(?i:id|handle|user\s?name){_GAP}[:=]?{_GAP}[A-Za-z0-9_.\-]{{3,32}}",
+            rf"{_APP}{_GAP}(?i:id|handle|user\s?name){_GAP}(?:[:=]|(?i:is)\b)?{_GAP}[A-Za-z0-9_.\-]{{3,32}}",
             rf"{_APP}{_SPACE}(?i:me|us)\b",
             rf"(?i:(?:message|contact|reach|find|add|ping|text|call|dm|hit){_SPACE}(?:me|us)(?:{_SPACE}up)?"
             rf"{_SPACE}(?:on|via|at|through|over)){_SPACE}{_APP}",
             rf"{_APP}{_GAP}(?i:(?:at|on|is){_SPACE})?(?:@[A-Za-z0-9_.]{{3,32}}|\+\d[\d \-()]{{6,18}}\d)",
             r"(?i:wa\.me/\+?\d+|t\.me/[A-Za-z0-9_]{3,}|signal\.me/|u\.wechat\.com/|discord(?:app)?\.com/users/\d+)",
+            # an id written straight after the app's name: it must look like one (a digit or an underscore in it)
+            rf"{_APP}{_GAP}(?i:(?:at|on|is){_SPACE})?(?=[A-Za-z0-9_.\-]{{0,31}}[\d_])[A-Za-z][A-Za-z0-9_.\-]{{3,31}}"
+            r"(?![\w.\-])",
         )
     )
 )
 #: Text every messenger pattern contains (cased where the word is common otherwise: "online", "signal").
-_MESSENGER_ANCHORS = (
+MESSENGER_ANCHORS = (
     ("whats", False), ("telegram", False), ("wechat", False), ("we chat", False), ("weixin", False),
     ("discord", False), ("viber", False), ("threema", False), ("wickr", False), ("skype", False),
     ("kakao", False), ("Signal", True), ("LINE", True), ("QQ", True), ("\u5fae\u4fe1", False),
     ("wa.me", False), ("t.me", False), ("signal.me", False),
 )  # fmt: skip
-_MESSENGER_INDEX = _Anchors(_MESSENGER_ANCHORS)
+MESSENGER_INDEX = _Anchors(MESSENGER_ANCHORS)
 
 
-def _phone_ok(text: str, m: re.Match[str]) -> bool:
+def phone_ok(text: str, m: re.Match[str]) -> bool:
     raw = m.group(0)
     digits = sum(c.isdigit() for c in raw)
     if not 9 <= digits <= 15 or _PHONE_BAD.search(raw):
@@ -112,25 +115,25 @@ def scan_contacts(p: Profile) -> Scan:
         )
         if present
     ]
-    messengers = bool(_MESSENGER_INDEX.present(everything))
-    phones = _DIGIT_RUN.search(everything) is not None
+    messengers = bool(MESSENGER_INDEX.present(everything))
+    phones = DIGIT_RUN.search(everything) is not None
     if not (emails or messengers or phones):
         return hits
     for f in fields:
         for rx in emails:
             for m in islice(rx.finditer(f.text), _MAX_MENTIONS):
                 local, domain = m.group(1), m.group(2)
-                webmail = bool(_WEBMAIL.search(domain if rx is _EMAIL else f"{domain}.{m.group(3)}"))
+                webmail = bool(WEBMAIL.search(domain if rx is _EMAIL else f"{domain}.{m.group(3)}"))
                 if _ROLE_MAILBOX.fullmatch(local) or (rx is _EMAIL_SPELLED and not webmail):
                     continue
                 strength = 1.0 if webmail or rx is _EMAIL_HIDDEN else 0.7
                 hits.setdefault("email", _Hits()).add(Span(f.path, m.start(), m.end(), f.text), strength)
-        if messengers and _MESSENGER_INDEX.present(f.text):
-            for m in islice(_MESSENGER.finditer(f.text), _MAX_MENTIONS):
+        if messengers and MESSENGER_INDEX.present(f.text):
+            for m in islice(MESSENGER.finditer(f.text), _MAX_MENTIONS):
                 hits.setdefault("messenger", _Hits()).add(Span(f.path, m.start(), m.end(), f.text), 1.0)
         if phones:
-            for m in islice(_PHONE.finditer(f.text), _MAX_MENTIONS):
-                if _phone_ok(f.text, m):
+            for m in islice(PHONE.finditer(f.text), _MAX_MENTIONS):
+                if phone_ok(f.text, m):
                     hits.setdefault("phone", _Hits()).add(Span(f.path, m.start(), m.end(), f.text), 0.9)
     return hits
 

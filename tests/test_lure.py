@@ -35,6 +35,8 @@ POSITIVE = [
     ("lure.cash_crypto_gifts", "I sent you a little something for your help last week."),
     ("lure.install_software", "Unzip the assessment file and run the installer before Friday's interview."),
     ("lure.install_software", "Clone our repo, run npm install and then npm start to see the coding task."),
+    # the order starts a later sentence: `^` in a rule means the start of a sentence, not of the message
+    ("lure.install_software", "Hello. Unzip the file and run the installer."),
     ("lure.remote_access", "Our engineer will use AnyDesk to see your normal setup during the test."),
     (
         "lure.credential_request",
@@ -75,6 +77,7 @@ NEGATIVE = [
     ("lure.cash_crypto_gifts", "Please add the bottle of wine to the gifts register as usual."),
     ("lure.cash_crypto_gifts", "They will present their views on procurement to the panel."),
     ("lure.install_software", "The assessment runs in your browser - no download needed."),
+    ("lure.install_software", "Dai i downloaded but there is only exe file which i can only run that exe after installing."),
     ("lure.remote_access", "The interview is an ordinary Teams call with the hiring panel."),
     ("lure.credential_request", "The booking form asks only for your name and dietary needs."),
     ("lure.politician_access", "The session will be introduced by a professor of public law."),

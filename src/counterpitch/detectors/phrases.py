@@ -21,6 +21,7 @@ from typing import Any, Literal, NamedTuple
 
 import re2
 
+from counterpitch.detectors.anchors import is_anchored, loosened
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.model import Approach, Finding, PersonProfile, Profile
@@ -116,15 +117,30 @@ def _matches(regexp: Any, buf: bytes, lo: int, hi: int) -> Iterator[tuple[int, i
         pos = end if end != pos else pos + _UTF8_LENGTH[buf[pos] >> 4]
 
 
+def _within_sentences(regexp: Any, f: _Field, region: set[int] | None) -> Iterator[tuple[int, int]]:
+    """Byte spans of a pattern's matches, each sentence (of `region`, else all) matched as a text of its own, so
+    that `^` and `$` mean the sentence's start and end."""
+    for i in sorted(region) if region is not None else range(len(f.spans)):
+        lo, piece = f.starts[i], f.buf[f.starts[i] : f.ends[i]]
+        for start, end in _matches(regexp, piece, 0, len(piece)):
+            yield lo + start, lo + end
+
+
 #: Bytes in a UTF-8 character, by the high nibble of its lead byte.
 _UTF8_LENGTH = (1,) * 12 + (2, 2, 3, 4)
 
 
-def _compile(patterns: Sequence[str], where: str) -> tuple[Pattern, ...]:
+class _Rx(NamedTuple):
+    regexp: Pattern
+    #: The pattern has `^` or `$`: it is matched within each sentence (detectors/anchors.py).
+    per_sentence: bool
+
+
+def _compile(patterns: Sequence[str], where: str) -> tuple[_Rx, ...]:
     out = []
     for p in patterns:
         try:
-            out.append(re2.compile(p, _OPTIONS))
+            out.append(_Rx(re2.compile(p, _OPTIONS)._regexp, is_anchored(p)))
         except re2.error as exc:
             raise ValueError(f"{where}: bad pattern {p!r}: {exc}") from exc
     return tuple(out)
@@ -142,8 +158,8 @@ class PhraseDetector(Detector):
     negatable: bool | tuple[bool, ...] = True
     #: Sentences on either side that count as "the same place" (0 = the sentence itself).
     window: int = 0
-    _groups: tuple[tuple[Pattern, ...], ...] = field(default=(), init=False, repr=False, compare=False)
-    _vetoes: tuple[Pattern, ...] = field(default=(), init=False, repr=False, compare=False)
+    _groups: tuple[tuple[_Rx, ...], ...] = field(default=(), init=False, repr=False, compare=False)
+    _vetoes: tuple[_Rx, ...] = field(default=(), init=False, repr=False, compare=False)
     #: All groups' patterns in one RE2 set: a single pass over a field says whether every group occurs at all.
     _prefilter: Any = field(default=None, init=False, repr=False, compare=False)
     _owners: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
@@ -159,11 +175,11 @@ class PhraseDetector(Detector):
         owners = []
         for gi, group in enumerate(self.all_of):
             for p in group:
-                prefilter.Add(p)
+                prefilter.Add(loosened(p))
                 owners.append(gi)
         prefilter.Compile()
-        object.__setattr__(self, "_groups", tuple(tuple(p._regexp for p in g) for g in groups))
-        object.__setattr__(self, "_vetoes", tuple(p._regexp for p in _compile(self.none_of, f"{where}: none_of")))
+        object.__setattr__(self, "_groups", groups)
+        object.__setattr__(self, "_vetoes", _compile(self.none_of, f"{where}: none_of"))
         object.__setattr__(self, "_prefilter", prefilter)
         object.__setattr__(self, "_owners", tuple(owners))
 
@@ -224,7 +240,7 @@ class PhraseDetector(Detector):
         return self.negatable if isinstance(self.negatable, bool) else self.negatable[group]
 
     def _sentences_with(
-        self, group: Sequence[Any], f: _Field, region: set[int] | None = None, negate: bool = True
+        self, group: Sequence[_Rx], f: _Field, region: set[int] | None = None, negate: bool = True
     ) -> set[int]:
         """Sentences (within `region`, if given) holding a match of the group, not negated when `negate`."""
         out: set[int] = set()
@@ -232,8 +248,9 @@ class PhraseDetector(Detector):
             return out
         lo = f.starts[min(region)] if region else 0
         hi = f.ends[max(region)] if region else len(f.buf)
-        for regexp in group:
-            for start, end in _matches(regexp, f.buf, lo, hi):
+        for regexp, per_sentence in group:
+            found = _matches(regexp, f.buf, lo, hi) if not per_sentence else _within_sentences(regexp, f, region)
+            for start, end in found:
                 i = bisect_right(f.starts, start) - 1
                 if i < 0 or end > f.ends[i] or i in out or (region is not None and i not in region):
                     continue
@@ -275,7 +292,7 @@ class PhraseIndex:
             self._groups[d.meta.id] = len(d.all_of)
             for gi, group in enumerate(d.all_of):
                 for p in group:
-                    self._set.Add(p)
+                    self._set.Add(loosened(p))
                     self._owner.append((d.meta.id, gi))
         self._set.Compile()
         self._memo: OrderedDict[str, frozenset[str]] = OrderedDict()

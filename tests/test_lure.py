@@ -77,7 +77,8 @@ NEGATIVE = [
     ("lure.cash_crypto_gifts", "Please add the bottle of wine to the gifts register as usual."),
     ("lure.cash_crypto_gifts", "They will present their views on procurement to the panel."),
     ("lure.install_software", "The assessment runs in your browser - no download needed."),
-    ("lure.install_software", "Dai i downloaded but there is only exe file which i can only run that exe after installing."),
+    # (public SMS corpus wording: the writer ran it himself; an order needs a sentence that starts with it)
+    ("lure.install_software", "Dai i downloaded but there is only exe file which i can only run that exe after it."),
     ("lure.remote_access", "The interview is an ordinary Teams call with the hiring panel."),
     ("lure.credential_request", "The booking form asks only for your name and dietary needs."),
     ("lure.politician_access", "The session will be introduced by a professor of public law."),

@@ -625,6 +625,17 @@ def test_when_normalisers_get_random_strings_then_they_never_crash(text: str) ->
         assert 0 <= hit.start < hit.end <= len(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(WILD)
+def test_when_text_is_folded_for_search_then_each_character_maps_on_its_own(text: str) -> None:
+    # search_form replaces only the characters that change; the result is a per-character mapping of clean()
+    from counterpitch.text import clean
+    from counterpitch.watchlist import _fold_char
+
+    expected = "".join(c if c.isascii() else _fold_char(c) for c in clean(text))
+    assert search_form(text) == expected
+
+
 @settings(max_examples=150, deadline=None)
 @given(WILD, WILD)
 def test_when_lookups_get_random_strings_then_they_never_crash(first: str, second: str) -> None:

@@ -206,7 +206,11 @@ def search_form(text: str) -> str:
     text = clean(text)
     if text.isascii():
         return text
-    return text.translate({ord(c): _fold_char(c) for c in set(text) if not c.isascii()})
+    # Replace only the characters that change (few in a message): translating looks every character up.
+    for c in set(text):  # the distinct characters, gathered in C
+        if not c.isascii() and (plain := _fold_char(c)) != c:
+            text = text.replace(c, plain)
+    return text
 
 
 @lru_cache(maxsize=4096)

@@ -43,7 +43,7 @@ from counterpitch.batch.tasks import CHUNK
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.exposure import CLEARANCE, DETECTORS, scan_clearances
 from counterpitch.detectors.exposure.text import _PROSE, _joined
-from counterpitch.engine import _gc_paused
+from counterpitch.engine import gc_paused
 from counterpitch.model import Assessment, Profile
 
 HERE = Path(__file__).resolve().parent
@@ -93,7 +93,7 @@ def per_core(dev: list[dict[str, Any]], terms: tuple[str, ...], n: int) -> dict[
 
         def run() -> None:
             for i in range(0, len(profiles), CHUNK):
-                with _gc_paused():
+                with gc_paused():
                     for p in profiles[i : i + CHUNK]:
                         work(p)
 
@@ -120,7 +120,7 @@ def per_core(dev: list[dict[str, Any]], terms: tuple[str, ...], n: int) -> dict[
 
     def presidio_all() -> None:  # the same GC treatment as counterpitch's runs
         for i in range(0, len(texts), CHUNK):
-            with _gc_paused():
+            with gc_paused():
                 for t in texts[i : i + CHUNK]:
                     _presidio.found(presidio, values_of, t)
 

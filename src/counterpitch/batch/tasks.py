@@ -100,7 +100,7 @@ def audit_stream(
 ) -> None:
     """Audit every profile into `partial`, writing each person's lines, lazily and in order.
 
-    Chunks of CHUNK profiles run with the cyclic garbage collector paused (engine._gc_paused, as the engine's
+    Chunks of CHUNK profiles run with the cyclic garbage collector paused (engine.gc_paused, as the engine's
     own batches do): an audit allocates millions of short-lived, acyclic records, and the collector walking
     the engine's tables again and again cost 10-15% of the run. Reference counting still frees them at once,
     and the collector runs as usual between chunks, so memory stays flat.

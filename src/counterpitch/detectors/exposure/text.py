@@ -95,12 +95,12 @@ def _all_fields(p: Profile) -> tuple[_Field, ...]:
             (f"projects[{i}].title", "project", proj.title),
             (f"projects[{i}].description", "project", proj.description),
         )
-    return tuple(
-        _Field(path, kind, text, text.lower())
-        for path, kind, value in raw
-        if value
-        for text in (value if value.isascii() else clean(value),)
-    )
+    out = []
+    for path, kind, value in raw:
+        if value:
+            text = value if value.isascii() else clean(value)
+            out.append(_Field(path, kind, text, text.lower()))
+    return tuple(out)
 
 
 _PROSE = frozenset({"name", "headline", "about", "title", "description", "skill", "certification", "project"})

@@ -13,11 +13,11 @@ from rich.table import Table
 from rich.text import Text
 
 from counterpitch.detectors.registry import Registry
-from counterpitch.evaluation import Report
 from counterpitch.model import Assessment
 from counterpitch.scoring import ScoreTrail
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # evaluation pulls in scipy (0.3 s): `check` must not pay for it at start-up
+    from counterpitch.evaluation import Report
     from counterpitch.scan import ScanResult
 
 BAND_STYLE = {"low": "bold green", "medium": "bold yellow", "high": "bold white on red"}

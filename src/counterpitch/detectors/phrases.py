@@ -46,6 +46,9 @@ _NEGATION_BYTES = 4 * NEGATION_REACH + 3
 # A match that is itself a negative statement ("no paperwork", "nothing is written down", "don't tell") is the
 # indicator, not a negated one: the negation test applies only to matches that do not start like this.
 _SELF_NEGATING = re.compile(r"(?:no|not|never|nothing|nobody|none|without|don.t|do not|doesn.t|won.t|needn.t)\b", re.I)
+#: The same two tests on the bytes of an ASCII field, where bytes and characters coincide (no decoding).
+_SELF_NEGATING_BYTES = re.compile(_SELF_NEGATING.pattern.encode(), re.I)
+_NEGATION_BYTES_RX = _NEGATION._regexp
 
 
 def _scope_fields(approach: Approach, scope: str) -> Iterator[tuple[str, str]]:
@@ -74,6 +77,7 @@ class _Field(NamedTuple):
     buf: bytes
     starts: list[int]  # byte offset where each sentence starts
     ends: list[int]  # ... and ends
+    ascii: bool  # bytes and characters coincide
 
 
 @lru_cache(maxsize=4096)
@@ -81,7 +85,7 @@ def _prepared(name: str, text: str) -> _Field:
     spans = split(name, text)
     buf = text.encode()
     if len(buf) == len(text):  # ASCII: byte and character offsets coincide
-        return _Field(spans, buf, [sp.start for sp in spans], [sp.end for sp in spans])
+        return _Field(spans, buf, [sp.start for sp in spans], [sp.end for sp in spans], True)
     starts: list[int] = []
     ends: list[int] = []
     done = at = 0  # characters and bytes walked so far: linear however many sentences
@@ -91,7 +95,7 @@ def _prepared(name: str, text: str) -> _Field:
         at += len(text[sp.start : sp.end].encode())
         ends.append(at)
         done = sp.end
-    return _Field(spans, buf, starts, ends)
+    return _Field(spans, buf, starts, ends, False)
 
 
 _UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
@@ -267,6 +271,11 @@ class PhraseDetector(Detector):
         The match is given in bytes; the negation cue is looked for in the last NEGATION_REACH characters
         before it, taken from a byte window wide enough to hold them (a cut first character is dropped).
         """
+        if f.ascii:
+            if _SELF_NEGATING_BYTES.match(f.buf, start, end):
+                return True
+            window = f.buf[max(f.starts[i], start - NEGATION_REACH) : start]
+            return _NEGATION_BYTES_RX.Match(_UNANCHORED, window, 0, len(window))[0][0] < 0
         if _SELF_NEGATING.match(f.buf[start:end].decode()):
             return True
         before = f.buf[max(f.starts[i], start - _NEGATION_BYTES) : start].decode("utf-8", "ignore")

@@ -275,7 +275,8 @@ class PhraseDetector(Detector):
             if _SELF_NEGATING_BYTES.match(f.buf, start, end):
                 return True
             window = f.buf[max(f.starts[i], start - NEGATION_REACH) : start]
-            return _NEGATION_BYTES_RX.Match(_UNANCHORED, window, 0, len(window))[0][0] < 0
+            found: int = _NEGATION_BYTES_RX.Match(_UNANCHORED, window, 0, len(window))[0][0]
+            return found < 0
         if _SELF_NEGATING.match(f.buf[start:end].decode()):
             return True
         before = f.buf[max(f.starts[i], start - _NEGATION_BYTES) : start].decode("utf-8", "ignore")

@@ -110,3 +110,23 @@ def test_when_bytes_are_arbitrary_then_reader_yields_records_or_errors(data: byt
 def test_when_json_is_arbitrary_then_reader_never_crashes(value: object) -> None:
     for r in read(json.dumps(value).encode()):
         assert isinstance(r, Approach | RecordError)
+
+
+def test_when_an_error_names_no_place_then_its_message_stands_alone() -> None:
+    assert str(RecordError("", "", "", "12 more bad records")) == "12 more bad records"
+    assert (
+        str(RecordError("a.jsonl", "line 3", "sender.name", "too long"))
+        == "a.jsonl, line 3: field 'sender.name': too long"
+    )
+    assert str(RecordError("a.jsonl", "", "", "no such file")) == "a.jsonl: no such file"
+
+
+def test_when_errors_beyond_the_listed_ones_are_dropped_then_the_summary_counts_them_all() -> None:
+    from counterpitch.batch.runner import _report_errors
+    from counterpitch.batch.tasks import ShardResult
+
+    seen: list[RecordError] = []
+    _report_errors(ShardResult(None, [("a.jsonl", "line 1", "", "bad")], errors_dropped=7), seen.append)
+    assert [e.count for e in seen] == [1, 7]
+    assert sum(e.count for e in seen) == 8
+    assert str(seen[-1]).startswith("7 more bad records")

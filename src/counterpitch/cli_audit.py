@@ -192,7 +192,7 @@ def _run(
 
     def on_error(e: RecordError) -> None:
         nonlocal errors
-        errors += 1
+        errors += e.count
         err.print(f"[red]error:[/] {escape(str(e))}", highlight=False)
         if not keep_going:
             raise _Stop

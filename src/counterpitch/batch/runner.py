@@ -213,4 +213,4 @@ def _report_errors(result: ShardResult[Any], on_error: Callable[[RecordError], N
         on_error(RecordError(*fields))
     if result.errors_dropped:
         more: ErrorFields = ("", "", "", f"{result.errors_dropped} more bad records (only {MAX_ERRORS} are listed)")
-        on_error(RecordError(*more))
+        on_error(RecordError(*more, count=result.errors_dropped))

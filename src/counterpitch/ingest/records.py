@@ -31,10 +31,13 @@ class RecordError(Exception):
     field: str  # dotted path, "" when the record as a whole is at fault
     message: str
 
+    #: How many bad records this error stands for (more than one for "N more bad records").
+    count: int = 1
+
     def __str__(self) -> str:
         place = ", ".join(p for p in (self.source, self.where) if p)
-        field = f": field '{self.field}'" if self.field else ""
-        return f"{place}{field}: {self.message}"
+        field = f"field '{self.field}'" if self.field else ""
+        return ": ".join(p for p in (place, field, self.message) if p)
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:

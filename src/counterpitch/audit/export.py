@@ -7,9 +7,6 @@ return is prefixed with a single quote (OWASP, "CSV Injection"), so it is shown 
 
 from __future__ import annotations
 
-import csv
-from typing import TextIO
-
 from counterpitch.audit.person import changes_for
 from counterpitch.model import Assessment, Profile
 
@@ -55,14 +52,3 @@ def person_row(profile: Profile, assessment: Assessment) -> list[str]:
         " ".join(changes_for(assessment)),
     ]
     return [safe_cell(v) for v in row]
-
-
-class CsvSink:
-    """Writes the header once, then one row per person as they are audited (memory stays flat)."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._writer = csv.writer(stream)
-        self._writer.writerow(COLUMNS)
-
-    def __call__(self, profile: Profile, assessment: Assessment) -> None:
-        self._writer.writerow(person_row(profile, assessment))

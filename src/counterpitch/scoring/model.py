@@ -94,9 +94,7 @@ class Scorer:
 
     def score(self, findings: Sequence[Finding]) -> tuple[float, Band, list[Finding], str, ScoreTrail]:
         """Score, band, the findings with their `weight` set (strongest first), advice, and the trail."""
-        feats = features(findings)
-        weights = self.weights_for(findings)
-        z = self.intercept + sum(weights[k] * v for k, v in feats.items())
+        feats, weights, z = self._terms(findings)
         raw = 100.0 * _sigmoid(z)
         trail = ScoreTrail(self.intercept, raw_score=raw)
         trail.terms = sorted(((k, v, weights[k]) for k, v in feats.items()), key=lambda t: -abs(t[1] * t[2]))
@@ -106,12 +104,16 @@ class Scorer:
 
     def score_only(self, findings: Sequence[Finding]) -> tuple[float, Band, list[Finding], str]:
         """`score` without the trail (bulk screening never shows it)."""
-        feats = features(findings)
-        weights = self.weights_for(findings)
-        z = self.intercept + sum(weights[k] * v for k, v in feats.items())
+        feats, weights, z = self._terms(findings)
         band, score, _ = self._band(100.0 * _sigmoid(z), findings, weights)
         weighted = self._weighted(findings, self._points(feats, weights, z, score))
         return round(score, 1), band, weighted, advice_for(band, weighted)
+
+    def _terms(self, findings: Sequence[Finding]) -> tuple[dict[str, float], dict[str, float], float]:
+        """Each detector's strength and weight, and the log-odds they make together."""
+        feats = features(findings)
+        weights = self.weights_for(findings)
+        return feats, weights, self.intercept + sum(weights[k] * v for k, v in feats.items())
 
     @staticmethod
     def _weighted(findings: Sequence[Finding], points: Mapping[str, float]) -> list[Finding]:

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from counterpitch.alerts import Briefing
 from counterpitch.engine import Engine
 from counterpitch.model import Approach
-from counterpitch.store import accounts, reports
+from counterpitch.store import accounts
 from counterpitch.store.tables import Report
 from counterpitch.web.alerting import Alerter
-from counterpitch.web.services import find_linker
+from counterpitch.web.services import file_report, find_linker
 
 #: (name, role, password). Demo only: these are printed on the console by `make run`.
 DEMO_USERS = (
@@ -58,10 +58,9 @@ def load_demo(
     for i, approach in enumerate(demo_approaches()):
         if session.scalar(select(Report.id).where(Report.approach_id == approach.id)) is not None:
             continue
-        row = reports.insert(session, reporters[i % len(reporters)], approach, engine.assess(approach))
-        campaign_id = linker(session, row.id) if linker is not None else None
-        if alerter is not None:
-            raised += alerter.record(session, row.id, campaign_id)
+        reporter = reporters[i % len(reporters)]
+        _, alerts = file_report(session, reporter, approach, engine.assess(approach), linker, alerter)
+        raised += alerts
         added += 1
     return added, raised
 

@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from counterpitch.alerts import Briefing
 from counterpitch.ingest.mail import MailMessage
 from counterpitch.ingest.mail_findings import assess_mail
 from counterpitch.model import Approach, Assessment
@@ -112,6 +113,21 @@ def find_linker() -> Linker | None:
     return cast(Linker, module.link_report) if module is not None else None
 
 
+def file_report(
+    session: Session,
+    reporter: Actor,
+    approach: Approach,
+    assessment: Assessment,
+    linker: Linker | None,
+    alerter: Alerter | None,
+) -> tuple[int, list[tuple[int, Briefing]]]:
+    """Store a reported approach, link it to a campaign and run the alert rules, in the caller's transaction:
+    the report's id and the alerts it raised, for the caller to deliver once the transaction is committed."""
+    row = reports.insert(session, reporter, approach, assessment)
+    campaign_id = linker(session, row.id) if linker is not None else None
+    return row.id, alerter.record(session, row.id, campaign_id) if alerter is not None else []
+
+
 class Service:
     #: Runs the alert rules after each report is linked (web/alerting.py); set by create_app.
     alerter: Alerter | None = None
@@ -142,10 +158,7 @@ class Service:
             self._refresh_engine()
             assessment = assess_mail(self.engines.engine, replace(mail, approach=approach))
         with self.store.write() as session:
-            row = reports.insert(session, reporter, approach, assessment)
-            campaign_id = self.linker(session, row.id) if self.linker is not None else None
-            raised = self.alerter.record(session, row.id, campaign_id) if self.alerter is not None else []
-            report_id = row.id
+            report_id, raised = file_report(session, reporter, approach, assessment, self.linker, self.alerter)
         if self.alerter is not None:
             self.alerter.dispatch(self.store, raised)  # delivery after the commit, off the request
         return report_id, assessment

@@ -238,10 +238,11 @@ def test_when_workers_is_given_then_a_local_cluster_is_started(tmp_path: Path) -
 # --- errors ---------------------------------------------------------------------------------------------------
 
 
-def bad_file(tmp_path: Path) -> Path:
-    """Twenty people; line 13 (in the third shard of five) has a negative connection count."""
-    records = list(invented(20))
-    records[12] = {**records[12], "connections": -3}
+def bad_file(tmp_path: Path, people: int = 20, bad_line: int = 13) -> Path:
+    """Invented people, one of whose lines (by default line 13 of 20: in the third shard of five) has a negative
+    connection count."""
+    records = list(invented(people))
+    records[bad_line - 1] = {**records[bad_line - 1], "connections": -3}
     return write_jsonl(tmp_path / "bad.jsonl", iter(records))
 
 

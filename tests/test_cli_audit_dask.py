@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from counterpitch.cli import app
 from tests.conftest import CASEBOOK
-from tests.test_batch import TERMS, invented, write_jsonl
+from tests.test_batch import TERMS, bad_file, invented, write_jsonl
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "audit"
 ENTRY = "import sys; from counterpitch.cli import app; sys.argv[0] = 'counterpitch'; app()"
@@ -118,18 +118,16 @@ def test_when_reports_are_joined_on_dask_then_the_priority_list_equals_one_proce
     assert doc["approached_people"] == 2 and doc["priority"][0]["approached"], "the approached person comes first"
 
 
-def bad_file(tmp_path: Path) -> Path:
+def forty_one_bad(tmp_path: Path) -> Path:
     """Forty people; line 23 has a negative connection count."""
-    records = list(invented(40))
-    records[22] = {**records[22], "connections": -3}
-    return write_jsonl(tmp_path / "bad.jsonl", iter(records))
+    return bad_file(tmp_path, people=40, bad_line=23)
 
 
 def test_when_a_record_is_bad_on_dask_then_exit_2_names_shard_line_and_field_and_writes_no_summary(
     cluster: LocalCluster, tmp_path: Path
 ) -> None:
     done = audit_cli(
-        bad_file(tmp_path), "--scheduler", cluster.scheduler_address, "--partition-size", "10", "-f", "json"
+        forty_one_bad(tmp_path), "--scheduler", cluster.scheduler_address, "--partition-size", "10", "-f", "json"
     )
     assert done.returncode == 2
     assert "shard 2" in done.stderr and "line 23" in done.stderr and "connections" in done.stderr, done.stderr
@@ -140,7 +138,7 @@ def test_when_a_record_is_bad_on_dask_then_exit_2_names_shard_line_and_field_and
 def test_when_keep_going_on_dask_then_the_rest_and_the_errors_equal_one_process(
     cluster: LocalCluster, tmp_path: Path
 ) -> None:
-    src = bad_file(tmp_path)
+    src = forty_one_bad(tmp_path)
     here = audit_cli(src, "-f", "jsonl", "--keep-going")
     there = audit_cli(
         src, "-f", "jsonl", "--keep-going", "--scheduler", cluster.scheduler_address, "--partition-size", "7"
@@ -151,7 +149,7 @@ def test_when_keep_going_on_dask_then_the_rest_and_the_errors_equal_one_process(
 
 
 def test_when_one_process_meets_a_bad_record_then_no_summary_is_written(tmp_path: Path) -> None:
-    done = audit_cli(bad_file(tmp_path), "-f", "json", "--out", tmp_path / "out")
+    done = audit_cli(forty_one_bad(tmp_path), "-f", "json", "--out", tmp_path / "out")
     assert done.returncode == 2 and "line 23" in done.stderr
     assert done.stdout == "" and not (tmp_path / "out" / "summary.json").exists()
     assert len((tmp_path / "out" / "assessments.jsonl").read_text(encoding="utf-8").splitlines()) == 22

@@ -346,7 +346,10 @@ class _ClearanceJudge:
             return form.values[0]
         lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
         best, distance = None, len(f.text) + 1
+        near = self.lex.qualified.present(f.text[lo:hi])
         for value, scheme in zip(form.values, form.schemes, strict=True):
+            if scheme not in near:
+                continue
             for m in self.lex.qualifiers[scheme].finditer(f.text, lo, hi):
                 d = start - m.end() if m.end() <= start else m.start() - end
                 if 0 <= d < distance:

@@ -17,7 +17,7 @@ import re2
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from counterpitch.detectors.exposure.text import _LETTER_DIGIT, _RE2, _Anchors
+from counterpitch.detectors.exposure.text import _LETTER_DIGIT, _RE2, _Anchors, _Prefilter
 
 # --- reading and validating a data file -----------------------------------------------------------------------
 
@@ -153,7 +153,8 @@ class _Form:
     context: re.Pattern[str] | None
     not_before: re.Pattern[str] | None
     not_after: re.Pattern[str] | None
-    other_senses: re.Pattern[str] | None
+    #: An RE2 regex (linear time, searched over the whole profile): see clearances.yaml.
+    other_senses: Any
 
     @property
     def schemes(self) -> tuple[str, ...]:
@@ -208,6 +209,8 @@ class _ClearanceLexicon:
     #: The groups' anchors, in the groups' order.
     anchors: _Anchors
     qualifiers: dict[str, re.Pattern[str]]
+    #: Which schemes' qualifiers may occur in a text (their regexes run only then).
+    qualified: _Prefilter
     countries: dict[str, re.Pattern[str]]
     strong: re.Pattern[str]
     weak: re.Pattern[str]
@@ -273,6 +276,13 @@ def _raises(spec: _ClearanceFile, forms: Sequence[_Form], where: str) -> dict[st
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _prefilter(bodies: dict[str, str], where: str) -> _Prefilter:
+    try:
+        return _Prefilter(list(bodies), list(bodies.values()))
+    except re2.error as exc:
+        raise ValueError(f"{where}: a pattern RE2 cannot compile (no look-arounds or back-references): {exc}") from exc
+
+
 def _covers(host: tuple[str, bool], key: tuple[str, bool]) -> bool:
     """Whether every text holding `key`'s anchor also holds `host`'s."""
     (h, h_cased), (k, k_cased) = host, key
@@ -308,7 +318,7 @@ def _load_clearances() -> _ClearanceLexicon:
                     context=_rx(f.context and f"(?:{f.context})", at),
                     not_before=_rx(f.not_before, at),
                     not_after=_rx(f.not_after, at),
-                    other_senses=_rx(f.other_senses, at),
+                    other_senses=f.other_senses and _re2(f.other_senses, at),
                 )
             )
     # A group whose anchor contains another's is searched only where that one is present anyway ("polygraph"
@@ -331,6 +341,7 @@ def _load_clearances() -> _ClearanceLexicon:
         groups=tuple(groups),
         anchors=_Anchors([(g.anchor, g.cased) for g in groups]),
         qualifiers={k: _req(rf"(?<![^\W_])(?:{v.qualifiers})(?![^\W_])", f"{where}: {k}") for k, v in s.items()},
+        qualified=_prefilter({k: v.qualifiers for k, v in s.items()}, f"{where}: qualifiers"),
         countries={
             k: _req(rf"(?<![^\W_])(?:{v.countries})(?![^\W_])", f"{where}: {k}", re.I)
             for k, v in s.items()
@@ -417,7 +428,7 @@ def _re2(pattern: str, where: str) -> Any:
     try:
         return re2.compile(pattern, _RE2)
     except re2.error as exc:
-        raise ValueError(f"{where}: defence_context: bad pattern: {exc}") from exc
+        raise ValueError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
 
 
 def _load_roles() -> _RoleLexicon:
@@ -451,7 +462,9 @@ def _load_roles() -> _RoleLexicon:
         staff_after=_req(spec.staff_cues.after, f"{where}: staff_cues.after"),
         negation=_req(spec.negation.before, f"{where}: negation.before"),
         commentary=_req(spec.commentary_cues.pattern, f"{where}: commentary_cues"),
-        defence=_re2(r"\b(?:" + "|".join(f"(?:{p})" for p in spec.defence_context.patterns) + r")\b", where),
+        defence=_re2(
+            r"\b(?:" + "|".join(f"(?:{p})" for p in spec.defence_context.patterns) + r")\b", f"{where}: defence_context"
+        ),
     )
 
 

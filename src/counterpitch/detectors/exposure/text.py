@@ -64,13 +64,31 @@ def _per_profile(p: Profile, key: object, make: Callable[[], T]) -> T:
 def _fields(p: Profile, kinds: frozenset[str]) -> tuple[_Field, ...]:
     """The profile's free-text fields of the given kinds, cleaned one-to-one so offsets stay valid."""
     return _per_profile(
-        p, kinds, lambda: tuple(f for f in _per_profile(p, _all_fields, lambda: _all_fields(p)) if f.kind in kinds)
+        p, kinds, lambda: tuple([f for f in _per_profile(p, _all_fields, lambda: _all_fields(p)) if f.kind in kinds])
     )
 
 
 def _joined(p: Profile, kinds: frozenset[str], *, low: bool = False) -> str:
     """The fields of the given kinds as one text, a line each (lower-cased with `low`)."""
-    return _per_profile(p, (kinds, low), lambda: "\n".join(f.low if low else f.text for f in _fields(p, kinds)))
+    return _per_profile(p, (kinds, low), lambda: "\n".join([f.low if low else f.text for f in _fields(p, kinds)]))
+
+
+def _paths(n: int, *names: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(name.format(i) for name in names) for i in range(n))
+
+
+#: Field paths for the first entries of each list, made once (a profile's fields are built for every scan).
+_KNOWN = 64
+_EXPERIENCE = _paths(
+    _KNOWN, "experience[{}].title", "experience[{}].company", "experience[{}].location", "experience[{}].description"
+)
+_SKILLS = _paths(_KNOWN, "skills[{}]")
+_CERTIFICATIONS = _paths(_KNOWN, "certifications[{}]")
+_PROJECTS = _paths(_KNOWN, "projects[{}].title", "projects[{}].description")
+
+
+def _at(known: tuple[tuple[str, ...], ...], i: int, *names: str) -> tuple[str, ...]:
+    return known[i] if i < _KNOWN else tuple(name.format(i) for name in names)
 
 
 def _all_fields(p: Profile) -> tuple[_Field, ...]:
@@ -81,26 +99,40 @@ def _all_fields(p: Profile) -> tuple[_Field, ...]:
         ("about", "about", p.about),
     ]
     for i, pos in enumerate(p.experience):
-        at = f"experience[{i}]."
-        raw += (
-            (at + "title", "title", pos.title),
-            (at + "company", "company", pos.company),
-            (at + "location", "location", pos.location),
-            (at + "description", "description", pos.description),
+        title, company, location, description = _at(
+            _EXPERIENCE,
+            i,
+            "experience[{}].title",
+            "experience[{}].company",
+            "experience[{}].location",
+            "experience[{}].description",
         )
-    raw += [(f"skills[{i}]", "skill", skill) for i, skill in enumerate(p.skills)]
-    raw += [(f"certifications[{i}]", "certification", cert) for i, cert in enumerate(p.certifications)]
+        raw += (
+            (title, "title", pos.title),
+            (company, "company", pos.company),
+            (location, "location", pos.location),
+            (description, "description", pos.description),
+        )
+    raw += [(_at(_SKILLS, i, "skills[{}]")[0], "skill", skill) for i, skill in enumerate(p.skills)]
+    raw += [
+        (_at(_CERTIFICATIONS, i, "certifications[{}]")[0], "certification", cert)
+        for i, cert in enumerate(p.certifications)
+    ]
     for i, proj in enumerate(p.projects):
-        raw += (
-            (f"projects[{i}].title", "project", proj.title),
-            (f"projects[{i}].description", "project", proj.description),
-        )
-    out = []
-    for path, kind, value in raw:
-        if value:
-            text = value if value.isascii() else clean(value)
-            out.append(_Field(path, kind, text, text.lower()))
-    return tuple(out)
+        title, description = _at(_PROJECTS, i, "projects[{}].title", "projects[{}].description")
+        raw += ((title, "project", proj.title), (description, "project", proj.description))
+    # tuple.__new__ rather than _Field(...): the named tuple's own __new__ is a Python function, a call per field.
+    return tuple(
+        [
+            _new(_Field, (path, kind, text, text.lower()))
+            for path, kind, value in raw
+            if value
+            for text in (value if value.isascii() else clean(value),)
+        ]
+    )
+
+
+_new = tuple.__new__
 
 
 _PROSE = frozenset({"name", "headline", "about", "title", "description", "skill", "certification", "project"})
@@ -166,3 +198,23 @@ class _Anchors:
     def present(self, text: str) -> list[int]:
         """Indexes (in the order given) of the anchors found in `text`."""
         return sorted(self._set.Match(text) or ())
+
+
+class _Prefilter:
+    """Which of several regexes may occur in a text, in one linear pass (an RE2 set of their bodies).
+
+    Built from a regex's body without its look-arounds, it finds a superset of where the full regex matches, so
+    the full (Python) regex need only run where the set says it may: a regex without a literal prefix costs a
+    test at every position, and most texts hold none of these.
+    """
+
+    def __init__(self, names: Sequence[str], bodies: Sequence[str]) -> None:
+        self._names = tuple(names)
+        self._set: Any = re2.Set.SearchSet(_RE2)
+        for body in bodies:
+            self._set.Add(body)
+        self._set.Compile()
+
+    def present(self, text: str) -> frozenset[str]:
+        """The names of the regexes that may match in `text`."""
+        return frozenset(self._names[i] for i in self._set.Match(text) or ())

@@ -62,7 +62,7 @@ def recognizers() -> tuple[list[PatternRecognizer], dict[str, tuple[str, ...]]]:
         entity = entity_of(values)
         patterns = []
         for form in level["forms"]:
-            body, _, _ = _form_regex(form["text"], form.get("case") == "exact")
+            body = _form_regex(form["text"], form.get("case") == "exact").body
             patterns.append(Pattern(form["text"], rf"(?<![^\W_])(?:{body})(?![^\W_])", 0.6))
         values_of[entity] = values
         out.append(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from counterpitch.detectors import exposure
@@ -487,3 +487,39 @@ def test_when_scored_on_the_dev_casebook_then_roles_and_contacts_are_reported(de
     for kind in ("sensitive_role", "personal_contact"):
         t = dev_scores["tallies"][kind]
         assert t.precision >= 0.9 and t.recall >= 0.9, (kind, t.errors)
+
+
+FORM_WORDS = sorted({w for f in exposure_lists.CLEARANCES.forms for w in re.split(r"[\s/\-()]+", f.text) if w})
+cased_words = st.builds(
+    lambda w, flips: "".join(c.swapcase() if i in flips else c for i, c in enumerate(w)),
+    st.sampled_from(FORM_WORDS + TRICKY),
+    st.sets(st.integers(0, 12), max_size=3),
+)
+#: Letters that match an ASCII letter case-insensitively without being its lower or upper case (Kelvin sign,
+#: long s, dotted and dotless i): where a lower-cased copy and a case-insensitive regex could part.
+CONFUSABLE = {"k": "\u212a", "K": "\u212a", "s": "ſ", "S": "ſ", "i": "ı", "I": "İ"}
+form_text = st.builds(
+    lambda parts, swap: "".join(CONFUSABLE.get(c, c) if swap and c in swap else c for c in "".join(parts)),
+    st.lists(
+        st.builds(
+            lambda w, sep: w + sep,
+            cased_words,
+            st.sampled_from([" ", "", "/", "-", " (", ") ", "'", "x", "9", "é", ", "]),
+        ),
+        max_size=20,
+    ),
+    st.one_of(st.none(), st.sampled_from(["kK", "sS", "i", "I", "kKsSiI"])),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(form_text, st.text(max_size=120)))
+@example(text="Top ſecret, SC cleared")
+def test_when_a_group_searches_a_lower_cased_copy_then_it_finds_what_its_case_insensitive_regex_finds(
+    text: str,
+) -> None:
+    # _Group.fast (alternatives led by literals, run on the lower-cased text) is a speed-up of _Group.regex (a
+    # look-behind and case-insensitive words): on every text they must find the same names at the same places.
+    for g in exposure_lists.CLEARANCES.groups:
+        want = [(m.start(), m.end(), g.members[(m.lastindex or 1) - 1]) for m in g.regex.finditer(text)]
+        assert g.find(text, text.lower()) == want, (g.anchor, text)

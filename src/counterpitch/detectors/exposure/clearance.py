@@ -157,20 +157,32 @@ def _opens_statement(text: str, lo: int, hi: int, marks: _Marks) -> bool:
     return _LIST_FILLER.fullmatch(marks.blank(text, at + 1, hi)) is None
 
 
-def _candidates(f: _Field, groups: Sequence[_Group]) -> list[Candidate]:
-    """Clearance names in one field; where two overlap, the one starting first (then the longer) wins."""
-    found: list[Candidate] = []
-    text, low = f.text, f.low
-    for g in groups:
-        if g.anchor in (text if g.cased else low):
-            for m in g.matches(text):
-                found.append((m.start(), m.end(), CLEARANCES.forms[int((m.lastgroup or "f0")[1:])]))
-    found.sort(key=lambda c: (c[0], c[0] - c[1]))
-    kept: list[Candidate] = []
-    for c in found:
-        if not kept or c[0] >= kept[-1][1]:
-            kept.append(_raised(text, c))
-    return kept
+def _candidates(fields: Sequence[_Field], groups: Sequence[_Group]) -> list[tuple[_Field, list[Candidate]]]:
+    """The fields holding clearance names, each with its names; where two overlap, the one starting first (then
+    the longer) wins. A group's regex runs only on the fields holding its anchor."""
+    out = []
+    forms = CLEARANCES.forms
+    for f in fields:
+        text, low = f.text, f.low
+        found = [
+            (start, end, forms[k])
+            for g in groups
+            if g.anchor in (text if g.cased else low)
+            for start, end, k in g.find(text, low)
+        ]
+        if not found:
+            continue
+        found.sort(key=_first_then_longest)
+        kept: list[Candidate] = []
+        for c in found:
+            if not kept or c[0] >= kept[-1][1]:
+                kept.append(_raised(text, c))
+        out.append((f, kept))
+    return out
+
+
+def _first_then_longest(c: Candidate) -> tuple[int, int]:
+    return c[0], c[0] - c[1]
 
 
 def _raised(text: str, cand: Candidate) -> Candidate:
@@ -375,10 +387,7 @@ def _scan_clearances(p: Profile) -> Scan:
     if not groups:
         return hits
     judge = _ClearanceJudge(p, CLEARANCES)
-    for f in fields:
-        cands = _candidates(f, groups)
-        if not cands:
-            continue
+    for f, cands in _candidates(fields, groups):
         marks = _Marks(f.text, cands)
         for start, end, form in cands[:_MAX_MENTIONS]:
             strength = judge(f, start, end, form, marks)

@@ -27,12 +27,11 @@ from counterpitch.detectors.exposure.text import (
     _SEGMENT_BREAK,
     _WORD,
     _Field,
-    _fields,
     _first_words,
-    _joined,
     _last,
     _last_words,
-    _per_profile,
+    _View,
+    _view,
 )
 from counterpitch.model import Profile
 
@@ -199,10 +198,10 @@ def _raised(text: str, cand: Candidate) -> Candidate:
 class _ClearanceJudge:
     """Decides, for one profile, whether a clearance name is a disclosure and which SCHEME:LEVEL it is."""
 
-    def __init__(self, profile: Profile, lex: _ClearanceLexicon) -> None:
-        self.profile = profile
+    def __init__(self, view: _View, lex: _ClearanceLexicon) -> None:
+        self.view = view
+        self.profile = view.profile
         self.lex = lex
-        self._text: str | None = None
         self._country_known = False
         self._country: str | None = None
         self._senses: dict[_Form, bool] = {}
@@ -226,9 +225,7 @@ class _ClearanceJudge:
         return None
 
     def profile_text(self) -> str:
-        if self._text is None:
-            self._text = _joined(self.profile, _ALL)
-        return self._text
+        return self.view.joined(_ALL)
 
     def __call__(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks) -> float | None:
         """How firmly this is a disclosure (None: it is not one)."""
@@ -376,18 +373,17 @@ class _ClearanceJudge:
 
 def scan_clearances(p: Profile) -> Scan:
     """Clearances the profile states, by SCHEME:LEVEL (worked out once per profile: read-only)."""
-    return _per_profile(p, scan_clearances, lambda: _scan_clearances(p))
+    view = _view(p)
+    return view.made(scan_clearances, lambda: _scan_clearances(view))
 
 
-def _scan_clearances(p: Profile) -> Scan:
-    fields = _fields(p, _PROSE)
-    text = _joined(p, _PROSE)
-    groups = [CLEARANCES.groups[i] for i in CLEARANCES.anchors.present(text)]
+def _scan_clearances(view: _View) -> Scan:
+    groups = [CLEARANCES.groups[i] for i in CLEARANCES.anchors.present(view.joined(_PROSE))]
     hits: Scan = {}
     if not groups:
         return hits
-    judge = _ClearanceJudge(p, CLEARANCES)
-    for f, cands in _candidates(fields, groups):
+    judge = _ClearanceJudge(view, CLEARANCES)
+    for f, cands in _candidates(view.fields(_PROSE), groups):
         marks = _Marks(f.text, cands)
         for start, end, form in cands[:_MAX_MENTIONS]:
             strength = judge(f, start, end, form, marks)

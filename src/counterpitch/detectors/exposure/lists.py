@@ -8,7 +8,7 @@ rules consult (CLEARANCES, ROLES).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal, NamedTuple
@@ -195,6 +195,7 @@ class _Group:
     def find(self, text: str, low: str) -> list[tuple[int, int, int]]:
         """(start, end, form index) of each match in `text` (`low` is its lower-case copy)."""
         fast = self.fast
+        matches: Iterable[re.Match[str]]
         if fast is not None and (self.cased or text.isascii()):
             matches = left_bounded(fast, text if self.cased else low)
         else:
@@ -203,19 +204,22 @@ class _Group:
         return [(m.start(), m.end(), members[(m.lastindex or 1) - 1]) for m in matches]
 
 
-def left_bounded(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """What `(?<![^\\W_])` + `regex` would find: matches not preceded by a letter or digit (`[^\\W_]` is exactly
-    `str.isalnum`, checked for every code point). Checked here rather than by a look-behind, which costs a
-    test at every position and keeps the regex engine from skipping ahead to a possible first character
-    (role patterns ran a third faster this way)."""
+def left_bounded(regex: re.Pattern[str], text: str, limit: int | None = None) -> list[re.Match[str]]:
+    """What `(?<![^\\W_])` + `regex` would find (the first `limit`): matches not preceded by a letter or digit
+    (`[^\\W_]` is exactly `str.isalnum`, checked for every code point). Checked here rather than by a
+    look-behind, which costs a test at every position and keeps the regex engine from skipping ahead to a
+    possible first character (role patterns ran a third faster this way)."""
+    found: list[re.Match[str]] = []
     pos = 0
-    while (m := regex.search(text, pos)) is not None:
+    search = regex.search
+    while (m := search(text, pos)) is not None and len(found) != limit:
         start = m.start()
         if start and text[start - 1].isalnum():
             pos = start + 1
             continue
-        yield m
+        found.append(m)
         pos = max(m.end(), start + 1)
+    return found
 
 
 @dataclass(frozen=True)

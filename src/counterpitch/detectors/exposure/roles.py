@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import islice
 
 from counterpitch.detectors.base import DetectorMeta, Span
 from counterpitch.detectors.context import Context
@@ -44,7 +43,7 @@ def _scan_roles(p: Profile) -> Scan:
     for f in _fields(p, _ROLE_KINDS):
         ks = {k for a in anchors if a in f.low for k in ROLES.by_anchor[a]}
         for r in (ROLES.patterns[k] for k in sorted(ks)):
-            for m in islice(left_bounded(r.body, f.text), _MAX_MENTIONS):
+            for m in left_bounded(r.body, f.text, _MAX_MENTIONS):
                 if (r.ambiguous and not _staff(f, m.start(), m.end())) or _discounted(f.text, m.start()):
                     continue
                 hits.setdefault(r.category, _Hits()).add(

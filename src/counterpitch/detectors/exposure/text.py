@@ -32,45 +32,85 @@ class _Field(NamedTuple):
 T = TypeVar("T")
 
 
-class _LastProfile(threading.local):
-    """What has been worked out about the profile being scanned (its fields, joined texts, scans), per thread.
+class _View:
+    """What has been worked out about one profile: its cleaned fields, joined texts and scans.
 
     Four detectors, and the corroboration of project names, read the same profile one after another; each
-    used to rebuild its cleaned fields and rescan clearances and roles (a fifth of the time). One entry per
-    thread, keyed by the profile's identity (profiles are frozen), so results cannot differ and memory stays
-    one profile's worth.
+    used to rebuild its cleaned fields and rescan clearances and roles (a fifth of the time). A scan fetches
+    the view once (`_view`) and reads the rest from it as plain attributes.
     """
 
+    __slots__ = ("_all", "_fields", "_joined", "_made", "profile")
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self._all: tuple[_Field, ...] | None = None
+        self._fields: dict[frozenset[str], tuple[_Field, ...]] = {}
+        self._joined: dict[tuple[frozenset[str], bool], str] = {}
+        self._made: dict[object, Any] = {}
+
+    def fields(self, kinds: frozenset[str]) -> tuple[_Field, ...]:
+        """The profile's free-text fields of the given kinds, cleaned one-to-one so offsets stay valid."""
+        try:
+            return self._fields[kinds]
+        except KeyError:
+            pass
+        if self._all is None:
+            self._all = _all_fields(self.profile)
+        found = self._fields[kinds] = tuple([f for f in self._all if f.kind in kinds])
+        return found
+
+    def joined(self, kinds: frozenset[str], low: bool = False) -> str:
+        """The fields of the given kinds as one text, a line each (lower-cased with `low`)."""
+        key = (kinds, low)
+        try:
+            return self._joined[key]
+        except KeyError:
+            pass
+        text = self._joined[key] = "\n".join([f.low if low else f.text for f in self.fields(kinds)])
+        return text
+
+    def made(self, key: object, make: Callable[[], T]) -> T:
+        """`make()` once per key (the caller must treat the result as read-only)."""
+        try:
+            value: T = self._made[key]
+        except KeyError:
+            value = self._made[key] = make()
+        return value
+
+
+class _LastView(threading.local):
+    """The view of the profile last scanned, per thread: keyed by the profile's identity (profiles are frozen),
+    so results cannot differ, and memory stays one profile's worth."""
+
     def __init__(self) -> None:
-        self.profile: Profile | None = None
-        self.values: dict[object, Any] = {}
+        self.view: _View | None = None
 
 
-_LAST = _LastProfile()
+_LAST = _LastView()
+
+
+def _view(p: Profile) -> _View:
+    last = _LAST
+    view = last.view
+    if view is None or view.profile is not p:
+        view = last.view = _View(p)
+    return view
 
 
 def _per_profile(p: Profile, key: object, make: Callable[[], T]) -> T:
     """`make()` once per profile and key (the caller must treat the result as read-only)."""
-    last = _LAST
-    if last.profile is not p:
-        last.profile, last.values = p, {}
-    try:
-        value: T = last.values[key]
-    except KeyError:
-        value = last.values[key] = make()
-    return value
+    return _view(p).made(key, make)
 
 
 def _fields(p: Profile, kinds: frozenset[str]) -> tuple[_Field, ...]:
     """The profile's free-text fields of the given kinds, cleaned one-to-one so offsets stay valid."""
-    return _per_profile(
-        p, kinds, lambda: tuple([f for f in _per_profile(p, _all_fields, lambda: _all_fields(p)) if f.kind in kinds])
-    )
+    return _view(p).fields(kinds)
 
 
 def _joined(p: Profile, kinds: frozenset[str], *, low: bool = False) -> str:
     """The fields of the given kinds as one text, a line each (lower-cased with `low`)."""
-    return _per_profile(p, (kinds, low), lambda: "\n".join([f.low if low else f.text for f in _fields(p, kinds)]))
+    return _view(p).joined(kinds, low)
 
 
 def _paths(n: int, *names: str) -> tuple[tuple[str, ...], ...]:

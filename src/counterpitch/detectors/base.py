@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from counterpitch.detectors.context import Context
 
 Target = Literal["approach", "profile"]
+
+#: Finding(**fields) and Evidence(**fields) less BaseModel.__init__'s Python frame: the same validation, a
+#: third cheaper, for the models every detector makes most.
+_new_finding: Callable[[dict[str, object]], Finding] = Finding.__pydantic_validator__.validate_python
+_new_evidence: Callable[[dict[str, object]], Evidence] = Evidence.__pydantic_validator__.validate_python
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 ATTACK_PATTERN = re.compile(r"^T[0-9]{4}(\.[0-9]{3})?$")
 
@@ -76,17 +81,19 @@ class Detector(ABC):
         severity: Severity | None = None,
     ) -> Finding:
         m = self.meta
-        return Finding(
-            detector=m.id,
-            title=m.title,
-            severity=severity or m.severity,
-            value=value,
-            evidence=tuple(evidence),
-            explanation=explanation or m.explanation,
-            guidance=m.guidance,
-            attack=m.attack,
-            sources=m.sources,
-            strength=max(0.0, min(1.0, strength)),
+        return _new_finding(
+            {
+                "detector": m.id,
+                "title": m.title,
+                "severity": severity or m.severity,
+                "value": value,
+                "evidence": tuple(evidence),
+                "explanation": explanation or m.explanation,
+                "guidance": m.guidance,
+                "attack": m.attack,
+                "sources": m.sources,
+                "strength": max(0.0, min(1.0, strength)),
+            }
         )
 
 
@@ -105,7 +112,7 @@ class Span(NamedTuple):
         quote = self.text[self.start : self.end]
         if len(quote) > max_quote:
             quote = quote[: max_quote - 1] + "…"
-        return Evidence(field=self.field, start=self.start, end=self.end, quote=quote)
+        return _new_evidence({"field": self.field, "start": self.start, "end": self.end, "quote": quote})
 
 
 def whole(field: str, value: str) -> Span:

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from counterpitch.detectors.base import DetectorMeta, Span
 from counterpitch.detectors.context import Context
@@ -55,19 +56,18 @@ class _Marks:
         self.starts = {c[0] for c in cands}
         self.ends = {c[1] for c in cands} | set(self.tails)
         self._order = [c[0] for c in cands]
-        self._breaks: dict[re.Pattern[str], tuple[list[int], list[int]]] = {}
+        self._breaks: dict[re.Pattern[str], list[tuple[int, int]]] = {}
 
     def bounds(self, breaks: re.Pattern[str], start: int, end: int) -> tuple[int, int]:
         """Like _bounds, from break positions found once per field (a field may hold many mentions)."""
         spans = self._breaks.get(breaks)
         if spans is None:
-            found = [(m.start(), m.end()) for m in breaks.finditer(self.text)]
-            spans = self._breaks[breaks] = ([b for b, _ in found], [e for _, e in found])
-        starts, ends = spans
-        i = bisect_right(ends, start)
-        j = bisect_left(starts, end)
-        lo = ends[i - 1] if i else 0
-        hi = starts[j] if j < len(starts) else len(self.text)
+            spans = self._breaks[breaks] = [m.span() for m in breaks.finditer(self.text)]
+        # Breaks do not overlap, so their spans are in order of both start and end.
+        i = bisect_right(spans, start, key=_END)
+        j = bisect_left(spans, end, key=_START)
+        lo = spans[i - 1][1] if i else 0
+        hi = spans[j][0] if j < len(spans) else len(self.text)
         return max(lo, start - _REACH), min(hi, end + _REACH)
 
     def list_span(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
@@ -106,6 +106,7 @@ class _Marks:
         return " ".join(out)
 
 
+_START, _END = itemgetter(0), itemgetter(1)
 _LIST_FILLER = re.compile(r"[\s,&/]*(?:(?:and|or|nor)\b[\s,&/]*)*", re.IGNORECASE)
 _CONTRAST = re.compile(r"\b(?:but|however|although|though|whereas)\b", re.IGNORECASE)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"

@@ -523,3 +523,29 @@ def test_when_a_group_searches_a_lower_cased_copy_then_it_finds_what_its_case_in
     for g in exposure_lists.CLEARANCES.groups:
         want = [(m.start(), m.end(), g.members[(m.lastindex or 1) - 1]) for m in g.regex.finditer(text)]
         assert g.find(text, text.lower()) == want, (g.anchor, text)
+
+
+SCHEME_WORDS = ["UK", "U.S.", "DoD", "NZ", "Aus", "NATO", "Canadian", "British", "united kingdom", "new zealand"]
+PLACE_WORDS = ["Virginia", "Québec", "Ontario", "New South Wales", "England", "Aotearoa", "USA", "Canberra"]
+place_text = st.builds(
+    lambda parts, swap: "".join(CONFUSABLE.get(c, c) if swap and c in swap else c for c in ", ".join(parts)),
+    st.lists(st.sampled_from(SCHEME_WORDS + PLACE_WORDS + TRICKY), max_size=8).map(
+        lambda ws: [w.upper() if i % 3 == 1 else w for i, w in enumerate(ws)]
+    ),
+    st.one_of(st.none(), st.sampled_from(["iI", "kKsS"])),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(place_text, st.text(max_size=80)))
+@example(text="Vırginia, USA")
+def test_when_re2_prefilters_qualifiers_and_countries_then_it_never_misses_what_the_python_regex_finds(
+    text: str,
+) -> None:
+    # The RE2 sets only skip the Python regexes where they cannot match: they must see every scheme they find.
+    lex = exposure_lists.CLEARANCES
+    qualified, countried = lex.qualified.present(text), lex.countried.present(text)
+    for scheme, rx in lex.qualifiers.items():
+        assert rx.search(text) is None or scheme in qualified, (scheme, text)
+    for scheme, rx in lex.countries.items():
+        assert rx.search(text) is None or scheme in countried, (scheme, text)

@@ -216,9 +216,11 @@ class _ClearanceJudge:
     def _country_of(self, location: str | None) -> str | None:
         """The scheme of the country named last in the location ("Victoria, British Columbia, Canada" is CA)."""
         for part in reversed((location or "").split(",")):
+            named = self.lex.countried.present(part)
             found = [
                 (m.end(), m.end() - m.start(), name)
                 for name, rx in self.lex.countries.items()
+                if name in named
                 for m in rx.finditer(part)
             ]
             if found:
@@ -297,15 +299,9 @@ class _ClearanceJudge:
             return False
         return all(w[0].lower() == c for w, c in zip(words, letters, strict=True))
 
-    def _known_word(self, word: str, form: _Form) -> bool:
-        lex = self.lex
-        return bool(
-            lex.strong.fullmatch(word)
-            or lex.weak.fullmatch(word)
-            or lex.connectors.fullmatch(word)
-            or (form.context and form.context.fullmatch(word))
-            or any(q.fullmatch(word) for q in lex.qualifiers.values())
-        )
+    @staticmethod
+    def _known_word(word: str, form: _Form) -> bool:
+        return form.known.fullmatch(word) is not None
 
     def _adjective(self, end: int, after: str, form: _Form, marks: _Marks) -> bool:
         """'secret sauce', 'PV systems', 'SC Department of Health': a token qualifying another noun."""
@@ -315,15 +311,14 @@ class _ClearanceJudge:
         return not self._known_word(m.group(1), form)
 
     def _in_context(self, before: str, after: str, form: _Form) -> bool:
-        lex = self.lex
         wb, wa = _WORD.findall(before), _WORD.findall(after)
-        near = wb[-form.window :] + wa[: form.window]
-        if any(lex.strong.fullmatch(w) or (form.context and form.context.fullmatch(w)) for w in near):
+        near = form.near.fullmatch
+        if any(near(w) for w in wb[-form.window :]) or any(near(w) for w in wa[: form.window]):
             return True
         adjacent = wb[-1:] + wa[:1]
-        if form.weak and any(lex.weak.fullmatch(w) for w in adjacent):
+        if form.weak and any(self.lex.weak.fullmatch(w) for w in adjacent):
             return True
-        return any(lex.qualifiers[s].fullmatch(w) for s in form.schemes for w in adjacent)
+        return any(form.qualified.fullmatch(w) for w in adjacent)
 
     def _named_beside(self, text: str, start: int, end: int, lo: int, hi: int, form: _Form) -> bool:
         """A form whose own context words are other clearance names ("FSP" beside "TS/SCI") finds them inside
@@ -347,7 +342,7 @@ class _ClearanceJudge:
         if form.other_senses is None:
             return False
         if form not in self._senses:
-            self._senses[form] = form.other_senses.search(self.profile_text()) is not None
+            self._senses[form] = form.other_senses.any(self.profile_text())
         return self._senses[form]
 
     def value(self, form: _Form, f: _Field, start: int, end: int, marks: _Marks) -> str:

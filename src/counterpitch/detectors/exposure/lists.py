@@ -154,11 +154,15 @@ class _Form:
     not_before: re.Pattern[str] | None
     not_after: re.Pattern[str] | None
     #: An RE2 regex (linear time, searched over the whole profile): see clearances.yaml.
-    other_senses: Any
-
-    @property
-    def schemes(self) -> tuple[str, ...]:
-        return tuple(v.split(":", 1)[0] for v in self.values)
+    other_senses: _Prefilter | None
+    #: The schemes of `values`, in order.
+    schemes: tuple[str, ...]
+    #: Whole words that make context within `window` words: a strong context word or one of the form's own.
+    near: re.Pattern[str]
+    #: Whole words a bare mention may stand with (context and connecting words, any scheme's qualifier).
+    known: re.Pattern[str]
+    #: A qualifier of one of its schemes ("DoD", "NZ"), as a whole word.
+    qualified: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -232,6 +236,8 @@ class _ClearanceLexicon:
     #: Which schemes' qualifiers may occur in a text (their regexes run only then).
     qualified: _Prefilter
     countries: dict[str, re.Pattern[str]]
+    #: Which schemes' countries may be named in a text (their regexes run only then).
+    countried: _Prefilter
     strong: re.Pattern[str]
     weak: re.Pattern[str]
     connectors: re.Pattern[str]
@@ -286,6 +292,28 @@ def _form_regex(text: str, exact: bool) -> _FormRegex:
     )
 
 
+def _form(spec: _ClearanceFile, where: str, values: tuple[str, ...], context: str | None, **fields: Any) -> _Form:
+    """A form with its word tests: each joins the context lists and qualifiers it consults into one regex, so a
+    word is tested once rather than against each list in turn (a whole-word match of an alternation is a
+    whole-word match of one of its parts)."""
+    schemes = tuple(v.split(":", 1)[0] for v in values)
+    c, q = spec.context, spec.schemes
+    own = [f"(?:{context})"] if context else []
+    return _Form(
+        values=values,
+        context=_rx(context and f"(?:{context})", where),
+        schemes=schemes,
+        near=_req("|".join([f"(?i:{c.strong})", *own]), where),
+        known=_req(
+            "|".join([f"(?i:{c.strong})", f"(?i:{c.weak})", f"(?i:{c.connectors})", *own])
+            + "".join(f"|(?:{v.qualifiers})" for v in q.values()),
+            where,
+        ),
+        qualified=_req("|".join(f"(?:{q[s].qualifiers})" for s in dict.fromkeys(schemes)), where),
+        **fields,
+    )
+
+
 def _raises(spec: _ClearanceFile, forms: Sequence[_Form], where: str) -> dict[str, tuple[_Raise, ...]]:
     """Each level's `raises`, by the text of the form it raises; a form it names must exist."""
     known = {f.text for f in forms}
@@ -299,14 +327,16 @@ def _raises(spec: _ClearanceFile, forms: Sequence[_Form], where: str) -> dict[st
             raise ValueError(f"{at}: no form is written {missing[0]!r}")
         after = _req(level.raises.after, at)
         for text in level.raises.forms:
-            raised = _Form(
+            raised = _form(
+                spec,
+                at,
+                level.all_values(),
+                None,
                 text=f"{text} + {level.raises.after}",
-                values=level.all_values(),
                 ambiguous=False,  # what follows the name settles its sense
                 window=3,
                 weak=True,
                 bare=True,
-                context=None,
                 not_before=None,
                 not_after=None,
                 other_senses=None,
@@ -347,17 +377,19 @@ def _load_clearances() -> _ClearanceLexicon:
             _req(rx.body, at)
             grouped.setdefault((rx.anchor, rx.cased), []).append((len(forms), rx))
             forms.append(
-                _Form(
+                _form(
+                    spec,
+                    at,
+                    level.all_values(),
+                    f.context,
                     text=f.text,
-                    values=level.all_values(),
                     ambiguous=f.ambiguous,
                     window=f.window,
                     weak=f.weak,
                     bare=f.bare,
-                    context=_rx(f.context and f"(?:{f.context})", at),
                     not_before=_rx(f.not_before, at),
                     not_after=_rx(f.not_after, at),
-                    other_senses=f.other_senses and _re2(f.other_senses, at),
+                    other_senses=f.other_senses and _prefilter({"other senses": f.other_senses}, at),
                 )
             )
     # A group whose anchor contains another's is searched only where that one is present anyway ("polygraph"
@@ -392,6 +424,7 @@ def _load_clearances() -> _ClearanceLexicon:
             for k, v in s.items()
             if v.countries
         },
+        countried=_prefilter({k: f"(?i:{v.countries})" for k, v in s.items() if v.countries}, f"{where}: countries"),
         strong=_req(spec.context.strong, f"{where}: context.strong", re.I),
         weak=_req(spec.context.weak, f"{where}: context.weak", re.I),
         connectors=_req(spec.context.connectors, f"{where}: context.connectors", re.I),

@@ -241,11 +241,11 @@ class _Anchors:
 
 
 class _Prefilter:
-    """Which of several regexes may occur in a text, in one linear pass (an RE2 set of their bodies).
+    """Which of several RE2 regexes occur in a text, in one linear pass (an RE2 set).
 
-    Built from a regex's body without its look-arounds, it finds a superset of where the full regex matches, so
-    the full (Python) regex need only run where the set says it may: a regex without a literal prefix costs a
-    test at every position, and most texts hold none of these.
+    Mostly a pre-filter: built from a Python regex's body without its look-arounds, it finds a superset of
+    where the full regex matches, so the full regex need only run where the set says it may (a regex without a
+    literal prefix costs a test at every position, and most texts hold none of these).
     """
 
     def __init__(self, names: Sequence[str], bodies: Sequence[str]) -> None:
@@ -256,5 +256,17 @@ class _Prefilter:
         self._set.Compile()
 
     def present(self, text: str) -> frozenset[str]:
-        """The names of the regexes that may match in `text`."""
-        return frozenset(self._names[i] for i in self._set.Match(text) or ())
+        """The names of the regexes that match in `text`."""
+        return frozenset(self._names[i] for i in self._set.Match(_dotted_i(text)) or ())
+
+    def any(self, text: str) -> bool:
+        return self._set.Match(_dotted_i(text)) is not None
+
+
+def _dotted_i(text: str) -> str:
+    """Python's case-insensitive "i" also matches "İ" and "ı"; RE2's does not (Unicode case folding leaves them to
+    Turkish). They are the only such letters (checked over the Basic Multilingual Plane), so with them read as
+    "i" a case-insensitive RE2 pattern matches wherever the Python one does."""
+    if text.isascii():
+        return text
+    return text.replace("İ", "i").replace("ı", "i")

@@ -22,6 +22,7 @@ from counterpitch.detectors import exposure
 from counterpitch.detectors.base import ATTACK_PATTERN
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.exposure import lists as exposure_lists
+from counterpitch.detectors.exposure import text as exposure_text
 from counterpitch.model import Approach, Finding, Profile
 from counterpitch.text import clean
 
@@ -549,3 +550,12 @@ def test_when_re2_prefilters_qualifiers_and_countries_then_it_never_misses_what_
         assert rx.search(text) is None or scheme in qualified, (scheme, text)
     for scheme, rx in lex.countries.items():
         assert rx.search(text) is None or scheme in countried, (scheme, text)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(st.text(alphabet=" -.|;\n•·!?,a1\t", max_size=60), st.text(max_size=60)))
+@example(text=" - - - ")
+@example(text="a. - b|c - ")
+def test_when_breaks_are_found_by_their_fast_form_then_the_spans_are_the_regex_spans(text: str) -> None:
+    for breaks in (exposure_text._CLAUSE_BREAK, exposure_text._SEGMENT_BREAK):
+        assert exposure_text._break_spans(breaks, text) == [m.span() for m in breaks.finditer(text)], text

@@ -27,6 +27,7 @@ from counterpitch.detectors.exposure.text import (
     _SCOPE_END,
     _SEGMENT_BREAK,
     _WORD,
+    _break_spans,
     _Field,
     _first_words,
     _last,
@@ -62,7 +63,7 @@ class _Marks:
         """Like _bounds, from break positions found once per field (a field may hold many mentions)."""
         spans = self._breaks.get(breaks)
         if spans is None:
-            spans = self._breaks[breaks] = [m.span() for m in breaks.finditer(self.text)]
+            spans = self._breaks[breaks] = _break_spans(breaks, self.text)
         # Breaks do not overlap, so their spans are in order of both start and end.
         i = bisect_right(spans, start, key=_END)
         j = bisect_left(spans, end, key=_START)

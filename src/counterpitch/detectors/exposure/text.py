@@ -185,6 +185,36 @@ _CLAUSE_BREAK = re.compile(r"\.(?=\s|$)|[!?;|•·\n]| - ")
 _SEGMENT_BREAK = re.compile(r"[|•·\n;]| - ")
 _SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")
 _WORD = re.compile(r"[^\W\d_][\w'&]*|\d+")
+#: The same breaks as _CLAUSE_BREAK and _SEGMENT_BREAK, written so the regex engine can skip to a possible first
+#: character (a class first): a spaced dash is found by its dash. See `_break_spans`.
+_FAST_BREAKS = {
+    _CLAUSE_BREAK: re.compile(r"[.!?;|•·\n-](?:(?<=\.)(?=\s|$)|(?<=[!?;|•·\n])|(?<= -)(?= ))"),
+    _SEGMENT_BREAK: re.compile(r"[|•·\n;-](?:(?<=[|•·\n;])|(?<= -)(?= ))"),
+}
+
+
+def _break_spans(breaks: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """`[m.span() for m in breaks.finditer(text)]`, several times faster for the clause and segment breaks.
+
+    A spaced dash found by its dash is widened to the spaces around it, and dropped if its first space ended
+    the break before ("a - - b" holds one break, as the regex reads it left to right).
+    """
+    fast = _FAST_BREAKS.get(breaks)
+    if fast is None:
+        return [m.span() for m in breaks.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    last = 0
+    for m in fast.finditer(text):
+        start, end = m.span()
+        if text[start] == "-":
+            start, end = start - 1, end + 1
+            if start < last:
+                continue
+        spans.append((start, end))
+        last = end
+    return spans
+
+
 #: Where a negation's reach ends: a comma or a contrast word.
 _SCOPE_END = re.compile(r",|\b(?:but|however|although|though|whereas)\b", re.IGNORECASE)
 #: Between a letter and a digit: "NV1" and "Type26" split into words the way "NV 1" and "Type 26" do.

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from operator import itemgetter
 
 from counterpitch.detectors.base import DetectorMeta, Span
@@ -29,15 +30,15 @@ from counterpitch.detectors.exposure.text import (
     _WORD,
     _break_spans,
     _Field,
-    _first_words,
     _last,
-    _last_words,
     _View,
     _view,
 )
 from counterpitch.model import Profile
 
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'&]*)")
+#: Words after a mention that any rule reads: the after-cue looks at four, context at most six (`window`).
+_AFTER_WORDS = 6
 Candidate = tuple[int, int, _Form]
 
 
@@ -235,36 +236,51 @@ class _ClearanceJudge:
         """How firmly this is a disclosure (None: it is not one)."""
         text = f.text
         lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
-        before, after = text[lo:start], text[end:hi]
-        if (form.not_before and form.not_before.search(before)) or (form.not_after and form.not_after.search(after)):
+        if (form.not_before and form.not_before.search(text[lo:start])) or (
+            form.not_after and form.not_after.search(text[end:hi])
+        ):
             return None
-        if self._hypothetical(text, start, end, lo, hi, marks):
+        if text[hi : hi + 1] == "?":  # a question states nothing: "Do you hold SC?"
+            return None
+        # The clause's words before the list of names this one stands in, and its first words after it.
+        first, last = marks.list_span(start, end, lo, hi)
+        before = list(_WORD.finditer(text, lo, first))
+        after = list(islice(_WORD.finditer(text, last, hi), _AFTER_WORDS))
+        if self._hypothetical(text, start, end, lo, hi, last, before, after, marks):
             return None
         if f.kind == "headline" and self.lex.recruiting.search(text):
             return None
         if not form.ambiguous:
             return 1.0
-        if self._spelled_out(text, start, end) or self._adjective(end, after, form, marks):
+        if self._spelled_out(text, start, end) or self._adjective(text, end, hi, form, marks):
             return None
-        first, last = marks.list_span(start, end, lo, hi)
-        if self._in_context(text[lo:first], text[last:hi], form) or self._named_beside(text, start, end, lo, hi, form):
+        if self._in_context(before, after, form) or self._named_beside(text, start, end, lo, hi, form):
             return 1.0
         if form.bare and self._bare(f, start, end, form, marks):
             return 0.8
         return None
 
-    def _hypothetical(self, text: str, start: int, end: int, lo: int, hi: int, marks: _Marks) -> bool:
+    def _hypothetical(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        lo: int,
+        hi: int,
+        last: int,
+        before: list[re.Match[str]],
+        after: list[re.Match[str]],
+        marks: _Marks,
+    ) -> bool:
         """Negated, hypothetical or a requirement: "eligible for SC, DV or eDV", "SC or DV required".
 
         A cue reaches across a list of clearance names, however long and dated ("must have held SC since 2015
         and DV from 2019"), but not past a comma ending anything else, nor past "but", nor into a bracket that
         says something else: "Not a recruiter, DV cleared", "not SC but DV" and "no clearance (previously held
-        DV)" are disclosures of DV. A question ("Do you hold SC?") states nothing either.
+        DV)" are disclosures of DV. The cue before is looked for in the last six words before the list, the
+        one after in the first four words after it.
         """
-        if text[hi : hi + 1] == "?":
-            return True
-        first, last = marks.list_span(start, end, lo, hi)
-        window_start = first - len(_last_words(text[lo:first], 6))
+        window_start = before[-6].start() if len(before) >= 6 else lo
         cue = _last(self.lex.before, text, window_start, start)
         if (
             cue is not None
@@ -272,7 +288,7 @@ class _ClearanceJudge:
             and not self._held_apart(text, lo, start, marks, cue.end(), start)
         ):
             return True
-        cue = self.lex.after.search(_first_words(text[last:hi], 4))
+        cue = self.lex.after.search(text[last : after[3].end() if len(after) >= 4 else hi])
         if cue is None or not _in_scope(text, end, last + cue.start(), marks, backwards=False):
             return False
         return not self._held_apart(text, lo, start, marks, end, last + cue.start())
@@ -304,19 +320,18 @@ class _ClearanceJudge:
     def _known_word(word: str, form: _Form) -> bool:
         return form.known.fullmatch(word) is not None
 
-    def _adjective(self, end: int, after: str, form: _Form, marks: _Marks) -> bool:
+    def _adjective(self, text: str, end: int, hi: int, form: _Form, marks: _Marks) -> bool:
         """'secret sauce', 'PV systems', 'SC Department of Health': a token qualifying another noun."""
-        m = _NEXT_WORD.match(after)
-        if not m or end + m.start(1) in marks.starts:
+        m = _NEXT_WORD.match(text, end, hi)
+        if not m or m.start(1) in marks.starts:
             return False
         return not self._known_word(m.group(1), form)
 
-    def _in_context(self, before: str, after: str, form: _Form) -> bool:
-        wb, wa = _WORD.findall(before), _WORD.findall(after)
+    def _in_context(self, before: list[re.Match[str]], after: list[re.Match[str]], form: _Form) -> bool:
         near = form.near.fullmatch
-        if any(near(w) for w in wb[-form.window :]) or any(near(w) for w in wa[: form.window]):
+        if any(near(m.group()) for m in before[-form.window :]) or any(near(m.group()) for m in after[: form.window]):
             return True
-        adjacent = wb[-1:] + wa[:1]
+        adjacent = [m.group() for m in before[-1:] + after[:1]]
         if form.weak and any(self.lex.weak.fullmatch(w) for w in adjacent):
             return True
         return any(form.qualified.fullmatch(w) for w in adjacent)

@@ -55,10 +55,14 @@ class _Marks:
         self.text = text
         self.cands = cands
         self.tails = [m.end() if (m := _TIME_TAIL.match(text, e)) else e for _, e, _ in cands]
-        self.starts = {c[0] for c in cands}
-        self.ends = {c[1] for c in cands} | set(self.tails)
         self._order = [c[0] for c in cands]
+        self.starts = set(self._order)
         self._breaks: dict[re.Pattern[str], list[tuple[int, int]]] = {}
+
+    @property
+    def ends(self) -> set[int]:
+        """Where the names end, with and without their dates (asked only where a cue may reach across them)."""
+        return {c[1] for c in self.cands} | set(self.tails)
 
     def bounds(self, breaks: re.Pattern[str], start: int, end: int) -> tuple[int, int]:
         """Like _bounds, from break positions found once per field (a field may hold many mentions)."""
@@ -401,7 +405,8 @@ def _scan_clearances(view: _View) -> Scan:
             strength = judge(f, start, end, form, marks)
             if strength is not None:
                 value = judge.value(form, f, start, end, marks)
-                hits.setdefault(value, _Hits()).add(Span(f.path, start, end, f.text), strength)
+                seen = hits.get(value) or hits.setdefault(value, _Hits())
+                seen.add(Span(f.path, start, end, f.text), strength)
     return hits
 
 

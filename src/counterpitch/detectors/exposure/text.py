@@ -40,42 +40,38 @@ class _View:
     the view once (`_view`) and reads the rest from it as plain attributes.
     """
 
-    __slots__ = ("_all", "_fields", "_joined", "_made", "profile")
+    __slots__ = ("_all", "_memo", "profile")
 
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
         self._all: tuple[_Field, ...] | None = None
-        self._fields: dict[frozenset[str], tuple[_Field, ...]] = {}
-        self._joined: dict[tuple[frozenset[str], bool], str] = {}
-        self._made: dict[object, Any] = {}
+        #: fields by kinds, joined texts by (kinds, low), and whatever `made` was asked for
+        self._memo: dict[object, Any] = {}
 
     def fields(self, kinds: frozenset[str]) -> tuple[_Field, ...]:
         """The profile's free-text fields of the given kinds, cleaned one-to-one so offsets stay valid."""
-        try:
-            return self._fields[kinds]
-        except KeyError:
-            pass
-        if self._all is None:
-            self._all = _all_fields(self.profile)
-        found = self._fields[kinds] = tuple([f for f in self._all if f.kind in kinds])
+        found: tuple[_Field, ...] | None = self._memo.get(kinds)
+        if found is None:
+            if self._all is None:
+                self._all = _all_fields(self.profile)
+            found = self._memo[kinds] = tuple([f for f in self._all if f.kind in kinds])
         return found
 
     def joined(self, kinds: frozenset[str], low: bool = False) -> str:
         """The fields of the given kinds as one text, a line each (lower-cased with `low`)."""
         key = (kinds, low)
-        try:
-            return self._joined[key]
-        except KeyError:
-            pass
-        text = self._joined[key] = "\n".join([f.low if low else f.text for f in self.fields(kinds)])
+        text: str | None = self._memo.get(key)
+        if text is None:
+            text = self._memo[key] = "\n".join([f.low if low else f.text for f in self.fields(kinds)])
         return text
 
     def made(self, key: object, make: Callable[[], T]) -> T:
-        """`make()` once per key (the caller must treat the result as read-only)."""
+        """`make()` once per key (the caller must treat the result as read-only; keys other than frozensets and
+        (frozenset, bool) pairs, which name fields and joined texts)."""
         try:
-            value: T = self._made[key]
+            value: T = self._memo[key]
         except KeyError:
-            value = self._made[key] = make()
+            value = self._memo[key] = make()
         return value
 
 

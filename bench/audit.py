@@ -10,7 +10,7 @@ Machine load before and after is recorded: the machine may be shared.
 (a) One process pinned to one CPU: the four `exposure.*` detectors, `exposure.clearance` alone, and the whole
     audit of a person (detectors + scoring), per second of CPU time and of wall time.
 (c) Same process, same profiles: presidio-analyzer with a PatternRecognizer per clearance level generated from
-    the same data/clearances.yaml (bench/_presidio.py) against `exposure.clearance`, in ten alternating rounds
+    the same data/clearances.yaml (bench/_presidio.py) against `exposure.clearance`, in 50 alternating rounds
     so the machine's drifting speed falls on both alike. Recall and precision of both on the dev profiles'
     clearance labels.
 (b) A child process audits 1,000,000 profiles from JSONL with `run_audit` (one process, per-person JSONL
@@ -166,7 +166,10 @@ def side_by_side(
     """
     import _presidio
 
-    rounds = 10
+    # Fifty rounds of 2,000 profiles rather than ten of 10,000: counterpitch's share of a round lasts a fraction of
+    # a second, so with few rounds it samples the machine's speed at a few instants while presidio's long turns
+    # average it; more, shorter rounds sample both alike (same expectation, less spread).
+    rounds = 50
     size = -(-len(profiles) // rounds)
     spent = {"counterpitch": [0.0, 0.0], "presidio": [0.0, 0.0]}  # wall, cpu
     for r in range(rounds):

@@ -167,18 +167,13 @@ def _candidates(fields: Sequence[_Field], groups: Sequence[_Group]) -> list[tupl
     """The fields holding clearance names, each with its names; where two overlap, the one starting first (then
     the longer) wins. A group's regex runs only on the fields holding its anchor."""
     out = []
-    forms = CLEARANCES.forms
     for f in fields:
         text, low = f.text, f.low
-        found = [
-            (start, end, forms[k])
-            for g in groups
-            if g.anchor in (text if g.cased else low)
-            for start, end, k in g.find(text, low)
-        ]
+        found = [c for g in groups if g.anchor in (text if g.cased else low) for c in g.find(text, low)]
         if not found:
             continue
-        found.sort(key=_first_then_longest)
+        if len(found) > 1:
+            found.sort(key=_first_then_longest)
         kept: list[Candidate] = []
         for c in found:
             if not kept or c[0] >= kept[-1][1]:
@@ -202,6 +197,10 @@ def _raised(text: str, cand: Candidate) -> Candidate:
     return cand
 
 
+#: How many locations' schemes a lexicon remembers.
+_PLACES = 20_000
+
+
 class _ClearanceJudge:
     """Decides, for one profile, whether a clearance name is a disclosure and which SCHEME:LEVEL it is."""
 
@@ -220,7 +219,18 @@ class _ClearanceJudge:
         return self._country
 
     def _country_of(self, location: str | None) -> str | None:
-        """The scheme of the country named last in the location ("Victoria, British Columbia, Canada" is CA)."""
+        """The scheme of the country named last in the location ("Victoria, British Columbia, Canada" is CA).
+
+        Remembered by location (at most _PLACES of them): an organisation's people share a few places."""
+        places = self.lex.places
+        if location in places:
+            return places[location]
+        country = self._country_in(location)
+        if len(places) < _PLACES:
+            places[location] = country
+        return country
+
+    def _country_in(self, location: str | None) -> str | None:
         for part in reversed((location or "").split(",")):
             named = self.lex.countried.present(part)
             found = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal, NamedTuple
 
@@ -175,7 +175,7 @@ class _Raise:
 
 @dataclass(frozen=True)
 class _Group:
-    """Forms sharing an anchor, as one alternation in which the i-th alternative is form `members[i]`.
+    """Forms sharing an anchor, as one alternation in which the i-th alternative is `members[i]`.
 
     Each alternative ends in an empty group, so a match's `lastindex` names its form. Named groups around the
     alternatives would say the same, but they would keep the regex engine from skipping ahead to a possible
@@ -186,7 +186,7 @@ class _Group:
     anchor: str
     #: Whether to look for the anchor in the text as written (else in its lower-case copy).
     cased: bool
-    members: tuple[int, ...]
+    members: tuple[_Form, ...]
     #: With the left word boundary as a look-behind: for any text.
     regex: re.Pattern[str]
     #: Without the look-behind (the boundary is checked by `left_bounded`), run on the text as written if the
@@ -196,8 +196,8 @@ class _Group:
     #: some word (it cannot be found in a lower-cased text) or is not ASCII.
     fast: re.Pattern[str] | None
 
-    def find(self, text: str, low: str) -> list[tuple[int, int, int]]:
-        """(start, end, form index) of each match in `text` (`low` is its lower-case copy)."""
+    def find(self, text: str, low: str) -> list[tuple[int, int, _Form]]:
+        """(start, end, form) of each match in `text` (`low` is its lower-case copy)."""
         fast = self.fast
         matches: Iterable[re.Match[str]]
         if fast is not None and (self.cased or text.isascii()):
@@ -246,6 +246,8 @@ class _ClearanceLexicon:
     recruiting: re.Pattern[str]
     #: form text -> what raises a mention of it to another level
     raises: dict[str, tuple[_Raise, ...]]
+    #: The scheme of each location read so far (filled by the clearance judge; the lists cannot change).
+    places: dict[str | None, str | None] = field(default_factory=dict)
 
 
 _FORM_WORD = re.compile(r"[^\s/\-()]+")
@@ -410,7 +412,7 @@ def _load_clearances() -> _ClearanceLexicon:
         elif all(rx.low_body is not None for _, rx in members):
             fast = _req(rf"(?:{'|'.join(f'{rx.low_body}()' for _, rx in members)})(?![^\W_])", at)
         regex = _req(rf"(?<![^\W_])(?:{alts})(?![^\W_])", at)
-        groups.append(_Group(anchor, cased, tuple(k for k, _ in members), regex, fast))
+        groups.append(_Group(anchor, cased, tuple(forms[k] for k, _ in members), regex, fast))
     s = spec.schemes
     return _ClearanceLexicon(
         raises=_raises(spec, forms, where),

@@ -54,7 +54,7 @@ class _Marks:
     def __init__(self, text: str, cands: list[Candidate]) -> None:
         self.text = text
         self.cands = cands
-        self.tails = [m.end() if (m := _TIME_TAIL.match(text, e)) else e for _, e, _ in cands]
+        self.tails = [_tail(text, e) for _, e, _ in cands]
         self._order = [c[0] for c in cands]
         self.starts = set(self._order)
         self._breaks: dict[re.Pattern[str], list[tuple[int, int]]] = {}
@@ -124,6 +124,15 @@ _PERIOD = (
 )
 #: A date or period written right after a clearance name (see _Marks).
 _TIME_TAIL = re.compile(rf"\s*\(\s*{_PERIOD}\s*\)|\s+{_PERIOD}", re.IGNORECASE)
+
+
+def _tail(text: str, end: int) -> int:
+    """Where a date or period written right after text[:end] ends (a space or bracket must lead one)."""
+    after = text[end : end + 1]
+    if not (after.isspace() or after == "("):
+        return end
+    m = _TIME_TAIL.match(text, end)
+    return m.end() if m else end
 
 
 def _in_scope(text: str, cue_end: int, target: int, marks: _Marks, *, backwards: bool) -> bool:

@@ -109,22 +109,22 @@ def _joined(p: Profile, kinds: frozenset[str], *, low: bool = False) -> str:
     return _view(p).joined(kinds, low)
 
 
-def _paths(n: int, *names: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(name.format(i) for name in names) for i in range(n))
+def _paths(i: int, *names: str) -> tuple[str, ...]:
+    return tuple(name.format(i) for name in names)
 
 
 #: Field paths for the first entries of each list, made once (a profile's fields are built for every scan).
 _KNOWN = 64
-_EXPERIENCE = _paths(
-    _KNOWN, "experience[{}].title", "experience[{}].company", "experience[{}].location", "experience[{}].description"
+_EXPERIENCE_NAMES = (
+    "experience[{}].title",
+    "experience[{}].company",
+    "experience[{}].location",
+    "experience[{}].description",
 )
-_SKILLS = _paths(_KNOWN, "skills[{}]")
-_CERTIFICATIONS = _paths(_KNOWN, "certifications[{}]")
-_PROJECTS = _paths(_KNOWN, "projects[{}].title", "projects[{}].description")
-
-
-def _at(known: tuple[tuple[str, ...], ...], i: int, *names: str) -> tuple[str, ...]:
-    return known[i] if i < _KNOWN else tuple(name.format(i) for name in names)
+_EXPERIENCE = tuple(_paths(i, *_EXPERIENCE_NAMES) for i in range(_KNOWN))
+_SKILLS = tuple(f"skills[{i}]" for i in range(_KNOWN))
+_CERTIFICATIONS = tuple(f"certifications[{i}]" for i in range(_KNOWN))
+_PROJECTS = tuple(_paths(i, "projects[{}].title", "projects[{}].description") for i in range(_KNOWN))
 
 
 def _all_fields(p: Profile) -> tuple[_Field, ...]:
@@ -135,27 +135,20 @@ def _all_fields(p: Profile) -> tuple[_Field, ...]:
         ("about", "about", p.about),
     ]
     for i, pos in enumerate(p.experience):
-        title, company, location, description = _at(
-            _EXPERIENCE,
-            i,
-            "experience[{}].title",
-            "experience[{}].company",
-            "experience[{}].location",
-            "experience[{}].description",
-        )
+        title, company, location, description = _EXPERIENCE[i] if i < _KNOWN else _paths(i, *_EXPERIENCE_NAMES)
         raw += (
             (title, "title", pos.title),
             (company, "company", pos.company),
             (location, "location", pos.location),
             (description, "description", pos.description),
         )
-    raw += [(_at(_SKILLS, i, "skills[{}]")[0], "skill", skill) for i, skill in enumerate(p.skills)]
+    raw += [(_SKILLS[i] if i < _KNOWN else f"skills[{i}]", "skill", v) for i, v in enumerate(p.skills)]
     raw += [
-        (_at(_CERTIFICATIONS, i, "certifications[{}]")[0], "certification", cert)
-        for i, cert in enumerate(p.certifications)
+        (_CERTIFICATIONS[i] if i < _KNOWN else f"certifications[{i}]", "certification", v)
+        for i, v in enumerate(p.certifications)
     ]
     for i, proj in enumerate(p.projects):
-        title, description = _at(_PROJECTS, i, "projects[{}].title", "projects[{}].description")
+        title, description = _PROJECTS[i] if i < _KNOWN else _paths(i, "projects[{}].title", "projects[{}].description")
         raw += ((title, "project", proj.title), (description, "project", proj.description))
     # tuple.__new__ rather than _Field(...): the named tuple's own __new__ is a Python function, a call per field.
     return tuple(

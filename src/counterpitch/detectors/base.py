@@ -121,4 +121,4 @@ def whole(field: str, value: str) -> Span:
 
 
 def evidence_of(spans: Sequence[Span]) -> tuple[Evidence, ...]:
-    return tuple(s.evidence() for s in spans)
+    return tuple([s.evidence() for s in spans])

@@ -57,7 +57,7 @@ class _Marks:
         self.tails = [_tail(text, e) for _, e, _ in cands]
         self._order = [c[0] for c in cands]
         self.starts = set(self._order)
-        self._breaks: dict[re.Pattern[str], list[tuple[int, int]]] = {}
+        self._breaks: dict[int, list[tuple[int, int]]] = {}  # by the pattern's id: hashing a pattern hashes its code
 
     @property
     def ends(self) -> set[int]:
@@ -66,9 +66,9 @@ class _Marks:
 
     def bounds(self, breaks: re.Pattern[str], start: int, end: int) -> tuple[int, int]:
         """Like _bounds, from break positions found once per field (a field may hold many mentions)."""
-        spans = self._breaks.get(breaks)
+        spans = self._breaks.get(id(breaks))
         if spans is None:
-            spans = self._breaks[breaks] = _break_spans(breaks, self.text)
+            spans = self._breaks[id(breaks)] = _break_spans(breaks, self.text)
         # Breaks do not overlap, so their spans are in order of both start and end.
         i = bisect_right(spans, start, key=_END)
         j = bisect_left(spans, end, key=_START)

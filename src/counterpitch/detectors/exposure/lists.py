@@ -140,9 +140,13 @@ class _ClearanceFile(_Spec):
     levels: list[_LevelSpec] = Field(min_length=1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Form:
-    """One way of writing one clearance level, compiled from clearances.yaml."""
+    """One way of writing one clearance level, compiled from clearances.yaml.
+
+    Equal and hashed by identity (each form is made once, on loading): judges key what they learn about a
+    profile by form, and a field-by-field hash, through its compiled patterns, cost 2 us.
+    """
 
     text: str
     values: tuple[str, ...]

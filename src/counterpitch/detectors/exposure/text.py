@@ -54,7 +54,8 @@ class _View:
         if found is None:
             if self._all is None:
                 self._all = _all_fields(self.profile)
-            found = self._memo[kinds] = tuple([f for f in self._all if f.kind in kinds])
+            found = self._all if kinds == _ALL else tuple([f for f in self._all if f.kind in kinds])
+            self._memo[kinds] = found
         return found
 
     def joined(self, kinds: frozenset[str], low: bool = False) -> str:
@@ -176,9 +177,9 @@ _SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")
 _WORD = re.compile(r"[^\W\d_][\w'&]*|\d+")
 #: The same breaks as _CLAUSE_BREAK and _SEGMENT_BREAK, written so the regex engine can skip to a possible first
 #: character (a class first): a spaced dash is found by its dash. See `_break_spans`.
-_FAST_BREAKS = {
-    _CLAUSE_BREAK: re.compile(r"[.!?;|•·\n-](?:(?<=\.)(?=\s|$)|(?<=[!?;|•·\n])|(?<= -)(?= ))"),
-    _SEGMENT_BREAK: re.compile(r"[|•·\n;-](?:(?<=[|•·\n;])|(?<= -)(?= ))"),
+_FAST_BREAKS = {  # by identity: hashing a compiled pattern hashes its code
+    id(_CLAUSE_BREAK): re.compile(r"[.!?;|•·\n-](?:(?<=\.)(?=\s|$)|(?<=[!?;|•·\n])|(?<= -)(?= ))"),
+    id(_SEGMENT_BREAK): re.compile(r"[|•·\n;-](?:(?<=[|•·\n;])|(?<= -)(?= ))"),
 }
 
 
@@ -188,9 +189,11 @@ def _break_spans(breaks: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     A spaced dash found by its dash is widened to the spaces around it, and dropped if its first space ended
     the break before ("a - - b" holds one break, as the regex reads it left to right).
     """
-    fast = _FAST_BREAKS.get(breaks)
+    fast = _FAST_BREAKS.get(id(breaks))
     if fast is None:
         return [m.span() for m in breaks.finditer(text)]
+    if "-" not in text:
+        return [m.span() for m in fast.finditer(text)]
     spans: list[tuple[int, int]] = []
     last = 0
     for m in fast.finditer(text):

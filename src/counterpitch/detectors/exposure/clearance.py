@@ -265,18 +265,19 @@ class _ClearanceJudge:
             return None
         if text[hi : hi + 1] == "?":  # a question states nothing: "Do you hold SC?"
             return None
+        if f.kind == "headline" and self.lex.recruiting.search(text):
+            return None
+        # Each test so far and the next rejects outright, so their order is free: the cheap ones go first.
+        if form.ambiguous and (self._spelled_out(text, start, end) or self._adjective(text, end, hi, form, marks)):
+            return None
         # The clause's words before the list of names this one stands in, and its first words after it.
         first, last = marks.list_span(start, end, lo, hi)
         before = list(_WORD.finditer(text, lo, first))
         after = list(islice(_WORD.finditer(text, last, hi), _AFTER_WORDS))
         if self._hypothetical(text, start, end, lo, hi, last, before, after, marks):
             return None
-        if f.kind == "headline" and self.lex.recruiting.search(text):
-            return None
         if not form.ambiguous:
             return 1.0
-        if self._spelled_out(text, start, end) or self._adjective(text, end, hi, form, marks):
-            return None
         if self._in_context(before, after, form) or self._named_beside(text, start, end, lo, hi, form):
             return 1.0
         if form.bare and self._bare(f, start, end, form, marks):

@@ -22,6 +22,7 @@ from counterpitch.audit.inputs import read_profiles, read_terms
 from counterpitch.audit.run import Partial, audit_into
 from counterpitch.model import Profile
 from counterpitch.report.audit_html import render_audit
+from counterpitch.report.html import made_at
 from tests.conftest import SCHEMAS
 from tests.test_batch import TERMS as BATCH_TERMS
 from tests.test_batch import invented, write_jsonl
@@ -35,7 +36,11 @@ ENTRY = "import sys; from counterpitch.cli import app; sys.argv[0] = 'counterpit
 def audit_cli(*args: str, hash_seed: str | None = None) -> subprocess.CompletedProcess[str]:
     """The command in a real subprocess (exit codes, stdout and stderr as a user sees them)."""
     cmd = [sys.executable, "-c", ENTRY, "audit", *args]
-    env = {**os.environ, "PYTHONHASHSEED": hash_seed} if hash_seed is not None else None
+    env = (
+        {**os.environ, "PYTHONHASHSEED": hash_seed, "SOURCE_DATE_EPOCH": "1764806400"}
+        if hash_seed is not None
+        else None
+    )
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False, env=env)
 
 
@@ -198,3 +203,15 @@ def test_when_nobody_discloses_anything_then_the_report_says_so_without_charts(t
     html = (tmp_path / "r.html").read_text()
     assert "No profile states a clearance." in html and "Nothing to draw" in html and "<svg" not in html
     assert nx.read_graphml(tmp_path / "m.graphml").number_of_nodes() == 0
+
+
+def test_when_source_date_epoch_is_set_then_reports_carry_that_time_and_a_bad_value_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764806400")
+    assert made_at() == "2025-12-04 00:00 UTC"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ValueError, match=r"SOURCE_DATE_EPOCH must be whole seconds.*'yesterday'"):
+        made_at()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert made_at().endswith(" UTC") and made_at()[:4].isdigit()

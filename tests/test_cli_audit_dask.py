@@ -28,7 +28,12 @@ from tests.test_batch import TERMS, bad_file, invented, write_jsonl
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "audit"
 ENTRY = "import sys; from counterpitch.cli import app; sys.argv[0] = 'counterpitch'; app()"
 #: Each run has its own string hash seed: the outputs must not depend on it (test_audit_report checks two seeds).
-ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}, "COLUMNS": "160"}
+#: A fixed report time (SOURCE_DATE_EPOCH): two runs straddling a minute would otherwise stamp different minutes.
+ENV = {
+    **{k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"},
+    "COLUMNS": "160",
+    "SOURCE_DATE_EPOCH": "1764806400",
+}
 OUTPUTS = ("assessments.jsonl", "people.csv", "summary.json", "report.html", "mosaic.graphml")
 
 

@@ -6,8 +6,6 @@ Content-Security-Policy forbids both), charts drawn as inline SVG by report/svg.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import networkx as nx
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -15,6 +13,7 @@ from counterpitch import __version__
 from counterpitch.audit.graph import clusters, named_lines, rosters
 from counterpitch.audit.mosaic import Mosaic
 from counterpitch.audit.summary import OrgSummary
+from counterpitch.report.html import made_at
 from counterpitch.report.svg import bar_chart, mosaic_svg
 
 _ENV = Environment(
@@ -53,6 +52,6 @@ def render_audit(summary: OrgSummary, mosaic: Mosaic, graph: nx.DiGraph, *, org:
         clusters=clusters(people)[:MAX_LISTED],
         mosaic_people=len(people),
         mosaic_seen=mosaic.seen,
-        made=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        made=made_at(),
         version=__version__,
     )

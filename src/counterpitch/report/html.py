@@ -6,6 +6,7 @@ shown as text (never made clickable), and nothing is loaded from outside the fil
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -22,6 +23,19 @@ _ENV = Environment(
 )
 
 
+def made_at() -> str:
+    """When a report is made, to the minute, in UTC: now, or SOURCE_DATE_EPOCH when set (the reproducible-builds
+    convention), so that two runs over the same input can write byte-identical reports."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH")
+    if fixed is None:
+        when = datetime.now(UTC)
+    elif fixed.strip().isdigit():
+        when = datetime.fromtimestamp(int(fixed), UTC)
+    else:
+        raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not {fixed!r}")
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def render_scan(result: ScanResult, title: str = "Counterpitch scan") -> str:
     attention = [(a, s) for a, s in result.approaches if s.band != "low"]
     quiet = [(a, s) for a, s in result.approaches if s.band == "low"]
@@ -30,6 +44,6 @@ def render_scan(result: ScanResult, title: str = "Counterpitch scan") -> str:
         result=result,
         attention=attention,
         quiet=quiet,
-        made=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        made=made_at(),
         version=__version__,
     )

@@ -394,6 +394,18 @@ def test_when_the_subject_is_an_approach_then_exposure_detectors_stay_quiet() ->
             r"clearances\.yaml: levels\[3\] \(UK:DV\) form 'DV': bad pattern",
         ),
         (
+            "clearances.yaml",
+            exposure_lists._load_clearances,
+            lambda d: d["context"].update(connectors="and|(or"),
+            r"clearances\.yaml: context\.connectors: bad pattern",
+        ),
+        (
+            "clearances.yaml",
+            exposure_lists._load_clearances,
+            lambda d: d["schemes"]["NZ"].update(qualifiers="NZ|(?<=x)NZSIS"),
+            r"clearances\.yaml: qualifiers \(NZ\): RE2 cannot compile 'NZ\|\(\?<=x\)NZSIS'",
+        ),
+        (
             "sensitive_roles.yaml",
             exposure_lists._load_roles,
             lambda d: d["roles"][0]["patterns"][0].update(examples=["nothing here"]),

@@ -244,7 +244,6 @@ class _ClearanceLexicon:
     countried: _Prefilter
     strong: re.Pattern[str]
     weak: re.Pattern[str]
-    connectors: re.Pattern[str]
     before: re.Pattern[str]
     after: re.Pattern[str]
     recruiting: re.Pattern[str]
@@ -352,10 +351,15 @@ def _raises(spec: _ClearanceFile, forms: Sequence[_Form], where: str) -> dict[st
 
 
 def _prefilter(bodies: dict[str, str], where: str) -> _Prefilter:
-    try:
-        return _Prefilter(list(bodies), list(bodies.values()))
-    except re2.error as exc:
-        raise ValueError(f"{where}: a pattern RE2 cannot compile (no look-arounds or back-references): {exc}") from exc
+    """An RE2 set of `bodies`; a body RE2 cannot compile is named with its key."""
+    for name, body in bodies.items():
+        try:
+            re2.compile(body, _RE2)
+        except re2.error as exc:
+            raise ValueError(
+                f"{where} ({name}): RE2 cannot compile {body!r} (no look-arounds or back-references): {exc}"
+            ) from exc
+    return _Prefilter(list(bodies), list(bodies.values()))
 
 
 def _covers(host: tuple[str, bool], key: tuple[str, bool]) -> bool:
@@ -369,6 +373,11 @@ def _covers(host: tuple[str, bool], key: tuple[str, bool]) -> bool:
 def _load_clearances() -> _ClearanceLexicon:
     where, doc = _data_file("clearances.yaml")
     spec: _ClearanceFile = _validated(_ClearanceFile, where, doc, "levels", ("value", "values"))
+    # The context lists are checked here, before each form joins them into its word tests (a broken list is
+    # named as itself, not as the first form that uses it).
+    strong = _req(spec.context.strong, f"{where}: context.strong", re.I)
+    weak = _req(spec.context.weak, f"{where}: context.weak", re.I)
+    _req(spec.context.connectors, f"{where}: context.connectors", re.I)
     forms: list[_Form] = []
     grouped: dict[tuple[str, bool], list[tuple[int, _FormRegex]]] = {}
     for i, level in enumerate(spec.levels):
@@ -431,9 +440,8 @@ def _load_clearances() -> _ClearanceLexicon:
             if v.countries
         },
         countried=_prefilter({k: f"(?i:{v.countries})" for k, v in s.items() if v.countries}, f"{where}: countries"),
-        strong=_req(spec.context.strong, f"{where}: context.strong", re.I),
-        weak=_req(spec.context.weak, f"{where}: context.weak", re.I),
-        connectors=_req(spec.context.connectors, f"{where}: context.connectors", re.I),
+        strong=strong,
+        weak=weak,
         before=_req(spec.hypothetical.before, f"{where}: hypothetical.before", re.I),
         after=_req(spec.hypothetical.after, f"{where}: hypothetical.after", re.I),
         recruiting=_req(spec.hypothetical.recruiting, f"{where}: hypothetical.recruiting", re.I),

@@ -238,11 +238,6 @@ def _last_words(text: str, n: int) -> str:
     return text[words[-n].start() :] if len(words) >= n else text
 
 
-def _first_words(text: str, n: int) -> str:
-    words = list(_WORD.finditer(text))
-    return text[: words[n - 1].end()] if len(words) >= n else text
-
-
 # --- anchors: which patterns can match at all ---------------------------------------------------------------
 
 _RE2 = re2.Options()

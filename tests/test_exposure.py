@@ -511,8 +511,15 @@ cased_words = st.builds(
 #: Letters that match an ASCII letter case-insensitively without being its lower or upper case (Kelvin sign,
 #: long s, dotted and dotless i): where a lower-cased copy and a case-insensitive regex could part.
 CONFUSABLE = {"k": "\u212a", "K": "\u212a", "s": "ſ", "S": "ſ", "i": "ı", "I": "İ"}
+
+
+def confused(text: str, swap: str | None) -> str:
+    """`text` with the letters in `swap` written as their confusables."""
+    return "".join(CONFUSABLE.get(c, c) if swap and c in swap else c for c in text)
+
+
 form_text = st.builds(
-    lambda parts, swap: "".join(CONFUSABLE.get(c, c) if swap and c in swap else c for c in "".join(parts)),
+    lambda parts, swap: confused("".join(parts), swap),
     st.lists(
         st.builds(
             lambda w, sep: w + sep,
@@ -541,7 +548,7 @@ def test_when_a_group_searches_a_lower_cased_copy_then_it_finds_what_its_case_in
 SCHEME_WORDS = ["UK", "U.S.", "DoD", "NZ", "Aus", "NATO", "Canadian", "British", "united kingdom", "new zealand"]
 PLACE_WORDS = ["Virginia", "Québec", "Ontario", "New South Wales", "England", "Aotearoa", "USA", "Canberra"]
 place_text = st.builds(
-    lambda parts, swap: "".join(CONFUSABLE.get(c, c) if swap and c in swap else c for c in ", ".join(parts)),
+    lambda parts, swap: confused(", ".join(parts), swap),
     st.lists(st.sampled_from(SCHEME_WORDS + PLACE_WORDS + TRICKY), max_size=8).map(
         lambda ws: [w.upper() if i % 3 == 1 else w for i, w in enumerate(ws)]
     ),

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import islice
 from operator import itemgetter
 
@@ -59,7 +60,7 @@ class _Marks:
         self.starts = set(self._order)
         self._breaks: dict[int, list[tuple[int, int]]] = {}  # by the pattern's id: hashing a pattern hashes its code
 
-    @property
+    @cached_property
     def ends(self) -> set[int]:
         """Where the names end, with and without their dates (asked only where a cue may reach across them)."""
         return {c[1] for c in self.cands} | set(self.tails)
@@ -425,8 +426,7 @@ def _scan_clearances(view: _View) -> Scan:
             strength = judge(f, start, end, form, marks)
             if strength is not None:
                 value = judge.value(form, f, start, end, marks)
-                seen = hits.get(value) or hits.setdefault(value, _Hits())
-                seen.add(Span(f.path, start, end, f.text), strength)
+                hits.setdefault(value, _Hits()).add(Span(f.path, start, end, f.text), strength)
     return hits
 
 

@@ -128,6 +128,9 @@ _CERTIFICATIONS = tuple(f"certifications[{i}]" for i in range(_KNOWN))
 _PROJECTS = tuple(_paths(i, "projects[{}].title", "projects[{}].description") for i in range(_KNOWN))
 
 
+_new = tuple.__new__
+
+
 def _all_fields(p: Profile) -> tuple[_Field, ...]:
     raw: list[tuple[str, str, str | None]] = [
         ("name", "name", p.name),
@@ -162,9 +165,6 @@ def _all_fields(p: Profile) -> tuple[_Field, ...]:
     )
 
 
-_new = tuple.__new__
-
-
 _PROSE = frozenset({"name", "headline", "about", "title", "description", "skill", "certification", "project"})
 _ALL = _PROSE | {"company", "location"}
 _ROLE_KINDS = _PROSE | {"company"}
@@ -192,8 +192,6 @@ def _break_spans(breaks: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     fast = _FAST_BREAKS.get(id(breaks))
     if fast is None:
         return [m.span() for m in breaks.finditer(text)]
-    if "-" not in text:
-        return [m.span() for m in fast.finditer(text)]
     spans: list[tuple[int, int]] = []
     last = 0
     for m in fast.finditer(text):
@@ -243,14 +241,20 @@ def _last_words(text: str, n: int) -> str:
 _RE2 = re2.Options()
 
 
+def _search_set(patterns: Sequence[str]) -> Any:
+    """An RE2 set that tells which of `patterns` occur anywhere in a text, in one linear pass."""
+    found = re2.Set.SearchSet(_RE2)
+    for pattern in patterns:
+        found.Add(pattern)
+    found.Compile()
+    return found
+
+
 class _Anchors:
     """Which of many literal anchors (each cased or not) a text holds, in one linear pass (an RE2 set)."""
 
     def __init__(self, anchors: Sequence[tuple[str, bool]]) -> None:
-        self._set: Any = re2.Set.SearchSet(_RE2)
-        for text, cased in anchors:
-            self._set.Add(("" if cased else "(?i)") + re.escape(text))
-        self._set.Compile()
+        self._set = _search_set([("" if cased else "(?i)") + re.escape(text) for text, cased in anchors])
 
     def present(self, text: str) -> list[int]:
         """Indexes (in the order given) of the anchors found in `text`."""
@@ -267,10 +271,7 @@ class _Prefilter:
 
     def __init__(self, names: Sequence[str], bodies: Sequence[str]) -> None:
         self._names = tuple(names)
-        self._set: Any = re2.Set.SearchSet(_RE2)
-        for body in bodies:
-            self._set.Add(body)
-        self._set.Compile()
+        self._set = _search_set(bodies)
 
     def present(self, text: str) -> frozenset[str]:
         """The names of the regexes that match in `text`."""

@@ -63,8 +63,9 @@ def test_when_only_a_medium_watchlist_hit_then_not_decisive() -> None:
 
 
 def test_when_safeguard_present_then_it_takes_points_away() -> None:
-    with_guard = SCORER.score([finding("lure.secrecy"), finding("safeguard.public_only", "info")])
-    without = SCORER.score([finding("lure.secrecy")])
+    # A medium-severity indicator: a high-severity one would hold the band at medium through its decisive floor.
+    with_guard = SCORER.score([finding("lure.secrecy", "medium"), finding("safeguard.public_only", "info")])
+    without = SCORER.score([finding("lure.secrecy", "medium")])
     assert with_guard[0] < without[0]
     guard = next(f for f in with_guard[2] if f.detector == "safeguard.public_only")
     assert guard.weight is not None and guard.weight < 0

@@ -19,6 +19,7 @@ from counterpitch.model import Approach
 from counterpitch.scoring import Scorer
 from counterpitch.scoring.fit import fit_scorer
 from counterpitch.scoring.model import features
+from counterpitch.scoring.rules import Prior, verdict_rules
 from counterpitch.semantic.textmodel import TextModel, document
 
 WORDING = "semantic.wording"
@@ -56,6 +57,12 @@ def feature_names(registry: Registry) -> list[str]:
     return sorted(registry.ids())
 
 
+def priors(registry: Registry) -> dict[str, Prior]:
+    """Each detector's prior weight and fitting bounds, from its family and declared severity."""
+    rules = verdict_rules()
+    return {d.meta.id: rules.prior(d.meta.id, d.meta.severity) for d in registry}
+
+
 def fit_pipeline(
     engine: Engine,
     cases: Sequence[Approach],
@@ -68,6 +75,7 @@ def fit_pipeline(
     base = list(rows) if rows is not None else rule_features(engine, cases)
     use_wording = engine.context.text_model is not None
     names = feature_names(engine.registry)
+    bounds = priors(engine.registry)
     inner_folds = folds(labels, inner, seed)
     stacked = [dict(r) for r in base]
     docs = [document(a) for a in cases]
@@ -81,9 +89,9 @@ def fit_pipeline(
     oof = [0.0] * len(cases)
     for fold in inner_folds:
         train = [i for i in range(len(cases)) if i not in fold]
-        inner_scorer = fit_scorer([stacked[i] for i in train], [labels[i] for i in train], names)
+        inner_scorer = fit_scorer([stacked[i] for i in train], [labels[i] for i in train], names, priors=bounds)
         for i in fold:
             oof[i] = inner_scorer.raw(stacked[i])
-    scorer = fit_scorer(stacked, labels, names, oof_scores=oof)
+    scorer = fit_scorer(stacked, labels, names, oof_scores=oof, priors=bounds)
     text_model = TextModel.fit(docs, labels) if use_wording else None
     return scorer, text_model

@@ -29,11 +29,27 @@ _PRIVATE = re2.compile(
     r"(?:published|public|announced|released)|confidential|restricted|between us|delete|nothing links|"
     r"no paperwork|don.t (?:tell|mention)|no need to (?:involve|tell|declare|register))",
 )
+#: "A confidential call", "in confidence" about the role itself: the discretion of every executive search, not a
+#: move to secret matters.
+_DISCREET_SEARCH = re.compile(
+    r"\s+(?:call|chat|conversation|discussion|basis|search|process|role|opportunity|approach|enquiry|inquiry|"
+    r"brief|mandate|appointment|assignment|vacancy|position)\b",
+    re.IGNORECASE,
+)
 _REFUSAL = re2.compile(
     r"(?i)\b(?:can.t|cannot|won.t|unable|not able|shouldn.t|not comfortable|no thanks|decline|have to (?:clear|check|"
     r"declare|register|ask)|need to (?:clear|check|declare|register|ask)|gifts? register|not allowed|not permitted|"
     r"against (?:the )?rules|too generous)\b",
 )
+
+
+def _private(text: str) -> tuple[int, int] | None:
+    """Where a turn first moves to non-public or secret matters, if it does."""
+    for m in _PRIVATE.finditer(text):
+        if m.group(0).lower() == "confidential" and _DISCREET_SEARCH.match(text, m.end()):
+            continue
+        return m.start(), m.end()
+    return None
 
 
 def _amounts(text: str) -> list[float]:
@@ -66,18 +82,20 @@ class Escalation(Detector):
         if len(money) >= 2 and money[-1][1] > money[0][1] * 1.5:
             reasons.append(f"the money offered grew from {money[0][1]:,.0f} to {money[-1][1]:,.0f}")
             evidence += [Evidence(field=money[0][0]), Evidence(field=money[-1][0])]
-        first_private = next((i for i, (_, t) in enumerate(turns) if _PRIVATE.search(clean(t))), None)
-        if first_private is not None and first_private > 0:
-            field, text = turns[first_private]
-            m = _PRIVATE.search(clean(text))
-            assert m is not None
+        private = [(i, at) for i, (_, t) in enumerate(turns) if (at := _private(clean(t))) is not None]
+        if private and private[0][0] > 0:
+            i, (start, end) = private[0]
+            field, text = turns[i]
             reasons.append("later messages move to non-public or secret matters")
-            evidence.append(Evidence(field=field, start=m.start(), end=m.end(), quote=text[m.start() : m.end()]))
+            evidence.append(Evidence(field=field, start=start, end=end, quote=text[start:end]))
         if reasons:
+            # One sign of escalation is worth a look; both together (more money and non-public matters) are
+            # the pattern of the Mallory case, and only then is the finding of high severity.
             yield self.finding(
                 evidence,
                 strength=min(1.0, 0.6 + 0.4 * (len(reasons) - 1)),
                 explanation="Over the conversation " + " and ".join(reasons) + ". " + self.meta.explanation,
+                severity="high" if len(reasons) >= 2 else "medium",
             )
 
 

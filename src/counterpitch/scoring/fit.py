@@ -1,8 +1,11 @@
-"""Fitting the scorer: a logistic model with sign constraints, and bands chosen from out-of-fold scores.
+"""Fitting the scorer: a logistic model pulled towards priors within bounds, and bands from out-of-fold scores.
 
 Why constrained: with a few hundred cases, an unconstrained fit gives some indicators negative weights to
-explain away collinearity, and then a finding would argue against its own meaning. Bounding indicator weights
-at >= 0 and safeguard weights at <= 0 (L-BFGS-B) keeps every weight readable, at almost no cost in fit.
+explain away collinearity, and then a finding would argue against its own meaning; and a detector the training
+set never exercises is fitted to zero, silencing it on the cases it exists for (a published persona scored
+"low"). So each weight starts from a prior given by the detector's family and severity (scoring/rules.py,
+data/verdict.yaml), the penalty pulls it towards that prior rather than towards zero, and L-BFGS-B keeps it
+within bounds around the prior: safeguards stay negative, indicators stay positive and never reach zero.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from counterpitch.scoring.model import Scorer
+from counterpitch.scoring.rules import Prior
 
 
 def _design(rows: Sequence[Mapping[str, float]], names: Sequence[str]) -> np.ndarray:
@@ -30,9 +34,14 @@ def fit_weights(
     labels: Sequence[int],
     names: Sequence[str],
     l2: float = 0.3,
+    priors: Mapping[str, Prior] | None = None,
 ) -> tuple[float, dict[str, float]]:
-    """Class-balanced, L2-penalised logistic regression with signs fixed by detector family."""
+    """Class-balanced logistic regression, penalised towards each detector's prior and bounded around it.
+
+    Without `priors` (tests of the fit itself) the prior is zero and the bounds are the signs by family.
+    """
     x = _design(rows, names)
+    centre = np.array([priors[n].weight if priors else 0.0 for n in names])
     y = np.asarray(labels, dtype=float)
     pos = max(1.0, y.sum())
     neg = max(1.0, len(y) - y.sum())
@@ -45,14 +54,18 @@ def fit_weights(
         eps = 1e-12
         nll = -np.sum(sample * (y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)))
         grad_z = sample * (p - y)
-        grad = np.concatenate([[grad_z.sum()], x.T @ grad_z + 2 * l2 * w])
-        return float(nll + l2 * np.sum(w * w)), grad
+        grad = np.concatenate([[grad_z.sum()], x.T @ grad_z + 2 * l2 * (w - centre)])
+        return float(nll + l2 * np.sum((w - centre) ** 2)), grad
 
-    bounds = [(None, None)] + [((None, 0.0) if n.startswith("safeguard.") else (0.0, None)) for n in names]
-    result = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    def bound(n: str) -> tuple[float | None, float | None]:
+        if priors:
+            return priors[n].low, priors[n].high
+        return (None, 0.0) if n.startswith("safeguard.") else (0.0, None)
+
+    bounds = [(None, None)] + [bound(n) for n in names]
+    start = np.concatenate([[0.0], centre])
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
     theta = result.x
-    # Every detector the fit saw is kept, zeros included: a known detector with weight 0 is a finding the data
-    # say is worth nothing, not an unknown one that would get a prior.
     weights = {n: round(float(w), 4) for n, w in zip(names, theta[1:], strict=True)}
     return round(float(theta[0]), 4), weights
 
@@ -86,8 +99,9 @@ def fit_scorer(
     names: Sequence[str],
     oof_scores: Sequence[float] | None = None,
     meta: Mapping[str, object] | None = None,
+    priors: Mapping[str, Prior] | None = None,
 ) -> Scorer:
-    intercept, weights = fit_weights(rows, labels, names)
+    intercept, weights = fit_weights(rows, labels, names, priors=priors)
     scorer = Scorer(intercept, weights, 50.0, 80.0, dict(meta or {}))
     scores = oof_scores if oof_scores is not None else [scorer.raw(r) for r in rows]
     medium, high = choose_bands(scores, labels)

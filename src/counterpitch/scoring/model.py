@@ -1,13 +1,16 @@
 """Findings to a 0-100 score, a band and advice, by a monotone logistic model kept as data.
 
 score = 100 * sigmoid(intercept + sum(weight[detector] * strength)), where strength is the strongest finding
-of that detector (0..1). Weights are fitted (scoring/fit.py) with signs fixed in advance: indicators can only
-raise the score and safeguards only lower it, so no finding ever argues against its own meaning, and every
-finding's `weight` is the number of points it added (or took away) in this assessment.
+of that detector (0..1). Weights are fitted (scoring/fit.py) within bounds around a prior each detector gets
+from its family and severity (scoring/rules.py): indicators can only raise the score and safeguards only lower
+it, and no indicator is ever worth nothing. Every finding's `weight` is the number of points it added (or took
+away) in this assessment.
 
-Bands add one rule the model cannot express: a single indicator, however strongly weighted, never makes
-"high" on its own; high needs two corroborating indicators of at least medium severity, or a high-severity
-watchlist hit (a known persona's profile, name and firm, or contact handle; a firm's name alone is not enough).
+Bands add rules the model cannot express. A single indicator, however strongly weighted, never makes "high" on
+its own: high needs two corroborating indicators of at least medium severity. Decisive rules (data/verdict.yaml)
+then set a minimum band from which detectors fired, never from a weight: a published persona is high whatever
+the text; payment for non-public information is high; asking to run something or sign in is at least medium;
+a high-severity indicator never sits under a low band. When a decisive rule sets the band, the advice says so.
 """
 
 from __future__ import annotations
@@ -24,11 +27,18 @@ from typing import Any
 
 from counterpitch.model import Band, Finding
 from counterpitch.scoring.advice import advice_for
+from counterpitch.scoring.rules import (
+    BAND_RANK,
+    INDICATOR_FAMILIES,
+    LEARNT_CORROBORATES_MIN_STRENGTH,
+    LEARNT_FAMILIES,
+    SEVERITY_RANK,
+    Floor,
+    VerdictRules,
+    family,
+    verdict_rules,
+)
 
-SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
-#: Log-odds for a detector the fitted weights do not know (a user's own rule, a plugin), by its severity.
-PRIOR_WEIGHT = {"info": 0.0, "low": 0.5, "medium": 1.0, "high": 2.0}
-DECISIVE_FAMILIES = frozenset({"watchlist"})
 #: Families that describe the recipient or the context, not the sender's behaviour: they move the score but
 #: never count as corroboration for a "high".
 CONTEXT_FAMILIES = frozenset({"exposure", "targeting", "safeguard"})
@@ -36,9 +46,7 @@ CONTEXT_FAMILIES = frozenset({"exposure", "targeting", "safeguard"})
 #: approach to "medium" only when very sure, and they corroborate a concrete indicator for "high" only when
 #: fairly sure. Both thresholds were set by measuring false alarms on the invented training set and on
 #: real job adverts and text messages (bench/false_alarms.py).
-LEARNT_FAMILIES = frozenset({"semantic"})
 LEARNT_ALONE_MIN_STRENGTH = 0.8
-LEARNT_CORROBORATES_MIN_STRENGTH = 0.4
 
 
 def _sigmoid(z: float) -> float:
@@ -51,6 +59,15 @@ def features(findings: Iterable[Finding]) -> dict[str, float]:
     for f in findings:
         out[f.detector] = max(out.get(f.detector, 0.0), f.strength)
     return out
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    band: Band
+    score: float  # the score shown: raised to the band's threshold when a decisive rule raised the band
+    capped: float  # the score the model and the corroboration caps give, before any decisive rule
+    rule: str
+    floor: Floor | None  # the decisive rule that set or confirmed the band
 
 
 @dataclass
@@ -77,6 +94,8 @@ class Scorer:
     high: float
     meta: Mapping[str, Any] = field(default_factory=dict)
 
+    rules: VerdictRules = field(default_factory=verdict_rules, compare=False, repr=False)
+
     def logit(self, feats: Mapping[str, float]) -> float:
         return self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
 
@@ -85,10 +104,12 @@ class Scorer:
 
     def weights_for(self, findings: Sequence[Finding]) -> dict[str, float]:
         """The weight of each detector present: fitted, or for a detector the fit never saw (a user's own rule,
-        a plugin) a prior by its severity, so that adding a rule always counts for something."""
+        a plugin) its prior by family and severity, so that adding a rule always counts for something."""
         out: dict[str, float] = {}
         for f in findings:
-            w = self.weights[f.detector] if f.detector in self.weights else PRIOR_WEIGHT[f.severity]
+            w = self.weights.get(f.detector)
+            if w is None:
+                w = self.rules.prior(f.detector, f.severity).weight
             out[f.detector] = max(out.get(f.detector, w), w)
         return out
 
@@ -98,16 +119,17 @@ class Scorer:
         raw = 100.0 * _sigmoid(z)
         trail = ScoreTrail(self.intercept, raw_score=raw)
         trail.terms = sorted(((k, v, weights[k]) for k, v in feats.items()), key=lambda t: -abs(t[1] * t[2]))
-        band, score, trail.band_rule = self._band(raw, findings, weights)
-        weighted = self._weighted(findings, self._points(feats, weights, z, score))
-        return round(score, 1), band, weighted, advice_for(band, weighted), trail
+        verdict = self._band(raw, findings)
+        trail.band_rule = verdict.rule
+        weighted = self._weighted(findings, self._points(feats, weights, z, verdict))
+        return round(verdict.score, 1), verdict.band, weighted, self._advice(verdict, weighted), trail
 
     def score_only(self, findings: Sequence[Finding]) -> tuple[float, Band, list[Finding], str]:
         """`score` without the trail (bulk screening never shows it)."""
         feats, weights, z = self._terms(findings)
-        band, score, _ = self._band(100.0 * _sigmoid(z), findings, weights)
-        weighted = self._weighted(findings, self._points(feats, weights, z, score))
-        return round(score, 1), band, weighted, advice_for(band, weighted)
+        verdict = self._band(100.0 * _sigmoid(z), findings)
+        weighted = self._weighted(findings, self._points(feats, weights, z, verdict))
+        return round(verdict.score, 1), verdict.band, weighted, self._advice(verdict, weighted)
 
     def _terms(self, findings: Sequence[Finding]) -> tuple[dict[str, float], dict[str, float], float]:
         """Each detector's strength and weight, and the log-odds they make together."""
@@ -125,55 +147,72 @@ class Scorer:
         return weighted
 
     def _points(
-        self, feats: Mapping[str, float], weights: Mapping[str, float], z: float, score: float
+        self, feats: Mapping[str, float], weights: Mapping[str, float], z: float, verdict: _Verdict
     ) -> dict[str, float]:
-        """Each detector's points: the rise from the base score (no findings) to the score shown, shared in
-        proportion to each detector's log-odds term (and, within a detector, equally among its findings). The
-        shares add up to the whole rise and keep their signs, also when the score saturates or is capped."""
+        """Each detector's points: the rise from the base score (no findings) to the score the model and the
+        caps give, shared in proportion to each detector's log-odds term (and, within a detector, equally among
+        its findings); then whatever a decisive rule added on top, shared among the detectors that made the rule
+        hold. The shares add up to the whole rise and keep their signs, also when the score saturates or is
+        capped."""
         base = 100.0 * _sigmoid(self.intercept)
         span = z - self.intercept
-        slope = (score - base) / span if abs(span) > 1e-9 else score * (1 - score / 100.0)
-        return {k: slope * weights[k] * v for k, v in feats.items()}
+        capped = verdict.capped
+        slope = (capped - base) / span if abs(span) > 1e-9 else capped * (1 - capped / 100.0)
+        points = {k: slope * weights[k] * v for k, v in feats.items()}
+        lift = verdict.score - capped
+        if lift > 0 and verdict.floor is not None:
+            triggers = verdict.floor.triggers
+            for k in triggers:
+                points[k] = points.get(k, 0.0) + lift / len(triggers)
+        return points
 
-    def _band(self, raw: float, findings: Sequence[Finding], weights: Mapping[str, float]) -> tuple[Band, float, str]:
-        positive: dict[str, Finding] = {}
-        for f in findings:  # per detector, its strongest finding speaks for it
-            if weights.get(f.detector, 0.0) > 0:
-                best = positive.get(f.detector)
-                if best is None or (SEVERITY_RANK[f.severity], f.strength) > (
-                    SEVERITY_RANK[best.severity],
-                    best.strength,
-                ):
-                    positive[f.detector] = f
+    def _band(self, raw: float, findings: Sequence[Finding]) -> _Verdict:
+        """The band the score and the corroboration caps give, then raised by any decisive rule that holds."""
+        band, capped, rule = self._scored_band(raw, findings)
+        floors = self.rules.floors(findings)
+        top = floors[0] if floors else None
+        if top is None or BAND_RANK[top.band] < BAND_RANK[band]:
+            return _Verdict(band, capped, capped, rule, None)
+        threshold = self.high if top.band == "high" else self.medium if top.band == "medium" else 0.0
+        score = max(capped, threshold)
+        how = "set" if BAND_RANK[top.band] > BAND_RANK[band] else "confirmed"
+        return _Verdict(top.band, score, capped, f"{rule}; {top.band} {how} by decisive rule {top.rule}", top)
+
+    def _scored_band(self, raw: float, findings: Sequence[Finding]) -> tuple[Band, float, str]:
+        indicators: dict[str, Finding] = {}
+        for f in findings:  # per detector, its strongest finding speaks for it; safeguards are not indicators
+            if family(f.detector) == "safeguard":
+                continue
+            best = indicators.get(f.detector)
+            if best is None or (SEVERITY_RANK[f.severity], f.strength) > (SEVERITY_RANK[best.severity], best.strength):
+                indicators[f.detector] = f
         strong = {
             d
-            for d, f in positive.items()
+            for d, f in indicators.items()
             if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["medium"]
-            and d.split(".")[0] not in CONTEXT_FAMILIES
-            and (d.split(".")[0] not in LEARNT_FAMILIES or f.strength >= LEARNT_CORROBORATES_MIN_STRENGTH)
+            and family(d) not in CONTEXT_FAMILIES
+            and (family(d) not in LEARNT_FAMILIES or f.strength >= LEARNT_CORROBORATES_MIN_STRENGTH)
         }
-        decisive = any(
-            f.detector.split(".")[0] in DECISIVE_FAMILIES and f.severity == "high" for f in positive.values()
-        )
         if raw >= self.high:
-            if decisive or len(strong) >= 2:
+            if len(strong) >= 2:
                 return "high", raw, f"high: score >= {self.high:g} with corroborating indicators"
-            return (
-                "medium",
-                min(raw, self.high - 0.1),
-                "capped at medium: one indicator alone never makes high",
-            )
+            return "medium", min(raw, self.high - 0.1), "capped at medium: one indicator alone never makes high"
         if raw >= self.medium:
-            concrete = [d for d in positive if d.split(".")[0] not in CONTEXT_FAMILIES | LEARNT_FAMILIES]
+            concrete = [d for d in indicators if family(d) not in CONTEXT_FAMILIES | LEARNT_FAMILIES]
             sure = any(
-                f.strength >= LEARNT_ALONE_MIN_STRENGTH
-                for d, f in positive.items()
-                if d.split(".")[0] in LEARNT_FAMILIES
+                f.strength >= LEARNT_ALONE_MIN_STRENGTH for d, f in indicators.items() if family(d) in LEARNT_FAMILIES
             )
             if concrete or sure:
                 return "medium", raw, f"medium: score >= {self.medium:g}"
             return "low", min(raw, self.medium - 0.1), "capped at low: no concrete indicator found"
         return "low", raw, f"low: score < {self.medium:g}"
+
+    @staticmethod
+    def _advice(verdict: _Verdict, weighted: Sequence[Finding]) -> str:
+        """The band's advice, led by the decisive rule's own words when one set or confirmed the band."""
+        advice = advice_for(verdict.band, weighted)
+        floor = verdict.floor
+        return f"{floor.says} {advice}" if floor is not None and floor.says else advice
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -201,6 +240,9 @@ class Scorer:
         bad = [k for k, v in weights.items() if (v > 0 if k.startswith("safeguard.") else v < 0)]
         if bad:
             raise ValueError(f"{where}: weights with the wrong sign (safeguards <= 0, indicators >= 0): {bad}")
+        silenced = [k for k, v in weights.items() if family(k) in INDICATOR_FAMILIES and v <= 0]
+        if silenced:
+            raise ValueError(f"{where}: indicators must weigh more than zero (data/verdict.yaml priors): {silenced}")
         return scorer
 
     def save(self, path: Path) -> None:

@@ -203,9 +203,11 @@ class Scorer:
                 f.strength >= LEARNT_ALONE_MIN_STRENGTH for d, f in indicators.items() if family(d) in LEARNT_FAMILIES
             )
             if concrete or sure:
-                return "medium", raw, f"medium: score >= {self.medium:g}"
+                # Kept a tenth under the high threshold, as a capped score is, so that rounding never shows a
+                # medium score above a capped one.
+                return "medium", min(raw, self.high - 0.1), f"medium: score >= {self.medium:g}"
             return "low", min(raw, self.medium - 0.1), "capped at low: no concrete indicator found"
-        return "low", raw, f"low: score < {self.medium:g}"
+        return "low", min(raw, self.medium - 0.1), f"low: score < {self.medium:g}"
 
     @staticmethod
     def _advice(verdict: _Verdict, weighted: Sequence[Finding]) -> str:

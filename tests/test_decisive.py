@@ -136,7 +136,7 @@ WEAK = Scorer(intercept=-9.0, weights={}, medium=40.0, high=80.0)
     ],
 )
 def test_when_weights_are_at_their_least_then_rules_still_set_the_band(found: list[Finding], band: str) -> None:
-    _, got, weighted, advice, trail = WEAK.score(found)
+    _, got, weighted, _, trail = WEAK.score(found)
     assert got == band, trail.lines()
     if band != "low":
         assert any((f.weight or 0) > 0 for f in weighted)

@@ -41,7 +41,7 @@ def test_when_sender_is_a_published_persona_then_high_whatever_the_text(
     assert result.band == "high"
     assert result.score >= engine.scorer.high
     assert "published_persona" in trail.band_rule
-    assert result.advice is not None and result.advice.startswith("Decisive:")
+    assert result.advice is not None and result.advice.startswith("This sender is a published persona.")
     assert name in result.advice  # the persona is named in the words that lead the advice
     persona = next(f for f in result.findings if f.detector == "watchlist.name_company")
     assert (persona.weight or 0) > 0  # the finding carries the points the rule added

@@ -100,7 +100,7 @@ class ThinProfile(Detector):
             signs.append(
                 (_ev("sender.account_created", s.account_created or ""), 1.0 if age < 6 else 0.6, "a new account")
             )
-        jobs = s.experience
+        jobs = s.experience or ()
         captured = s.connections is not None or s.account_created is not None  # a full profile, not a paste
         if not jobs and captured and (s.headline or s.company) and s.name:
             signs.append((_ev("sender.experience", "[]"), 0.5, "no work history"))
@@ -243,7 +243,7 @@ def _words(text: str) -> set[str]:
 def _companies(s: PersonProfile) -> Iterator[tuple[str, str]]:
     if s.company:
         yield "sender.company", s.company
-    for i, pos in enumerate(s.experience):
+    for i, pos in enumerate(s.experience or ()):
         if pos.company and pos.company != s.company:
             yield f"sender.experience[{i}].company", pos.company
 

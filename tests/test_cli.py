@@ -163,6 +163,27 @@ def test_when_sender_pdf_is_given_then_its_profile_is_the_sender() -> None:
     assert any(field.startswith("sender.") for field in evidence_fields)
 
 
+def test_when_sender_pdf_shows_no_jobs_then_no_work_history_counts_but_typed_fields_alone_never(
+    tmp_path: Path,
+) -> None:
+    """Only a profile read whole can say "no work history" (docs/decisions/0037-missing-is-not-evidence.md)."""
+    from tests import pdf_builder as pb
+
+    spec = pb.ProfileSpec(name="Lena Hart", headline="Talent Partner", location="London", slug="lena-hart-77")
+    pdf = pb.build_profile_pdf(spec, tmp_path / "p.pdf")
+    typed = ["--sender-name", "Lena Hart", "--sender-headline", "Talent Partner"]
+
+    def thin(*args: str) -> list[list[str]]:
+        r = runner.invoke(app, ["check", "--text", "Hello, may we talk?", *args, "-f", "json"])
+        assert r.exit_code == 0, r.output
+        found = json.loads(r.stdout)["findings"]
+        return [[e["field"] for e in f["evidence"]] for f in found if f["detector"] == "persona.thin_profile"]
+
+    assert thin("--sender-pdf", str(pdf)) == [["sender.experience"]]
+    assert thin("--sender-pdf", str(pdf), "--sender-company", "Meridian Partners") == [["sender.experience"]]
+    assert thin(*typed) == []
+
+
 def test_when_sender_pdf_is_not_a_pdf_then_exit_2_naming_it(tmp_path: Path) -> None:
     bad = tmp_path / "profile.pdf"
     bad.write_bytes(b"not a pdf at all")

@@ -191,6 +191,50 @@ def test_when_cyrillic_then_read(tmp_path: Path) -> None:
     assert (profile.name, profile.headline, profile.company) == ("Дмитрий Волков", "Рекрутер, ИТ", "Балтик Кадры")
 
 
+# --- what a missing section means (docs/decisions/0037-missing-is-not-evidence.md) -----------------------------
+
+JOBLESS = ProfileSpec(name="Lena Hart", headline="Talent Partner", location="London", slug="lena-hart-77")
+BARE = ProfileSpec(name="Lena Hart", headline="Talent Partner", location="London", contact=False)
+
+
+def test_when_saved_profile_has_no_experience_section_then_it_is_read_whole_with_none(tmp_path: Path) -> None:
+    profile, warnings = read_profile_pdf(pb.build_profile_pdf(JOBLESS, tmp_path / "p.pdf"))
+    assert profile.captured_whole
+    assert (profile.experience, profile.education, profile.skills) == ((), (), ())
+    assert "no Experience section" in warnings
+
+
+def test_when_no_section_header_is_recognised_then_lists_are_unknown_not_empty(tmp_path: Path) -> None:
+    """A layout or language the reader does not know: a missing header may be one it could not see."""
+    profile, _ = read_profile_pdf(pb.build_profile_pdf(BARE, tmp_path / "p.pdf"))
+    assert not profile.captured_whole
+    assert (profile.experience, profile.education, profile.skills) == (None, None, None)
+
+
+def test_when_experience_section_cannot_be_read_then_experience_is_unknown(tmp_path: Path) -> None:
+    spec = ProfileSpec(
+        name="Lena Hart",
+        headline="Talent Partner",
+        location="London",
+        slug="lena-hart-77",
+        jobs=(Job("Meridian Partners", (Role("Partner", "since the spring"),)),),
+    )
+    profile, warnings = read_profile_pdf(pb.build_profile_pdf(spec, tmp_path / "p.pdf"))
+    assert profile.captured_whole and profile.experience is None
+    assert any("no position with a date line" in w for w in warnings)
+
+
+def test_when_profile_read_whole_is_serialised_then_the_mark_stays_out_of_the_record(
+    built: dict[str, tuple[PersonProfile, list[str]]],
+) -> None:
+    profile = built["sample"][0]
+    assert profile.captured_whole
+    assert set(profile.to_json_dict()) <= set(PersonProfile.model_fields)  # the schema's fields, nothing more
+    again = PersonProfile.model_validate(profile.to_json_dict())
+    assert again.model_dump() == profile.model_dump()
+    assert not again.captured_whole  # a record cannot vouch for how it was captured
+
+
 # --- hostile PDFs ----------------------------------------------------------------------------------------------
 
 HOSTILE = [

@@ -17,7 +17,7 @@ from rich.markup import escape
 
 if TYPE_CHECKING:
     from counterpitch.engine import Engine
-    from counterpitch.model import Approach
+    from counterpitch.model import Approach, PersonProfile
 
 app = typer.Typer(
     help="Screen professional-network approaches for hostile-state recruitment, offline.",
@@ -169,8 +169,11 @@ def check(
             if v
         }
         record: dict[str, object] = {"id": "pasted", "text": text, "subject": subject}
+        whole = False
         if sender_pdf is not None:
-            sender = {**_profile_from_pdf(sender_pdf), **sender}  # options given by hand win over the PDF
+            saved = _profile_from_pdf(sender_pdf)
+            sender = {**saved.to_json_dict(), **sender}  # options given by hand win over the PDF
+            whole = saved.captured_whole
         if sender:
             record["sender"] = sender
         if recipient_headline:
@@ -179,6 +182,8 @@ def check(
             approaches = [Approach.model_validate({k: v for k, v in record.items() if v is not None})]
         except ValidationError as exc:
             raise _fail(f"--text: {exc.errors()[0]['msg']}") from None
+        if whole:  # the PDF's lists are still the sender's whole history; typed fields change none of them
+            approaches = [approaches[0].with_sender_read_whole()]
     else:
         assert file is not None
         approaches, errors = _read_approaches(file, keep_going)
@@ -200,7 +205,7 @@ def check(
         raise typer.Exit(BAD_INPUT)
 
 
-def _profile_from_pdf(path: Path) -> dict[str, object]:
+def _profile_from_pdf(path: Path) -> PersonProfile:
     import logging
 
     from counterpitch.ingest.profile_pdf import ProfilePdfError, read_profile_pdf
@@ -212,7 +217,7 @@ def _profile_from_pdf(path: Path) -> dict[str, object]:
         raise _fail(str(exc)) from None
     for w in warnings:
         err.print(f"[yellow]note:[/] {escape(f'{path}: {w}')}", highlight=False)
-    return profile.to_json_dict()
+    return profile
 
 
 def _is_single_object(file: str | None) -> bool:

@@ -185,8 +185,8 @@ def recipient_profile(approach_id: str, person: PersonProfile) -> Profile:
         location=person.location,
         profile_url=person.profile_url,
         about=person.about,
-        experience=person.experience,
-        skills=person.skills,
+        experience=person.experience or (),
+        skills=person.skills or (),
         connections=person.connections,
     )
 

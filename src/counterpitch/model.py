@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Channel = Literal["linkedin_message", "linkedin_invitation", "linkedin_inmail", "email", "phone", "in_person", "other"]
 Band = Literal["low", "medium", "high"]
@@ -45,7 +45,12 @@ class Education(Record):
 
 
 class PersonProfile(Record):
-    """A sender or recipient as their public profile shows them (approach.schema.json#/$defs/profile)."""
+    """A sender or recipient as their public profile shows them (approach.schema.json#/$defs/profile).
+
+    The lists are None when not given and () when given empty, and neither says the person has none: a report
+    usually carries what someone pasted or typed. Only a profile an ingest read whole (`captured_whole`) can say
+    "no work history" (docs/decisions/0037-missing-is-not-evidence.md).
+    """
 
     name: str | None = None
     headline: str | None = None
@@ -57,11 +62,26 @@ class PersonProfile(Record):
     followers: int | None = Field(default=None, ge=0)
     account_created: str | None = None
     about: str | None = None
-    experience: tuple[Position, ...] = ()
-    education: tuple[Education, ...] = ()
-    skills: tuple[str, ...] = ()
+    experience: tuple[Position, ...] | None = None
+    education: tuple[Education, ...] | None = None
+    skills: tuple[str, ...] | None = None
     photo: str | None = None
     organisation: str | None = None
+    #: Set only by an ingest that read the profile as its owner publishes it, every section (a LinkedIn "Save to
+    #: PDF"). Never read from input nor written out: the schema has no such field, and a record cannot vouch
+    #: for how it was captured.
+    _whole: bool = PrivateAttr(default=False)
+
+    @property
+    def captured_whole(self) -> bool:
+        """Whether an empty list here means "none" rather than "not copied"."""
+        return self._whole
+
+    def as_captured_whole(self) -> PersonProfile:
+        """A copy marked as read whole, for the ingest that read it so (the original is left as it was)."""
+        copy = self.model_copy()
+        copy._whole = True
+        return copy
 
 
 class ThreadMessage(Record):
@@ -81,6 +101,12 @@ class Approach(Record):
     thread: tuple[ThreadMessage, ...] = ()
     label: Label | None = None
     notes: str | None = None
+
+    def with_sender_read_whole(self) -> Approach:
+        """This approach, its sender marked as read whole (a face that merged a saved profile with typed fields)."""
+        if self.sender is None:
+            return self
+        return self.model_copy(update={"sender": self.sender.as_captured_whole()})
 
 
 class Project(Record):

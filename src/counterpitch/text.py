@@ -61,7 +61,7 @@ def profile_fields(profile: PersonProfile, prefix: str) -> Iterator[tuple[str, s
         value = getattr(profile, name)
         if value:
             yield f"{prefix}.{name}", value
-    for i, pos in enumerate(profile.experience):
+    for i, pos in enumerate(profile.experience or ()):
         for name in ("title", "company", "location", "description"):
             value = getattr(pos, name)
             if value:

@@ -83,6 +83,9 @@ class ThinProfile(Detector):
 
     The signs are one fact seen three ways (a profile made for the purpose), so they are reported together and
     weighed once; students and new graduates show them too, which is why on its own this never weighs much.
+    Each sign is something the profile shows, never something the report left out: "no work history" counts
+    only when the profile was read whole (a saved LinkedIn PDF), since a pasted or typed profile without jobs
+    says nothing about the jobs (docs/decisions/0037-missing-is-not-evidence.md).
     """
 
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
@@ -101,10 +104,9 @@ class ThinProfile(Detector):
                 (_ev("sender.account_created", s.account_created or ""), 1.0 if age < 6 else 0.6, "a new account")
             )
         jobs = s.experience
-        captured = s.connections is not None or s.account_created is not None  # a full profile, not a paste
-        if not jobs and captured and (s.headline or s.company) and s.name:
+        if jobs == () and s.captured_whole and (s.headline or s.company) and s.name:
             signs.append((_ev("sender.experience", "[]"), 0.5, "no work history"))
-        elif len(jobs) == 1:
+        elif jobs is not None and len(jobs) == 1:
             start = _months(jobs[0].start)
             if start is not None and created is not None and abs(created - start) <= 3:
                 signs.append(
@@ -172,18 +174,26 @@ class NameFormat(Detector):
 
 @dataclass(frozen=True)
 class IntermediaryMismatch(Detector):
-    """A go-between headline (headhunter, consultant, 'exchange officer') with nothing of the recipient's field."""
+    """A go-between headline (headhunter, consultant, 'exchange officer') with nothing of the recipient's field.
+
+    "Nothing in common" is itself a claim about what is absent, so it is judged only when both sides are there
+    in full: the sender's headline and firm, the recipient's headline and organisation. With one missing, the
+    shared word may be in the part not given (docs/decisions/0037-missing-is-not-evidence.md). The sender's
+    "about" is left out for the same reason: rarely given, it could only ever excuse.
+    """
 
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
         s = _sender(subject)
-        if s is None or not s.headline or not isinstance(subject, Approach):
+        if s is None or not s.headline or not s.company or not isinstance(subject, Approach):
+            return
+        r = subject.recipient
+        if r is None or not r.headline or not r.organisation:
             return
         m = lists()["intermediary"].search(s.headline)
         if m is None:
             return
-        r = subject.recipient
-        theirs = _words(" ".join(filter(None, [r.headline, r.organisation]))) if r else set()
-        mine = _words(" ".join(filter(None, [s.headline, s.company, s.about])))
+        theirs = _words(f"{r.headline} {r.organisation}")
+        mine = _words(f"{s.headline} {s.company}")
         if theirs and not (theirs & mine):
             yield self.finding([_ev("sender.headline", s.headline)], value=m.group(0), strength=0.6)
 
@@ -243,7 +253,7 @@ def _words(text: str) -> set[str]:
 def _companies(s: PersonProfile) -> Iterator[tuple[str, str]]:
     if s.company:
         yield "sender.company", s.company
-    for i, pos in enumerate(s.experience):
+    for i, pos in enumerate(s.experience or ()):
         if pos.company and pos.company != s.company:
             yield f"sender.experience[{i}].company", pos.company
 

@@ -82,7 +82,7 @@ def _headline_parts(headline: str) -> Iterator[tuple[int, int, bool]]:
 def stated_firms(sender: PersonProfile) -> list[Span]:
     """The firms the sender states: the company field, each position's company, and 'at X' in the headline."""
     spans = [whole("sender.company", sender.company)] if sender.company else []
-    for i, pos in enumerate(sender.experience):
+    for i, pos in enumerate(sender.experience or ()):
         if pos.company:
             spans.append(whole(f"sender.experience[{i}].company", pos.company))
     headline = sender.headline or ""

@@ -20,7 +20,7 @@ import statistics
 import time
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
+from typing import Any, TypeVar
 
 from pypdf import PdfReader, apply_configuration, get_configuration
 from pypdf.errors import LimitReachedError
@@ -47,6 +47,7 @@ _PYPDF_LIMITS: dict[str, int] = {
     "xform_maximum_invocations_per_extraction": 200,
 }
 
+_T = TypeVar("_T")
 _SIDEBAR_SHARE = 0.3  # text starting in the left 30% of the page is sidebar
 _SIDEBAR_HEADERS = frozenset(
     "Contact|Top Skills|Languages|Certifications|Honors-Awards|Publications|Patents".split("|")
@@ -226,7 +227,10 @@ def _parse(side: list[_Line], main: list[_Line], warnings: list[str]) -> PersonP
     if "Experience" not in sections:
         warnings.append("no Experience section")
     current = next((p.company for p in experience if p.end is None and p.company), None)
-    return PersonProfile(
+    # Read whole only when the layout was recognised (a section header found) under a name: LinkedIn prints
+    # every section a profile has, so a missing one is then "none". A PDF in another language or layout is not.
+    whole = name is not None and (len(sections) > 1 or len(sidebar) > 1)
+    profile = PersonProfile(
         name=name,
         headline=headline,
         location=location,
@@ -234,10 +238,19 @@ def _parse(side: list[_Line], main: list[_Line], warnings: list[str]) -> PersonP
         profile_url=_profile_url(contact),
         email=_email(contact),
         about=_paragraphs(summary) if summary else None,
-        experience=tuple(experience),
-        education=tuple(_education(sections.get("Education", []))),
-        skills=tuple(_cap(ln.text) for ln in sidebar.get("Top Skills", [])[:50]),
+        experience=_listed(experience, "Experience" in sections, whole),
+        education=_listed(_education(sections.get("Education", [])), "Education" in sections, whole),
+        skills=_listed([_cap(ln.text) for ln in sidebar.get("Top Skills", [])[:50]], "Top Skills" in sidebar, whole),
     )
+    return profile.as_captured_whole() if whole else profile
+
+
+def _listed(items: list[_T], section_found: bool, whole: bool) -> tuple[_T, ...] | None:
+    """A list section as read: its items; () ("none") when a profile read whole has no such section; None
+    (unknown) when the section is there but nothing in it could be read, or the layout was not recognised."""
+    if items:
+        return tuple(items)
+    return () if whole and not section_found else None
 
 
 def _sections(lines: list[_Line], headers: frozenset[str], min_size: float) -> dict[str, list[_Line]]:

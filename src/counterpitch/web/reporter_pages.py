@@ -96,8 +96,11 @@ def _build(values: dict[str, str], pdf: bytes | None, mail: bytes | None) -> tup
             raise ValueError(f"eml: {exc.message}") from None
         base = message.approach.to_json_dict()
     sender: dict[str, Any] = dict(base.get("sender") or {})
+    whole = False
     if pdf is not None:
-        sender |= _profile_from_pdf(pdf).to_json_dict()
+        saved = _profile_from_pdf(pdf)
+        sender |= saved.to_json_dict()
+        whole = saved.captured_whole
     sender |= {k: values[f"sender_{k}"].strip() for k in SENDER_FIELDS if values.get(f"sender_{k}", "").strip()}
     doc: dict[str, Any] = {**base, "id": base.get("id") or f"web-{os.urandom(6).hex()}"}
     if values.get("text", "").strip():
@@ -111,10 +114,12 @@ def _build(values: dict[str, str], pdf: bytes | None, mail: bytes | None) -> tup
     if not str(doc.get("text") or "").strip():
         raise ValueError("text: paste the message you received (or upload the e-mail)")
     try:
-        return Approach.model_validate(doc), message
+        approach = Approach.model_validate(doc)
     except ValidationError as exc:
         first = field_errors(exc.errors())[0]
         raise ValueError(f"{first['field']}: {first['message']}") from None
+    # The PDF's lists are still the sender's whole history: typed fields and the e-mail change none of them.
+    return (approach.with_sender_read_whole() if whole else approach), message
 
 
 def _profile_from_pdf(data: bytes) -> PersonProfile:

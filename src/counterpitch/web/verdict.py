@@ -58,7 +58,7 @@ def _profile(profile: PersonProfile | None, findings: tuple[Finding, ...], prefi
             out.append(Field(label, marked(str(value), findings, f"{prefix}.{name}")))
     if profile.connections is not None:
         out.append(Field("Connections", marked(str(profile.connections), findings, f"{prefix}.connections")))
-    for i, job in enumerate(profile.experience):
+    for i, job in enumerate(profile.experience or ()):
         for name in ("title", "company", "description"):
             value = getattr(job, name)
             if value:

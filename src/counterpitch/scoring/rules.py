@@ -65,11 +65,14 @@ class DecisiveRule:
     min_severity: Severity = "low"
     corroborated_band: Band | None = None
 
-    def holds(self, findings: Sequence[Finding]) -> Floor | None:
+    def holds(self, strongest: Mapping[str, Finding]) -> Floor | None:
+        """The floor this rule sets, given each detector's strongest finding (see `VerdictRules.floors`)."""
         need = SEVERITY_RANK[self.min_severity]
-        counted = [f for f in findings if SEVERITY_RANK[f.severity] >= need]
         if self.all_of:
-            groups = [[f for f in counted if f.detector in g] for g in self.all_of]
+            groups = [
+                [f for d in g if (f := strongest.get(d)) is not None and SEVERITY_RANK[f.severity] >= need]
+                for g in self.all_of
+            ]
             if not all(groups):
                 return None
             first = groups[0][0]
@@ -77,24 +80,25 @@ class DecisiveRule:
         else:
             triggers = [
                 f
-                for f in counted
-                if f.detector in self.any_of or (self.families and family(f.detector) in self.families)
+                for d, f in strongest.items()
+                if (d in self.any_of or family(d) in self.families) and SEVERITY_RANK[f.severity] >= need
             ]
             if not triggers:
                 return None
             first = max(triggers, key=lambda f: (SEVERITY_RANK[f.severity], f.strength))
         band = self.band
-        if self.corroborated_band is not None and _corroborated(findings, {f.detector for f in triggers}):
+        ids = {f.detector for f in triggers}
+        if self.corroborated_band is not None and _corroborated(strongest, ids):
             band = self.corroborated_band
         says = " ".join(self.says.replace("{explanation}", first.explanation).split())
-        return Floor(self.id, band, says, tuple(dict.fromkeys(f.detector for f in triggers)))
+        return Floor(self.id, band, says, tuple(sorted(ids)))
 
 
-def _corroborated(findings: Sequence[Finding], triggers: set[str]) -> bool:
+def _corroborated(strongest: Mapping[str, Finding], triggers: set[str]) -> bool:
     """Another sign besides the triggers: any other indicator, or the learnt wording when fairly sure."""
-    for f in findings:
-        fam = family(f.detector)
-        if f.detector in triggers:
+    for d, f in strongest.items():
+        fam = family(d)
+        if d in triggers:
             continue
         if fam in INDICATOR_FAMILIES or (fam in LEARNT_FAMILIES and f.strength >= LEARNT_CORROBORATES_MIN_STRENGTH):
             return True
@@ -127,9 +131,33 @@ class VerdictRules:
             w = self.indicator_priors[severity]
         return Prior(w, w * lo, w * hi)
 
+    def __post_init__(self) -> None:
+        # Which rules a detector or a family can start: most assessments touch none, and skip them all.
+        by_detector: dict[str, set[int]] = {}
+        by_family: dict[str, set[int]] = {}
+        for i, r in enumerate(self.decisive):
+            for d in r.any_of | (r.all_of[0] if r.all_of else frozenset()):
+                by_detector.setdefault(d, set()).add(i)
+            for fam in r.families:
+                by_family.setdefault(fam, set()).add(i)
+        object.__setattr__(self, "_by_detector", by_detector)
+        object.__setattr__(self, "_by_family", by_family)
+
     def floors(self, findings: Sequence[Finding]) -> list[Floor]:
         """Every decisive rule that holds, highest band first (ties in file order)."""
-        held = [f for r in self.decisive if (f := r.holds(findings)) is not None]
+        strongest: dict[str, Finding] = {}  # per detector, its most severe (then strongest) finding speaks
+        for f in findings:
+            best = strongest.get(f.detector)
+            if best is None or (SEVERITY_RANK[f.severity], f.strength) > (SEVERITY_RANK[best.severity], best.strength):
+                strongest[f.detector] = f
+        by_detector: dict[str, set[int]] = self._by_detector  # type: ignore[attr-defined]
+        by_family: dict[str, set[int]] = self._by_family  # type: ignore[attr-defined]
+        maybe: set[int] = set()
+        for d in strongest:
+            maybe |= by_detector.get(d, set()) | by_family.get(family(d), set())
+        if not maybe:
+            return []
+        held = [floor for i in sorted(maybe) if (floor := self.decisive[i].holds(strongest)) is not None]
         return sorted(held, key=lambda f: -BAND_RANK[f.band])
 
 

@@ -124,7 +124,7 @@ def users_add(
         with store.write() as session:
             user = accounts.add_user(session, name, role, password=password, details=details)
             described = ", ".join(filter(None, (user.role, _described(accounts.details_of(user)))))
-            out.print(f"added {escape(user.name)} ({described})", highlight=False)
+            out.print(f"added {escape(user.name)} ({described})", highlight=False, soft_wrap=True)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     finally:
@@ -152,7 +152,11 @@ def users_set(
             if user is None:
                 raise _fail(f"name: no user called {name!r}")
             accounts.set_details(session, user.id, details, by=None)
-            out.print(f"{escape(user.name)}: {_described(accounts.details_of(user)) or 'no details'}", highlight=False)
+            out.print(
+                f"{escape(user.name)}: {_described(accounts.details_of(user)) or 'no details'}",
+                highlight=False,
+                soft_wrap=True,
+            )
     except ValueError as exc:
         raise _fail(str(exc)) from None
     finally:

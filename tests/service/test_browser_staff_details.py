@@ -11,8 +11,9 @@ import pytest
 
 from tests.browser import chromium
 from tests.service.live import Live, report, serve, sign_in
+from tests.service.test_browser_hostile import IMG, LINK, SCRIPT, assert_inert, watch
 
-USERS = {"pia.researcher": "reporter", "noor.reporter": "reporter"}
+USERS = {"pia.researcher": "reporter", "noor.reporter": "reporter", "mal.insider": "reporter", "ada.admin": "admin"}
 TITLE = "Parliamentary Researcher, House of Commons"
 TEAM = "Trade Committee"
 #: Nothing hostile in the words: a warning here rests on who the message went to, or who sent it.
@@ -53,6 +54,37 @@ def test_a_reporter_states_their_role_and_the_verdict_is_given_for_it(live: Live
         page.click(".assessed-for a[href='/account']")  # the way to correct it
         page.wait_for_url("**/account")
         assert page.locator("#team").input_value() == TEAM
+
+
+def test_markup_in_someones_details_is_text_on_every_page_that_shows_them(live: Live) -> None:
+    """Staff write their own details, and an account can be taken over: the title reaches the verdict, the
+    analyst's case and the admin's users page, and runs nowhere."""
+    title = f"Analyst {SCRIPT} {IMG}"
+    with chromium() as browser:
+        insider = browser.new_context().new_page()
+        dialogs = watch(insider)
+        sign_in(insider, live.url, "mal.insider")
+        insider.goto(f"{live.url}/account")
+        insider.fill("#title", title)
+        insider.fill("#team", LINK)
+        insider.click("form[action='/account'] button[type=submit]")
+        insider.wait_for_url("**/account?saved=1")
+        assert_inert(insider, dialogs, "account")
+        assert insider.locator("#title").input_value() == title
+        report(insider, live.url, BLAND, name="Ines Varga")
+        assert_inert(insider, dialogs, "verdict")
+        assert SCRIPT in insider.locator(".assessed-for").inner_text()
+        case_id = insider.url.rsplit("/", 1)[1].split("?")[0]
+
+        admin = browser.new_context().new_page()
+        dialogs = watch(admin)
+        sign_in(admin, live.url, "ada.admin")
+        admin.goto(f"{live.url}/cases/{case_id}")
+        assert_inert(admin, dialogs, "case")
+        assert SCRIPT in admin.locator(".profile").inner_text() and LINK in admin.locator(".profile").inner_text()
+        admin.goto(f"{live.url}/admin/users")
+        assert_inert(admin, dialogs, "users")
+        assert f"{title} · {LINK}" in admin.locator("table.users").inner_text()
 
 
 @pytest.mark.xfail(strict=True, reason="needs the decisive watchlist rule from scoring")

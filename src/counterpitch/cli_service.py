@@ -1,4 +1,4 @@
-"""`counterpitch serve`, `counterpitch users add`, `counterpitch tokens create`: running the web service.
+"""`counterpitch serve`, `counterpitch users add|set`, `counterpitch tokens create`: running the web service.
 
 Registered on the main `app` by importing this module from cli.py. The database URL comes from `--db`, else
 `COUNTERPITCH_DATABASE_URL`, else a SQLite file in the data directory; every command migrates it first.
@@ -12,13 +12,20 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from counterpitch.cli import _fail, app, err, out
 
 if TYPE_CHECKING:
+    from counterpitch.store.accounts import StaffDetails
     from counterpitch.store.db import Store
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: COUNTERPITCH_DATABASE_URL or SQLite).")]
+TitleOpt = Annotated[
+    str | None, typer.Option("--title", help="Their job title, e.g. 'Parliamentary Researcher' ('' clears it).")
+]
+TeamOpt = Annotated[str | None, typer.Option("--team", help="Their team, e.g. 'Trade Committee' ('' clears it).")]
+OrgOpt = Annotated[str | None, typer.Option("--organisation", help="Their organisation, if any ('' clears it).")]
 users_app = typer.Typer(help="Accounts of the web service.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens of the web service.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -93,11 +100,21 @@ def users_add(
     name: Annotated[str, typer.Argument(help="User name (what they type to sign in).")],
     role: Annotated[str, typer.Option("--role", help="reporter, analyst or admin.")],
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    title: TitleOpt = None,
+    team: TeamOpt = None,
+    organisation: OrgOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Create an account with a password (prompted, or read from stdin)."""
+    """Create an account with a password (prompted, or read from stdin), and the person's title and team:
+    the reports they file are assessed as sent to someone in that role."""
     from counterpitch.store import accounts
 
+    details = _details(title, team, organisation)
+    try:  # refuse bad details before asking for a password
+        accounts.check_name(name)
+        accounts.check_details(details)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -105,12 +122,56 @@ def users_add(
     store = _store(db)
     try:
         with store.write() as session:
-            user = accounts.add_user(session, name, role, password=password)
-            out.print(f"added {user.name} ({user.role})", highlight=False)
+            user = accounts.add_user(session, name, role, password=password, details=details)
+            described = ", ".join(filter(None, (user.role, _described(accounts.details_of(user)))))
+            out.print(f"added {escape(user.name)} ({described})", highlight=False, soft_wrap=True)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     finally:
         store.dispose()
+
+
+@users_app.command("set")
+def users_set(
+    name: Annotated[str, typer.Argument(help="The user to change.")],
+    title: TitleOpt = None,
+    team: TeamOpt = None,
+    organisation: OrgOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Change a user's title, team or organisation (options left out stay as they are; '' clears one)."""
+    from counterpitch.store import accounts
+
+    details = _details(title, team, organisation)
+    if not details:
+        raise _fail("give at least one of --title, --team, --organisation")
+    store = _store(db)
+    try:
+        with store.write() as session:
+            user = accounts.by_name(session, name)
+            if user is None:
+                raise _fail(f"name: no user called {name!r}")
+            accounts.set_details(session, user.id, details, by=None)
+            out.print(
+                f"{escape(user.name)}: {_described(accounts.details_of(user)) or 'no details'}",
+                highlight=False,
+                soft_wrap=True,
+            )
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.dispose()
+
+
+def _details(title: str | None, team: str | None, organisation: str | None) -> dict[str, str | None]:
+    given = {"title": title, "team": team, "organisation": organisation}
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _described(details: StaffDetails) -> str:
+    """The stated details as `title 'X', team 'Y'`, escaped for rich (a title may hold square brackets)."""
+    stated = [f"{k} {getattr(details, k)!r}" for k in ("title", "team", "organisation") if getattr(details, k)]
+    return escape(", ".join(stated))
 
 
 @tokens_app.command("create")

@@ -42,7 +42,11 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
     ("POST", "/admin/users"): ADMIN_POST,
     ("POST", "/admin/users/{user_id}/deactivate"): ADMIN_POST,
     ("POST", "/admin/users/{user_id}/activate"): ADMIN_POST,
+    ("POST", "/admin/users/{user_id}/details"): ADMIN_POST,
     ("GET", "/admin/audit"): ADMIN_PAGE,
+    # one's own details (title, team, organisation): every signed-in user, for themselves only
+    ("GET", "/account"): SIGNED_IN_PAGE,
+    ("POST", "/account"): SIGNED_IN_PAGE,
     # reporter pages (any signed-in user reports; "my reports" are one's own: 404 for everyone else's)
     ("GET", "/report"): SIGNED_IN_PAGE,
     ("POST", "/report"): SIGNED_IN_PAGE,
@@ -80,6 +84,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "data": {"name": "matrix-new-{role}", "role": "reporter", "password": "a-long-password"}
     },
     ("POST", "/report"): {"data": {"text": "We pay for short notes on policy; keep it between us."}},
+    ("POST", "/account"): {"data": {"title": "Matrix title of {role}", "team": "Matrix team"}},
+    ("POST", "/admin/users/{user_id}/details"): {"data": {"title": "Matrix title set by {role}"}},
     ("POST", "/cases/{report_id}/status"): {"data": {"status": "triaged"}},
     ("POST", "/cases/{report_id}/notes"): {"data": {"text": "Matrix note by {role}."}},
     ("POST", "/watchlist"): {"data": {"name": "Matrix Persona {role}", "kind": "persona", "source": "access matrix"}},

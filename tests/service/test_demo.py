@@ -12,11 +12,13 @@ from sqlalchemy import func, select
 
 from counterpitch.alerts import DeliverySettings, load_rules
 from counterpitch.engine import Engine
+from counterpitch.model import Approach
+from counterpitch.store import accounts
 from counterpitch.store.db import Store
 from counterpitch.store.migrate import upgrade
 from counterpitch.store.tables import Alert, Report
 from counterpitch.web.alerting import Alerter
-from counterpitch.web.demo import DEMO_USERS, demo_approaches, load_demo
+from counterpitch.web.demo import DEMO_DETAILS, DEMO_USERS, demo_approaches, load_demo, sign_in_help
 
 
 def test_when_demo_is_loaded_then_its_campaign_is_linked_and_alerted_once(db_url: str, engine: Engine) -> None:
@@ -53,3 +55,24 @@ def test_when_demo_is_loaded_then_its_campaign_is_linked_and_alerted_once(db_url
 
 def test_demo_users_cover_every_role() -> None:
     assert {role for _, role, _ in DEMO_USERS} == {"reporter", "analyst", "admin"}
+
+
+def test_demo_users_state_invented_roles_that_their_reports_are_assessed_for(db_url: str, engine: Engine) -> None:
+    store = Store(db_url)
+    upgrade(store.engine)
+    try:
+        with store.write() as session:  # a demo database made before accounts had details
+            accounts.add_user(session, "riley.reporter", "reporter", password="demo-reporter-1")
+        with store.write() as session:
+            load_demo(session, engine)
+        with store.read() as session:
+            stated = {name: accounts.details_of(accounts.by_name(session, name)) for name, _, _ in DEMO_USERS}  # type: ignore[arg-type]
+        assert stated["riley.reporter"].title == DEMO_DETAILS["riley.reporter"]["title"]
+        assert all(stated.values()), "every demo person states a role"
+        recipient = stated["riley.reporter"].recipient()
+        assert recipient is not None
+        found = engine.assess(Approach(id="demo-new", text="Hello, glad to connect.", recipient=recipient))
+        assert "targeting.recipient_access" in {f.detector for f in found.findings}
+        assert "Parliamentary Researcher" in sign_in_help("http://127.0.0.1:8000/")
+    finally:
+        store.dispose()

@@ -8,8 +8,11 @@ cannot be guessed the way a password can.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -17,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from counterpitch.model import PersonProfile
 from counterpitch.store import audit
 from counterpitch.store.tables import ROLES, ApiToken, LoginAttempt, User, utcnow
 
@@ -28,6 +32,35 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 
 
+#: Longest title, team or organisation kept (characters, after cleaning): a LinkedIn headline is at most 220.
+MAX_DETAIL = 200
+DETAIL_FIELDS = ("title", "team", "organisation")
+#: Direction overrides and isolates: they can make a title read differently from what it holds.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class StaffDetails:
+    """The person's own role as they state it. A report they file is assessed as sent to this role (the
+    Approach's recipient), which is what the targeting and exposure detectors read."""
+
+    title: str | None = None
+    team: str | None = None
+    organisation: str | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.title, self.team, self.organisation))
+
+    def recipient(self) -> PersonProfile | None:
+        """The recipient these details describe: the title as the headline, team and organisation as the
+        organisation ("Trade Committee, House of Commons"). None when nothing is stated."""
+        where = ", ".join(v for v in (self.team, self.organisation) if v)
+        if not self.title and not where:
+            return None
+        return PersonProfile(headline=self.title, organisation=where or None)
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is asking: enough to decide what they may see, without holding an ORM object across requests."""
@@ -35,10 +68,56 @@ class Actor:
     id: int
     name: str
     role: str
+    details: StaffDetails = field(default_factory=StaffDetails)
 
 
 def actor(user: User) -> Actor:
-    return Actor(user.id, user.name, user.role)
+    return Actor(user.id, user.name, user.role, details_of(user))
+
+
+def details_of(user: User) -> StaffDetails:
+    return StaffDetails(user.title, user.team, user.organisation)
+
+
+def clean_detail(name: str, value: str | None) -> str | None:
+    """A title, team or organisation as kept: control, direction and format characters dropped, every run of
+    whitespace one space, NFC; None when nothing is left. ValueError naming the field when it is too long."""
+    if value is None:
+        return None
+    kept = "".join(c for c in unicodedata.normalize("NFC", value) if c.isspace() or _printable(c))
+    flat = _SPACE.sub(" ", kept).strip()
+    if len(flat) > MAX_DETAIL:
+        raise ValueError(f"{name}: at most {MAX_DETAIL} characters ({len(flat)} given)")
+    return flat or None
+
+
+def _printable(c: str) -> bool:
+    return c not in _BIDI and unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+
+
+def check_details(changes: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The changes cleaned (an empty value clears the field); ValueError for an unknown or too long field."""
+    unknown = sorted(set(changes) - set(DETAIL_FIELDS))
+    if unknown:
+        raise ValueError(f"{unknown[0]}: not a detail of an account (title, team, organisation)")
+    return {k: clean_detail(k, v) for k, v in changes.items()}
+
+
+def set_details(session: Session, user_id: int, changes: Mapping[str, str | None], *, by: int | None) -> User | None:
+    """Change some of an account's title, team and organisation (None when there is no such account).
+
+    The audit row names the fields changed, not their values: the log is not a second copy of staff details."""
+    clean = check_details(changes)
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    changed = [k for k, v in clean.items() if getattr(user, k) != v]
+    for k in changed:
+        setattr(user, k, clean[k])
+    if changed:
+        detail = {"fields": changed}
+        audit.record(session, actor_id=by, action="user.details", object_type="user", object_id=user_id, detail=detail)
+    return user
 
 
 def check_name(name: str) -> str:
@@ -61,14 +140,16 @@ def add_user(
     password: str | None = None,
     oidc_subject: str | None = None,
     email: str | None = None,
+    details: Mapping[str, str | None] | None = None,
     by: int | None = None,
 ) -> User:
-    """Create an account (ValueError naming the field when the name, role or password will not do)."""
+    """Create an account (ValueError naming the field when the name, role, password or a detail will not do)."""
     name = check_name(name)
     if role not in ROLES:
         raise ValueError(f"role: must be one of {', '.join(ROLES)}")
     if password is not None:
         check_password(password)
+    stated = check_details(details or {})
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise ValueError(f"name: a user called {name!r} already exists")
     user = User(
@@ -77,6 +158,7 @@ def add_user(
         password_hash=_hasher.hash(password) if password is not None else None,
         oidc_subject=oidc_subject,
         email=email,
+        **stated,
     )
     session.add(user)
     session.flush()

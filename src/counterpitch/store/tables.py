@@ -63,6 +63,11 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(255), default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The person's own role, team and organisation (accounts.StaffDetails): a report they file is assessed as
+    #: sent to someone in that role, so the targeting and exposure detectors see who was approached.
+    title: Mapped[str | None] = mapped_column(String(200), default=None)
+    team: Mapped[str | None] = mapped_column(String(200), default=None)
+    organisation: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class ApiToken(Base):

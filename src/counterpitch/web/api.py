@@ -59,11 +59,12 @@ def healthz() -> dict[str, str]:
 
 @router.post("/assess", openapi_extra=_APPROACH_BODY, responses={200: {"model": Assessment}})
 async def assess(request: Request, actor: Annotated[Actor, Depends(api_actor)]) -> Response:
-    """Screen one approach; nothing is stored."""
+    """Screen one approach as sent to the caller's role (unless it names a recipient); nothing is stored."""
     approach = await _approach(request)
     if isinstance(approach, JSONResponse):
         return approach
     svc = service(request)
+    approach = svc.as_received_by(actor, approach)
     if int(request.headers.get("content-length") or INLINE_BYTES + 1) <= INLINE_BYTES and not svc.engines.due():
         assessment = svc.assess(approach)  # well under a millisecond: cheaper here than a hop to a thread
     else:
@@ -73,7 +74,8 @@ async def assess(request: Request, actor: Annotated[Actor, Depends(api_actor)]) 
 
 @router.post("/reports", status_code=201, openapi_extra=_APPROACH_BODY)
 async def submit(request: Request, actor: Annotated[Actor, Depends(api_actor)]) -> Response:
-    """Screen and store one approach, reported by the caller. 201 only once it is committed."""
+    """Screen and store one approach, reported by the caller and sent to their role unless it names a recipient.
+    201 only once it is committed."""
     approach = await _approach(request)
     if isinstance(approach, JSONResponse):
         return approach

@@ -21,6 +21,7 @@ from counterpitch.model import Approach
 from counterpitch.store.db import Store
 from counterpitch.store.migrate import upgrade
 from counterpitch.web import (
+    account_pages,
     admin,
     analyst_pages,
     api,
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.templates = make_templates()
     app.state.service.alerter = alerter
     alerter.retry_pending(store)
-    for module in (api, pages, admin, reporter_pages, analyst_pages, campaign_pages, watchlist_pages):
+    for module in (api, pages, admin, account_pages, reporter_pages, analyst_pages, campaign_pages, watchlist_pages):
         app.include_router(module.router)
     if settings.oidc_enabled:
         from counterpitch.web import oidc

@@ -29,6 +29,15 @@ DEMO_USERS = (
     ("ana.analyst", "analyst", "demo-analyst-1"),
     ("adam.admin", "admin", "demo-admin-pass"),
 )
+#: Each demo person's own role (invented), so a report filed in the demo is assessed for it and its verdict
+#: says so ("Assessed for: Parliamentary Researcher, House of Commons · Trade Committee").
+DEMO_DETAILS: dict[str, dict[str, str]] = {
+    "riley.reporter": {"title": "Parliamentary Researcher, House of Commons", "team": "Trade Committee"},
+    "sam.reporter": {"title": "Senior Economist", "team": "Trade Policy Unit"},
+    "alex.reporter": {"title": "Systems Engineer, naval sonar", "team": "Maritime Programmes"},
+    "ana.analyst": {"title": "Protective Security Analyst", "team": "Security Team"},
+    "adam.admin": {"title": "IT Service Manager", "team": "Digital Services"},
+}
 _EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "approaches.jsonl"
 
 
@@ -48,7 +57,12 @@ def load_demo(
     the alerts raised, which the caller delivers once the session is committed (`Alerter.dispatch`)."""
     users = {}
     for name, role, password in DEMO_USERS:
-        user = accounts.by_name(session, name) or accounts.add_user(session, name, role, password=password)
+        details = DEMO_DETAILS.get(name, {})
+        user = accounts.by_name(session, name)
+        if user is None:
+            user = accounts.add_user(session, name, role, password=password, details=details)
+        elif not accounts.details_of(user):  # a demo database made before accounts had details
+            accounts.set_details(session, user.id, details, by=None)
         users[name] = accounts.actor(user)
     reporters = [users[n] for n, role, _ in DEMO_USERS if role == "reporter"]
     engine = engine or Engine.default()
@@ -66,5 +80,8 @@ def load_demo(
 
 
 def sign_in_help(url: str) -> str:
-    rows = "\n".join(f"  {name:<16} {role:<9} password: {password}" for name, role, password in DEMO_USERS)
+    rows = "\n".join(
+        f"  {name:<16} {role:<9} password: {password:<17} {DEMO_DETAILS.get(name, {}).get('title', '')}"
+        for name, role, password in DEMO_USERS
+    )
     return f"Demo organisation loaded (invented people). Open {url} and sign in as one of:\n{rows}"

@@ -9,8 +9,14 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 NAV: dict[str, list[tuple[str, str]]] = {
-    "reporter": [("Report an approach", "/report"), ("My reports", "/my-reports")],
-    "analyst": [("Queue", "/queue"), ("Campaigns", "/campaigns"), ("Alerts", "/alerts"), ("Watchlist", "/watchlist")],
+    "reporter": [("Report an approach", "/report"), ("My reports", "/my-reports"), ("My details", "/account")],
+    "analyst": [
+        ("Queue", "/queue"),
+        ("Campaigns", "/campaigns"),
+        ("Alerts", "/alerts"),
+        ("Watchlist", "/watchlist"),
+        ("My details", "/account"),
+    ],
     "admin": [
         ("Queue", "/queue"),
         ("Campaigns", "/campaigns"),
@@ -18,6 +24,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("Watchlist", "/watchlist"),
         ("Users", "/admin/users"),
         ("Audit log", "/admin/audit"),
+        ("My details", "/account"),
     ],
 }
 

@@ -68,7 +68,7 @@ async def submit(
     pdf = await _read(profile_pdf)
     mail = await _read(eml)
     try:
-        approach, message = await run_in_threadpool(_build, values, pdf, mail)
+        approach, message = await run_in_threadpool(_build, values, pdf, mail, actor.details.recipient())
     except ValueError as exc:
         return _form(request, values, [str(exc)], status=422)
     submit = partial(service(request).submit_report, actor, approach, mail=message)
@@ -84,8 +84,12 @@ async def _read(upload: UploadFile | None) -> bytes | None:
     return data or None
 
 
-def _build(values: dict[str, str], pdf: bytes | None, mail: bytes | None) -> tuple[Approach, MailMessage | None]:
+def _build(
+    values: dict[str, str], pdf: bytes | None, mail: bytes | None, reporter: PersonProfile | None = None
+) -> tuple[Approach, MailMessage | None]:
     """One Approach from the form, the e-mail and the profile: typed fields win over what the files say.
+    The message was sent to the reporter: their role (`reporter`, from their account) is laid over the
+    e-mail's To: (name and address), or is the recipient when there is no e-mail.
     The parsed e-mail comes back too, so its attachments and links are assessed with it."""
     base: dict[str, Any] = {}
     message = None
@@ -111,6 +115,8 @@ def _build(values: dict[str, str], pdf: bytes | None, mail: bytes | None) -> tup
         doc["channel"] = values["channel"]
     if sender:
         doc["sender"] = sender
+    if reporter is not None:
+        doc["recipient"] = dict(base.get("recipient") or {}) | reporter.to_json_dict()
     if not str(doc.get("text") or "").strip():
         raise ValueError("text: paste the message you received (or upload the e-mail)")
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -21,7 +21,7 @@ from counterpitch.ingest.mail import MailMessage
 from counterpitch.ingest.mail_findings import assess_mail
 from counterpitch.model import Approach, Assessment
 from counterpitch.store import accounts, audit, casework, reports, watchlist_rows
-from counterpitch.store.accounts import Actor
+from counterpitch.store.accounts import Actor, StaffDetails
 from counterpitch.store.db import Store
 from counterpitch.store.reports import TRIAGE_ROLES, ReportFilter
 from counterpitch.store.tables import Report, User
@@ -145,13 +145,25 @@ class Service:
         self._refresh_engine()
         return self.engines.engine.assess(approach)
 
+    @staticmethod
+    def as_received_by(actor: Actor, approach: Approach) -> Approach:
+        """The approach as sent to the caller: their title, team and organisation as its recipient, unless it
+        names a recipient itself (`"recipient": null` included: the caller says whom, or no one)."""
+        if "recipient" in approach.model_fields_set:
+            return approach
+        recipient = actor.details.recipient()
+        return approach if recipient is None else approach.model_copy(update={"recipient": recipient})
+
     def submit_report(
         self, reporter: Actor, approach: Approach, *, mail: MailMessage | None = None
     ) -> tuple[int, Assessment]:
         """Assess, store, audit and link to a campaign, all in one transaction: a 201 means all of it is on disk.
 
-        `mail` is the uploaded e-mail the approach came from: its attachments and links are assessed too.
+        `mail` is the uploaded e-mail the approach came from: its attachments and links are assessed too. The
+        approach is assessed and stored as sent to the reporter's role (`as_received_by`), so a later look at
+        it (relinking, an audit, a re-assessment) sees the recipient the verdict was given for.
         """
+        approach = self.as_received_by(reporter, approach)
         if mail is None:
             assessment = self.assess(approach)
         else:
@@ -288,10 +300,35 @@ class Service:
         with self.store.read() as session:
             return accounts.list_users(session)
 
-    def add_user(self, viewer: Actor, name: str, role: str, password: str | None) -> int:
+    def add_user(
+        self,
+        viewer: Actor,
+        name: str,
+        role: str,
+        password: str | None,
+        details: Mapping[str, str | None] | None = None,
+    ) -> int:
         self._need(viewer, {"admin"})
         with self.store.write() as session:
-            return accounts.add_user(session, name, role, password=password, by=viewer.id).id
+            return accounts.add_user(session, name, role, password=password, details=details, by=viewer.id).id
+
+    def details(self, viewer: Actor, user_id: int) -> StaffDetails | None:
+        """An account's title, team and organisation: one's own, or anyone's for an admin (else Forbidden)."""
+        if user_id != viewer.id:
+            self._need(viewer, {"admin"})
+        with self.store.read() as session:
+            user = session.get(User, user_id)
+            return accounts.details_of(user) if user is not None else None
+
+    def set_details(self, viewer: Actor, user_id: int, changes: Mapping[str, str | None]) -> bool:
+        """Change one's own details, or anyone's as an admin; False when there is no such account.
+        ValueError names a field that will not do."""
+        if user_id != viewer.id:
+            self._need(viewer, {"admin"})
+        with self.store.write() as session:
+            found = accounts.set_details(session, user_id, changes, by=viewer.id) is not None
+        self.tokens.clear()  # API calls in this process assess for the new role at once
+        return found
 
     def set_user_active(self, viewer: Actor, user_id: int, active: bool) -> bool:
         self._need(viewer, {"admin"})

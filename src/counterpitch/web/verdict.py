@@ -47,6 +47,7 @@ def _profile(profile: PersonProfile | None, findings: tuple[Finding, ...], prefi
         ("name", "Name"),
         ("headline", "Headline"),
         ("company", "Company"),
+        ("organisation", "Organisation"),
         ("location", "Location"),
         ("profile_url", "Profile URL"),
         ("email", "E-mail"),
@@ -88,6 +89,14 @@ def finding_rows(findings: tuple[Finding, ...]) -> list[dict[str, Any]]:
     ]
 
 
+def assessed_for(approach: Approach) -> str | None:
+    """The recipient's role the verdict was given for (their headline and organisation as stored with the
+    report, so it stays what was assessed when the reporter later changes their details); None without one."""
+    r = approach.recipient
+    role = [v for v in (r.headline, r.organisation) if v] if r is not None else []
+    return " · ".join(role) or None
+
+
 def verdict_context(view: ReportView) -> dict[str, Any]:
     approach, assessment = view.approach, view.assessment
     findings = assessment.findings
@@ -102,5 +111,6 @@ def verdict_context(view: ReportView) -> dict[str, Any]:
         "thread": _thread(approach, findings),
         "sender_fields": _profile(approach.sender, findings, "sender"),
         "recipient_fields": _profile(approach.recipient, findings, "recipient"),
+        "assessed_for": assessed_for(approach),
         "findings": finding_rows(findings),
     }

@@ -87,7 +87,6 @@ def test_markup_in_someones_details_is_text_on_every_page_that_shows_them(live: 
         assert f"{title} · {LINK}" in admin.locator("table.users").inner_text()
 
 
-@pytest.mark.xfail(strict=True, reason="needs the decisive watchlist rule from scoring")
 def test_a_persona_named_by_mi5_writing_blandly_comes_out_high(live: Live) -> None:
     with chromium() as browser:
         page = browser.new_context().new_page()
@@ -95,3 +94,5 @@ def test_a_persona_named_by_mi5_writing_blandly_comes_out_high(live: Live) -> No
         report(page, live.url, BLAND, name="Amanda Qiu", company="BR-YR Executive Search")
         assert "Sender matches a published persona" in page.locator("table.findings").inner_text()
         assert page.locator(".verdict .band").inner_text().strip().lower() == "high"
+        # The page says why, first, in plain words.
+        assert page.locator(".verdict .advice").inner_text().startswith("This sender is a published persona.")

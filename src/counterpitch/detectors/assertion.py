@@ -37,6 +37,8 @@ FRAME_REACH = 300
 LIST_REACH = 800
 #: How far after a conditional offer (characters, into the next sentence) its decline is looked for.
 DECLINE_REACH = 240
+#: Lines of one sentence wrapped at a fixed width that are read as one (a bound on the work per match).
+_WRAPPED_LINES = 8
 
 _OPTIONS = re2.Options()
 _OPTIONS.case_sensitive = False
@@ -290,14 +292,14 @@ class Sentences(NamedTuple):
         """The first raw sentence of the one sentence i is part of: text wrapped at a fixed width (plain-text
         e-mail) breaks sentences at every line end, and a warning's scope should not end there."""
         k = i
-        while k > 0 and self.starts[i] - self.starts[k - 1] < LIST_REACH and self._wrapped(k - 1):
+        while k > 0 and i - k < _WRAPPED_LINES and self._wrapped(k - 1):
             k -= 1
         return k
 
     def last(self, i: int) -> int:
         """The last raw sentence of the one sentence i is part of (see `first`)."""
         k, n = i, len(self.ends)
-        while k + 1 < n and self.ends[k + 1] - self.ends[i] < LIST_REACH and self._wrapped(k):
+        while k + 1 < n and k - i < _WRAPPED_LINES and self._wrapped(k):
             k += 1
         return k
 

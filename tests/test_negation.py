@@ -84,6 +84,29 @@ PAYMENT: list[Row] = [
         True,
     ),
     ("We'd like to offer you a retainer for your insights, but we can't put it in writing.", "lure.paid_reports", True),
+    # a lure quoted inside a warning speaks in the quoted sender's voice, not the writer's
+    (
+        'Watch out for messages such as "We pay well for short reports on your team\'s work."',
+        "lure.paid_reports",
+        False,
+    ),
+    (
+        "Colleagues received these in the last month; be wary of anything like them:\n"
+        '- "Our client pays USD 1,000 for each of your briefing notes, in crypto if you prefer."',
+        "lure.paid_reports",
+        False,
+    ),
+    # an approach told in the reporter's own words is assessed as one, not set aside as a warning
+    (
+        "A 'recruiter' from an unknown firm offered me £500 a month for short reports on my team.",
+        "lure.paid_reports",
+        True,
+    ),
+    (
+        "Warning signs, as I understand them:\n- he offered me USD 2,000 per report on our programme",
+        "lure.paid_reports",
+        True,
+    ),
 ]
 
 TRAVEL: list[Row] = [
@@ -227,6 +250,13 @@ CONTACT: list[Row] = [
         "No need to create an account, just log in to the portal with your work Microsoft password.",
         "lure.credential_request",
         True,
+    ),
+    # a colon ends a negation's reach, so the rule itself must tell a vendor's own exercises from a request
+    (
+        "Phishing drills are agreed with your security team. We never collect real passwords: our simulated login"
+        " pages record only that a click occurred.",
+        "lure.credential_request",
+        False,
     ),
 ]
 

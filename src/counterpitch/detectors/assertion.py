@@ -152,8 +152,12 @@ class Assertion:
     decline: Any
     #: The last own offer or warning frame (2).
     frame_before: Any
+    #: The last warning frame (2), own offers aside (for a match inside quotation marks).
+    frame_quoting: Any
     #: A frame or counterfactual anywhere in a window (no groups, the fast test).
     frame_hint: Any
+    #: The writer's own offer or approach: a frame before the sentence does not reach past it.
+    own_voice: Any
     frame_denied: Any
     list_frame: Any
     #: A sentence that starts by going on about the same third party ("They may also ask ...").
@@ -198,7 +202,9 @@ class Assertion:
             irrealis_before=_compile(rf"(?s)^.*(?:({stop})|({denied})|({conditional}))", where),
             decline=_compile(_alternation(irr.decline, f"{where}: irrealis.decline"), where),
             frame_before=_compile(rf"(?s)^.*(?:({own})|({said}))", where),
+            frame_quoting=_compile(rf"(?s)^.*()({said})", where),
             frame_hint=_compile(rf"{said}|{denied}|{conditional}", where),
+            own_voice=_compile(own, where),
             frame_denied=_compile(
                 rf"(?:{_alternation(rep.frame_denied, f'{where}: reported.frame_denied')})(?:\W+\w+)?\W*$", where
             ),
@@ -232,9 +238,12 @@ class Assertion:
         if _hit(self.frame_hint, wide):
             if negate and self._imagined(wide, buf, ascii, end, following):
                 return False
-            if quote and self._framed(wide + buf[start:end]):  # the match itself may be the writer's own offer
+            if quote and self._framed(wide + buf[start:end], _quoted(wide)):  # the match may be the writer's own offer
                 return False
-        return not (quote and (self._listed_under_frame(buf, lo, start) or self._continues_report(text, i)))
+        if not quote or not (self._listed_under_frame(buf, lo, start) or self._continues_report(text, i)):
+            return True
+        # Under a warning, the writer's own offer or approach is no report, unless it stands in quotation marks.
+        return not _quoted(wide) and _hit(self.own_voice, wide + buf[start:end])
 
     def _self_negating(self, buf: bytes, start: int, end: int) -> bool:
         return bool(self.self_negating.Match(_ANCHOR_START, buf, start, end)[0][0] >= 0)
@@ -254,8 +263,10 @@ class Assertion:
             return True
         return _hit(self.decline, _after(buf, ascii, end, following, DECLINE_REACH))
 
-    def _framed(self, wide: bytes) -> bool:
-        found = _groups(self.frame_before, wide)
+    def _framed(self, wide: bytes, quoted: bool = False) -> bool:
+        """A warning frame before the match in its sentence, not denied, and not followed by the writer's own
+        offer, unless the match is quoted (a lure quoted in a warning is the quoted sender's voice)."""
+        found = _groups(self.frame_quoting if quoted else self.frame_before, wide)
         return found is not None and found[2] >= 0 and not _hit(self.frame_denied, wide[: found[2]])
 
     def _listed_under_frame(self, buf: bytes, lo: int, start: int) -> bool:
@@ -313,6 +324,11 @@ class Sentences(NamedTuple):
 #: of "•" and the dashes).
 _SENTENCE_END = frozenset(b".!?:;")
 _LIST_ITEM = frozenset(b"-*\xe2")
+
+
+def _quoted(before: bytes) -> bool:
+    """Whether a double quotation mark opened before the match is still open (straight or curly)."""
+    return before.count(b'"') % 2 == 1 or before.count("\u201c".encode()) > before.count("\u201d".encode())
 
 
 def _hit(regexp: Any, window: bytes) -> bool:

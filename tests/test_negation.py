@@ -74,6 +74,7 @@ PAYMENT: list[Row] = [
     ("We will pay you well for your notes, no questions asked.", "lure.paid_reports", True),
     ("No contract is needed; we pay you in cash for each briefing.", "lure.paid_reports", True),
     ("No bank transfers, just cash in hand after each meeting.", "lure.cash_crypto_gifts", True),
+    ("No contract, and we pay you £500 for each report.", "lure.paid_reports", True),
     ("Don't worry, our client pays a generous fee for your views on the committee.", "lure.paid_reports", True),
     ("We cannot name the fund, but it pays £800 for each of your briefing notes.", "lure.paid_reports", True),
     ("This is not a scam: we pay you USD 1,500 per report, in USDT if you prefer.", "lure.paid_reports", True),
@@ -154,6 +155,7 @@ TRAVEL: list[Row] = [
     # hard positives
     ("You won't regret it — flights and hotel on us for the week in Shanghai.", "lure.paid_travel", True),
     ("No fee, but flights and a hotel are on us for the whole week.", "lure.paid_travel", True),
+    ("There is no fee, and we will pay for your flights and hotel for the forum.", "lure.paid_travel", True),
     ("No need to book anything: we will pay for your flights and the hotel.", "lure.paid_travel", True),
     (
         "If you could join us on the Beijing trip, all expenses would be covered by the institute.",

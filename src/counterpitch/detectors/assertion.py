@@ -130,8 +130,9 @@ def _compile(pattern: str, where: str) -> Any:
         raise ValueError(f"{where}: cannot assemble the cue patterns: {exc}") from exc
 
 
-#: The tail of a pre-negation: at most five words, then the match.
-_FIVE_WORDS = r"\W*(?:\w+\W*){0,5}$"
+#: The tail of a pre-negation: at most five words, then the match's first word (read with the window, so that a
+#: terminator such as ", and we" sees the subject that starts the match: "no contract, and we pay").
+_FIVE_WORDS = r"\W*(?:\w+\W*){0,6}$"
 #: Words a post cue may stand after the match.
 _AFTER_WORDS = 8
 
@@ -144,6 +145,8 @@ class Assertion:
     negated_before: Any
     #: The old single test, without groups: most matches have no negation near them and stop here.
     negation_hint: Any
+    #: A word (the first of a match, read with the window before it).
+    word: Any
     #: After the match: pseudo (1), immediate negation (2), terminator (3), post-negation (4), report (5).
     after: Any
     after_hint: Any
@@ -193,6 +196,7 @@ class Assertion:
         return cls(
             negated_before=_compile(rf"(?s)^.*(?:({pseudo})|({stop})|({before})){_FIVE_WORDS}", where),
             negation_hint=_compile(rf"(?:{before}){_FIVE_WORDS}", where),
+            word=_compile(r"\W*\w+", where),
             after=_compile(
                 rf"(?s)^(?:\W*(?:\w+\W+){{0,2}}?(?:{pseudo})()|\s+(?:{next_word})()"
                 rf"|{words}(?:({stop})|({post})|({said_after})))",
@@ -227,7 +231,7 @@ class Assertion:
         if (
             negate
             and not self._self_negating(buf, start, end)
-            and self._negated_before(_before(buf, ascii, lo, start, NEGATION_REACH))
+            and self._negated_before(_before(buf, ascii, lo, start, NEGATION_REACH) + self._first_word(buf, start, end))
         ):
             return False
         after = _after(buf, ascii, end, hi, AFTER_REACH)
@@ -244,6 +248,10 @@ class Assertion:
             return True
         # Under a warning, the writer's own offer or approach is no report, unless it stands in quotation marks.
         return not _quoted(wide) and _hit(self.own_voice, wide + buf[start:end])
+
+    def _first_word(self, buf: bytes, start: int, end: int) -> bytes:
+        found = self.word.Match(_ANCHOR_START, buf, start, end)[0]
+        return buf[start : found[1]] if found[0] >= 0 else b""
 
     def _self_negating(self, buf: bytes, start: int, end: int) -> bool:
         return bool(self.self_negating.Match(_ANCHOR_START, buf, start, end)[0][0] >= 0)

@@ -143,7 +143,7 @@ class Assertion:
 
     #: The last pseudo-negation, terminator or negation within five words: group 3 means "negated".
     negated_before: Any
-    #: The old single test, without groups: most matches have no negation near them and stop here.
+    #: The same test without groups (fast): most matches have no negation near them and stop here.
     negation_hint: Any
     #: A word (the first of a match, read with the window before it).
     word: Any

@@ -494,3 +494,22 @@ def test_when_a_cue_has_a_capturing_group_then_loading_fails() -> None:
     assert broken != text
     with pytest.raises(ValueError, match="capturing group"):
         Assertion.load(broken, "assertion.yaml")
+
+
+def test_when_quotable_is_not_one_flag_per_group_then_loading_fails() -> None:
+    from counterpitch.detectors.phrases import from_spec
+
+    spec = {
+        "id": "test.pay",
+        "title": "t",
+        "severity": "low",
+        "explanation": "e",
+        "guidance": "g",
+        "sources": ["invented"],
+        "match": {"all_of": [[r"\bpay\b"], [r"\byou\b"]], "quotable": [True]},
+    }
+    with pytest.raises(ValueError, match=r"match\.quotable must be true, false or one flag per all_of group"):
+        from_spec(spec, "rules.yaml")
+    spec["match"] = {"all_of": [[r"\bpay\b"]], "quotable": "yes"}
+    with pytest.raises(ValueError, match=r"match\.quotable must be true, false or a list of booleans"):
+        from_spec(spec, "rules.yaml")

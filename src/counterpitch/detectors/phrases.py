@@ -1,4 +1,4 @@
-"""Detectors declared as data: co-occurring patterns within one sentence, with vetoes and negation.
+"""Detectors declared as data: co-occurring patterns within one sentence, with vetoes, negation and reports.
 
 Most message indicators are "this kind of thing near that kind of thing" (money near reports, a messenger
 app near a request to move). Declaring them in YAML keeps word lists out of code, lets a user add their own
@@ -7,11 +7,13 @@ recognizers-as-data, in spirit).
 
 Patterns run on RE2 (google-re2): time linear in the input whatever the pattern, so hostile text cannot make a
 rule backtrack for minutes (ReDoS), and an order of magnitude faster than `re` on these long alternations.
+
+Whether each match is asserted (not negated, declined or a warning about the tactic) is decided by
+detectors/assertion.py from the cues in data/assertion.yaml.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
@@ -22,33 +24,19 @@ from typing import Any, Literal, NamedTuple
 import re2
 
 from counterpitch.detectors.anchors import is_anchored, loosened
+from counterpitch.detectors.assertion import ASSERTION, NEGATION_REACH, Sentences
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.model import Approach, Finding, PersonProfile, Profile
 from counterpitch.text import clean, message_fields, profile_fields, sentences, without_invisible
+
+__all__ = ["NEGATION_REACH", "PhraseDetector", "PhraseIndex", "from_spec"]
 
 Scope = Literal["message", "sender", "recipient"]
 Pattern = Any  # a compiled RE2 pattern (google-re2 ships no type stubs)
 
 _OPTIONS = re2.Options()
 _OPTIONS.case_sensitive = False
-# A negation cue a few words before the matched term: "will not ask for", "no need to", "never share".
-_NEGATION = re2.compile(
-    r"(?:\bno\b|\bnot\b|\bnever\b|n't\b|\bwithout\b|\bnor\b|\bneither\b|\bprohibit\w*|\bforbid\w*|"
-    r"\bbans?\b|\bbarred\b|\brefus\w*|\bexclud\w*|\bavoid\w*|\bnothing\b|\bnobody\b|\bnone\b)"
-    r"(?:\W+\w+){0,5}\W*$",
-    _OPTIONS,
-)
-#: How far back (characters) a negation cue is looked for: five words and then some.
-NEGATION_REACH = 60
-#: Bytes that surely hold NEGATION_REACH characters of UTF-8, and a cut character before them.
-_NEGATION_BYTES = 4 * NEGATION_REACH + 3
-# A match that is itself a negative statement ("no paperwork", "nothing is written down", "don't tell") is the
-# indicator, not a negated one: the negation test applies only to matches that do not start like this.
-_SELF_NEGATING = re.compile(r"(?:no|not|never|nothing|nobody|none|without|don.t|do not|doesn.t|won.t|needn.t)\b", re.I)
-#: The same two tests on the bytes of an ASCII field, where bytes and characters coincide (no decoding).
-_SELF_NEGATING_BYTES = re.compile(_SELF_NEGATING.pattern.encode(), re.I)
-_NEGATION_BYTES_RX = _NEGATION._regexp
 
 
 def _scope_fields(approach: Approach, scope: str) -> Iterator[tuple[str, str]]:
@@ -78,16 +66,20 @@ class _Field(NamedTuple):
     starts: list[int]  # byte offset where each sentence starts
     ends: list[int]  # ... and ends
     ascii: bool  # bytes and characters coincide
+    #: The same, as the assertion tests read it.
+    view: Sentences
 
 
 @lru_cache(maxsize=4096)
 def _prepared(name: str, text: str) -> _Field:
     spans = split(name, text)
     buf = text.encode()
+    starts: list[int]
+    ends: list[int]
     if len(buf) == len(text):  # ASCII: byte and character offsets coincide
-        return _Field(spans, buf, [sp.start for sp in spans], [sp.end for sp in spans], True)
-    starts: list[int] = []
-    ends: list[int] = []
+        starts, ends = [sp.start for sp in spans], [sp.end for sp in spans]
+        return _Field(spans, buf, starts, ends, True, Sentences(buf, True, starts, ends))
+    starts, ends = [], []
     done = at = 0  # characters and bytes walked so far: linear however many sentences
     for sp in spans:
         at += len(text[done : sp.start].encode())
@@ -95,7 +87,7 @@ def _prepared(name: str, text: str) -> _Field:
         at += len(text[sp.start : sp.end].encode())
         ends.append(at)
         done = sp.end
-    return _Field(spans, buf, starts, ends, False)
+    return _Field(spans, buf, starts, ends, False, Sentences(buf, False, starts, ends))
 
 
 _UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
@@ -157,9 +149,13 @@ class PhraseDetector(Detector):
     all_of: tuple[tuple[str, ...], ...] = ()
     none_of: tuple[str, ...] = ()
     scope: Scope = "message"
-    #: Whether a preceding negation cancels a match: one flag for all groups, or one per group (a group that
-    #: only says the sentence is addressed to "you" should not be cancelled by "nothing links back to you").
+    #: Whether a negation or a declined offer cancels a match: one flag for all groups, or one per group (a group
+    #: that only says the sentence is addressed to "you" should not be cancelled by "nothing links back to you").
     negatable: bool | tuple[bool, ...] = True
+    #: Whether a match inside a warning or report about the tactic ("be wary of recruiters who offer paid
+    #: trips", "MI5 says ...") is cancelled: true for indicators, false for safeguards (a stated position); one
+    #: flag, or one per group as for `negatable`.
+    quotable: bool | tuple[bool, ...] = True
     #: Sentences on either side that count as "the same place" (0 = the sentence itself).
     window: int = 0
     _groups: tuple[tuple[_Rx, ...], ...] = field(default=(), init=False, repr=False, compare=False)
@@ -172,8 +168,10 @@ class PhraseDetector(Detector):
         where = self.meta.id
         if not self.all_of or not all(self.all_of):
             raise ValueError(f"{where}: match.all_of must be a non-empty list of non-empty pattern lists")
-        if not isinstance(self.negatable, bool) and len(self.negatable) != len(self.all_of):
-            raise ValueError(f"{where}: match.negatable must be true, false or one flag per all_of group")
+        for name in ("negatable", "quotable"):
+            flags = getattr(self, name)
+            if not isinstance(flags, bool) and len(flags) != len(self.all_of):
+                raise ValueError(f"{where}: match.{name} must be true, false or one flag per all_of group")
         groups = tuple(_compile(g, f"{where}: all_of") for g in self.all_of)
         prefilter = re2.Set.SearchSet(_OPTIONS)
         owners = []
@@ -189,7 +187,10 @@ class PhraseDetector(Detector):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Compiled RE2 objects do not pickle; the pattern strings do, and __post_init__ recompiles them.
-        return (type(self), (self.meta, self.all_of, self.none_of, self.scope, self.negatable, self.window))
+        return (
+            type(self),
+            (self.meta, self.all_of, self.none_of, self.scope, self.negatable, self.quotable, self.window),
+        )
 
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
         if not isinstance(subject, Approach):
@@ -212,14 +213,14 @@ class PhraseDetector(Detector):
         """The sentences to quote: each holds the first group's match, with every group and no veto nearby."""
         n = len(f.spans)
         # The first group is searched over the field; the others only near the sentences that hold it.
-        first = self._sentences_with(self._groups[0], f, negate=self._negate(0))
+        first = self._sentences_with(self._groups[0], f, negate=self._negate(0), quote=self._quote(0))
         candidates = sorted({k for i in first for k in self._near(i, n)})
         region = {j for k in candidates for j in self._near(k, n)}
         present = [first] + [
-            self._sentences_with(g, f, region, negate=self._negate(gi))
+            self._sentences_with(g, f, region, negate=self._negate(gi), quote=self._quote(gi))
             for gi, g in enumerate(self._groups[1:], start=1)
         ]
-        vetoed = self._sentences_with(self._vetoes, f, region, negate=False)
+        vetoed = self._sentences_with(self._vetoes, f, region, negate=False, quote=False)
         shown: list[int] = []
         for k in candidates:
             near = self._near(k, n)
@@ -243,10 +244,14 @@ class PhraseDetector(Detector):
     def _negate(self, group: int) -> bool:
         return self.negatable if isinstance(self.negatable, bool) else self.negatable[group]
 
+    def _quote(self, group: int) -> bool:
+        return self.quotable if isinstance(self.quotable, bool) else self.quotable[group]
+
     def _sentences_with(
-        self, group: Sequence[_Rx], f: _Field, region: set[int] | None = None, negate: bool = True
+        self, group: Sequence[_Rx], f: _Field, region: set[int] | None = None, negate: bool = True, quote: bool = True
     ) -> set[int]:
-        """Sentences (within `region`, if given) holding a match of the group, not negated when `negate`."""
+        """Sentences (within `region`, if given) holding a match of the group that is asserted: not negated or
+        declined when `negate`, not inside a warning or report when `quote`."""
         out: set[int] = set()
         if region is not None and not region:
             return out
@@ -258,29 +263,12 @@ class PhraseDetector(Detector):
                 i = bisect_right(f.starts, start) - 1
                 if i < 0 or end > f.ends[i] or i in out or (region is not None and i not in region):
                     continue
-                if not negate or self._positive(f, i, start, end):
+                if not (negate or quote) or ASSERTION.holds(f.view, i, start, end, negate, quote):
                     out.add(i)
         return out
 
     def _near(self, i: int, n: int) -> range:
         return range(max(0, i - self.window), min(n, i + self.window + 1))
-
-    def _positive(self, f: _Field, i: int, start: int, end: int) -> bool:
-        """Not preceded by a negation in its sentence, unless the match is itself a negative statement.
-
-        The match is given in bytes; the negation cue is looked for in the last NEGATION_REACH characters
-        before it, taken from a byte window wide enough to hold them (a cut first character is dropped).
-        """
-        if f.ascii:
-            if _SELF_NEGATING_BYTES.match(f.buf, start, end):
-                return True
-            window = f.buf[max(f.starts[i], start - NEGATION_REACH) : start]
-            found: int = _NEGATION_BYTES_RX.Match(_UNANCHORED, window, 0, len(window))[0][0]
-            return found < 0
-        if _SELF_NEGATING.match(f.buf[start:end].decode()):
-            return True
-        before = f.buf[max(f.starts[i], start - _NEGATION_BYTES) : start].decode("utf-8", "ignore")
-        return not _NEGATION.search(before[-NEGATION_REACH:])
 
 
 class PhraseIndex:
@@ -365,12 +353,12 @@ class PhraseIndex:
         return ident in self._passing(text)
 
 
-def _flags(value: object) -> bool | tuple[bool, ...]:
+def _flags(value: object, name: str) -> bool | tuple[bool, ...]:
     if isinstance(value, bool):
         return value
     if isinstance(value, list) and all(isinstance(v, bool) for v in value):
         return tuple(value)
-    raise ValueError("match.negatable must be true, false or a list of booleans")
+    raise ValueError(f"{name} must be true, false or a list of booleans")
 
 
 def from_spec(spec: Mapping[str, Any], where: str) -> PhraseDetector:
@@ -398,7 +386,8 @@ def from_spec(spec: Mapping[str, Any], where: str) -> PhraseDetector:
             all_of=tuple(tuple(str(p) for p in g) for g in groups),
             none_of=tuple(str(p) for p in match.get("none_of", [])),
             scope=scope,
-            negatable=_flags(match.get("negatable", True)),
+            negatable=_flags(match.get("negatable", True), "match.negatable"),
+            quotable=_flags(match.get("quotable", True), "match.quotable"),
             window=int(match.get("window", 0)),
         )
     except KeyError as exc:

@@ -37,6 +37,9 @@ POSITIVE = [
     ("lure.install_software", "Clone our repo, run npm install and then npm start to see the coding task."),
     # the order starts a later sentence: `^` in a rule means the start of a sentence, not of the message
     ("lure.install_software", "Hello. Unzip the file and run the installer."),
+    ("lure.install_software", "Our take-home is quick: clone the repo and run the tests on your laptop."),
+    ("lure.install_software", "To unlock your matches, download the Resume Builder for Windows from your dashboard."),
+    ("lure.install_software", "I'll send it over WhatsApp as a ZIP; inside there's a small reader app for the PDF."),
     ("lure.remote_access", "Our engineer will use AnyDesk to see your normal setup during the test."),
     (
         "lure.credential_request",
@@ -56,6 +59,18 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # Job-advert wording the high-severity rules must not read as lures (a high-severity finding is never shown
+    # under a low band, so each of these would raise an alarm).
+    ("lure.cash_crypto_gifts", "We also have our own dedicated team offshore so we can work 24 hours a day."),
+    ("lure.cash_crypto_gifts", "Our offshore development centres support hundreds of SAP projects."),
+    ("lure.cash_crypto_gifts", "You will help out in the gift shop and the garden centre at weekends."),
+    ("lure.secrecy", "All applications will be treated as strictly confidential."),
+    ("lure.secrecy", "We want you to be curious, quietly ambitious and keen to learn."),
+    ("lure.nonpublic_request", "Please submit your resume for immediate and confidential consideration."),
+    ("lure.credential_request", "Proven leadership credentials and a positive team spirit are essential."),
+    ("lure.install_software", "You will design, document and execute test plans with the QA team."),
+    ("lure.install_software", "IT will install your workstation and the internal tools on your first morning."),
+    ("lure.install_software", "Our installers fit windows, doors and decks; quality installations since 2009."),
     # money for a job, not for information
     ("lure.paid_reports", "The post pays £52,000-£58,000 a year plus pension; apply on our careers page."),
     ("lure.paid_reports", "Our product costs £30 per seat each month."),

@@ -80,6 +80,44 @@ def sentences(field: str, text: str) -> Iterator[Span]:
             yield Span(field, start, end, text)
 
 
+#: A "sentence" longer than this is read in pieces: text whose line breaks were lost (a job advert's bullet list
+#: pasted as "...a passionate leaderMust believe in high standards...") otherwise runs for paragraphs, and a
+#: co-occurrence rule would pair words that stand nowhere near each other.
+LONGEST_SENTENCE = 300
+#: Where a long sentence is best cut, most natural first: a lost line break (a lower-case word running into a
+#: capitalised one: "leaderMust"; both sides at least three lower-case letters long, so that WhatsApp, WeChat,
+#: LinkedIn or PayPal are never cut), a colon, semicolon or spaced dash; then a comma; then any space.
+_CUTS = (
+    re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]{3})|(?<=[:;])\s|\s[-–—]\s"),
+    re.compile(r"(?<=,)\s"),
+    re.compile(r"\s"),
+)
+
+
+def bounded_sentences(field: str, text: str, longest: int = LONGEST_SENTENCE) -> Iterator[Span]:
+    """`sentences`, with any sentence longer than `longest` characters cut into pieces no longer than that, each
+    cut at the most natural place in its second half (see `_CUTS`)."""
+    for sp in sentences(field, text):
+        start, end = sp.start, sp.end
+        while end - start > longest:
+            lo, hi = start + longest // 2, start + longest
+            cut = hi
+            for rx in _CUTS:
+                found = [m.start() for m in rx.finditer(text, lo, hi)]
+                if found:
+                    cut = found[-1]
+                    break
+            piece_end = cut
+            while piece_end > start and text[piece_end - 1].isspace():
+                piece_end -= 1
+            yield Span(field, start, piece_end, text)
+            start = cut
+            while start < end and text[start].isspace():
+                start += 1
+        if end > start:
+            yield Span(field, start, end, text)
+
+
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _ANY_INVISIBLE = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
 

@@ -28,7 +28,7 @@ from counterpitch.detectors.assertion import ASSERTION, NEGATION_REACH, Sentence
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.model import Approach, Finding, PersonProfile, Profile
-from counterpitch.text import clean, message_fields, profile_fields, sentences, without_invisible
+from counterpitch.text import bounded_sentences, clean, message_fields, profile_fields, without_invisible
 
 __all__ = ["NEGATION_REACH", "PhraseDetector", "PhraseIndex", "from_spec"]
 
@@ -51,7 +51,7 @@ def _scope_fields(approach: Approach, scope: str) -> Iterator[tuple[str, str]]:
 @lru_cache(maxsize=4096)
 def split(field: str, text: str) -> tuple[Span, ...]:
     """Sentence spans of a field, memoised: every phrase detector splits the same fields of the same message."""
-    return tuple(sentences(field, text))
+    return tuple(bounded_sentences(field, text))
 
 
 class _Field(NamedTuple):

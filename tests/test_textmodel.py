@@ -12,8 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from counterpitch.detectors.context import Context
-from counterpitch.semantic.blind import masked, person_names, places
-from counterpitch.semantic.textmodel import TOKEN, TextModel, document, grams, load_default_text_model, tokens
+from counterpitch.semantic.blind import GAP, masked, person_names, places
+from counterpitch.semantic.textmodel import (
+    TOKEN,
+    Text,
+    TextModel,
+    document,
+    grams,
+    load_default_text_model,
+    tokens,
+)
+from counterpitch.semantic.tokens import tokens_with_gaps
+from counterpitch.training import training_cases
 from tests.helpers import approach, assert_fires, assert_quiet
 
 DOCS = [
@@ -135,6 +145,11 @@ def test_when_text_is_tokenised_then_tokens_are_exactly_the_regex_tokens(text: s
     assert tokens(text) == TOKEN.findall(text.lower())
     ascii_text = text.encode("ascii", "replace").decode()
     assert tokens(ascii_text) == TOKEN.findall(ascii_text.lower())
+    # The path that masks people's names finds the same tokens when there is nothing to mask.
+    assert tokens_with_gaps(text, [], GAP) == tokens(text)
+    assert tokens_with_gaps(ascii_text, ["Qx"], GAP) == [GAP if w == "qx" else w for w in tokens(ascii_text)] or (
+        "qx" in tokens(ascii_text)  # "qx" written in another case stays a word
+    )
 
 
 # --- what the model never sees: places, nationalities, languages and people's names (decision 0038) ---
@@ -235,3 +250,26 @@ def test_when_a_place_is_not_written_as_model_tokens_then_loading_names_it(monke
     finally:
         monkeypatch.undo()
         blind.places.cache_clear()
+
+
+class FullyMasked(TextModel):
+    """The model reading every place masked, as in fitting (`grams`)."""
+
+    def _hits(self, doc: Text) -> list[int]:
+        return [r for r in map(self._row.get, grams(doc, self.max_n)) if r is not None]
+
+
+def test_when_scoring_skips_masking_one_word_places_then_scores_are_the_same() -> None:
+    # The shipped model holds no n-gram with a one-word place, so scoring leaves them in (a saved lookup per
+    # token) and must agree with the model reading them masked, to the bit.
+    model = load_default_text_model()
+    assert all(g not in model.terms for g in ("china", "beijing", "in china", "chinese", "german"))
+    docs = [document(a) for a in training_cases()]
+    full = FullyMasked(model.terms, model.intercept, model.max_n)
+    assert [z for z, _ in full.contributions_many(docs, 0)] == [z for z, _ in model.contributions_many(docs, 0)]
+
+
+def test_when_a_model_holds_place_ngrams_then_it_drops_them() -> None:
+    m = TextModel({"china": (1.0, 2.0), "in china": (1.0, 1.0), "notes": (1.0, 1.5)}, 0.0)
+    assert set(m.terms) == {"notes"}
+    assert m.log_odds("Notes from China") == m.log_odds("Notes from Germany")

@@ -15,7 +15,7 @@ may start a name of several words ("hong kong", "new york"), so it costs a few m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -24,8 +24,7 @@ from typing import Any
 import yaml
 
 from counterpitch.model import Approach, PersonProfile
-from counterpitch.semantic.tokens import tokens, words_as_written
-from counterpitch.text import message_fields
+from counterpitch.semantic.tokens import tokens, tokens_with_gaps, words_as_written
 
 #: What a masked word becomes: never a token (tokens are runs of word characters), so never in an n-gram.
 GAP = "<masked>"
@@ -75,14 +74,16 @@ class Places:
         }
         return cls(frozenset(single), longer, frozenset(longer))
 
-    def mask(self, words: list[str], out: list[str] | None = None) -> list[str]:
-        """`words` with every place name in it replaced by gaps, one gap per word (into `out`, a copy of `words`
-        with other gaps already in, when given). Longer names first: "new south wales" before "wales"."""
-        if out is None:
-            single = self.single
-            out = [GAP if w in single else w for w in words]
+    def mask(self, words: list[str], singles: bool = True) -> list[str]:
+        """`words` with every place name in it replaced by gaps, one gap per word; with `singles` false, only the
+        names of several words (see `masked`). Longer names first: "new south wales" before "wales"."""
+        out = [GAP if w in self.single else w for w in words] if singles else words
+        if self.anchors.isdisjoint(words):  # most messages: no word that may start a longer name
+            return out
         n = len(words)
         for word in self.anchors.intersection(words):
+            if out is words:
+                out = list(words)
             i = words.index(word)
             while True:
                 for at, size, found in self.longer[word]:
@@ -119,6 +120,12 @@ class NameCues:
     sign_off: re.Pattern[str]
     titles: frozenset[str]
     not_names: frozenset[str]
+    #: words of a profile's name that are not masked: titles and words that are never names
+    skip: frozenset[str]
+    #: the first words of the greetings and of the sign-offs, lower-cased: a line starting otherwise is skipped
+    #: without trying the regex (most lines of a message)
+    greeting_starts: frozenset[str]
+    sign_off_starts: frozenset[str]
 
 
 #: Up to four words, titles included; whether they are capitalised is checked after the match (`re` has no
@@ -141,55 +148,67 @@ def cues() -> NameCues:
     greeting = re.compile(rf"\s*(?i:{_alternatives(lists['greetings'])})[ \t,]+{_NAME}")
     closing = _alternatives(lists["sign_offs"])
     sign_off = re.compile(rf"[ \t]*(?i:{closing})[ \t]*[,.!\u2013\u2014-]*[ \t]*\n?[ \t]*{_NAME}[ \t]*(?:$|\n|,)")
-    return NameCues(greeting, sign_off, frozenset(lists["titles"]), frozenset(lists["not_names"]))
+    titles, not_names = frozenset(lists["titles"]), frozenset(lists["not_names"])
+    starts = {k: frozenset(w.split()[0] for w in lists[k]) for k in ("greetings", "sign_offs")}
+    return NameCues(greeting, sign_off, titles, not_names, titles | not_names, starts["greetings"], starts["sign_offs"])
 
 
-def _leading_name(capture: str, c: NameCues) -> Iterator[str]:
+def _leading_name(capture: str, c: NameCues) -> list[str]:
     """The capitalised words at the front of a greeting's or sign-off's capture, titles skipped; a word ending
     in a full stop ends the name ("Hi Tom. How are you" names Tom)."""
+    out: list[str] = []
     for piece in capture.split():
         bare = piece.rstrip(".")
-        if bare.lower() in c.titles:
+        low = bare.lower()
+        if low in c.titles:
             continue
-        if not bare[:1].isupper() or bare.lower() in c.not_names:
-            return
-        yield from (w for w in words_as_written(bare) if w[:1].isupper())
+        if not bare[:1].isupper() or low in c.not_names:
+            break
+        out += [bare] if bare.isalpha() else (w for w in words_as_written(bare) if w[:1].isupper())
         if piece.endswith("."):
-            return
+            break
+    return out
 
 
 def person_names(approach: Approach) -> frozenset[str]:
     """The names of the people in an approach, as written: from the sender's and recipient's profiles, and
-    from the greeting and the sign-off of each part the sender wrote. Matched case-sensitively, so a name that
-    is also a word ("Will", "Rose") is masked only where it is written as a name."""
+    from the greeting and the sign-off of the message and of the sender's earlier turns (a subject has
+    neither). Matched case-sensitively, so a name that is also a word ("Will", "Rose") is masked only where it
+    is written as a name."""
     c = cues()
-    found = set(_profile_name(approach.sender, c) | _profile_name(approach.recipient, c))
-    for _, text in message_fields(approach):
-        for m in (c.greeting.match(text, 0, OPENING), *map(c.sign_off.match, _closings(text))):
-            if m:
-                found.update(_leading_name(m.group(1), c))
-    return frozenset(found)
+    found = _profile_name(approach.sender, c) | _profile_name(approach.recipient, c)
+    more: list[str] = []
+    for text in (approach.text, *(t.text for t in approach.thread if t.from_ == "sender")):
+        if _first_word(text) in c.greeting_starts and (m := c.greeting.match(text, 0, OPENING)):
+            more += _leading_name(m.group(1), c)
+        if m := _sign_off(text, c):
+            more += _leading_name(m.group(1), c)
+    return found.union(more) if more else found
 
 
-def _closings(text: str) -> list[str]:
-    """Where a sign-off may start: each of the last lines (with the line after it), and the last sentence."""
-    lines = text[-CLOSING:].splitlines()
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if not lines:
-        return []
-    out = ["\n".join(lines[i : i + 2]) for i in range(max(0, len(lines) - 3), len(lines))]
-    last = _SENTENCE_END.split(lines[-1])
-    if len(last) > 1:
-        out.append(last[-1])
-    return out
+def _first_word(text: str) -> str:
+    head = text[:40].split(None, 1)
+    return head[0].rstrip(",.!:;\u2013\u2014-").lower() if head else ""
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+def _sign_off(text: str, c: NameCues) -> re.Match[str] | None:
+    """The sign-off among the last three lines (a cue, then the name on its line or the next), or in the last
+    sentence of the last line ("... opening hours? Thank you, Maria"); the regex runs only where a line or
+    that sentence starts with a cue's first word."""
+    lines = text[-CLOSING:].rstrip().replace("\r", "").rsplit("\n", 3)[-3:]
+    starts = c.sign_off_starts
+    last = lines[-1]
+    cut = max(last.rfind(". "), last.rfind("! "), last.rfind("? "))
+    if cut > 0 and _first_word(last[cut + 2 :]) in starts and (m := c.sign_off.match(last, cut + 2)):
+        return m
+    for i in range(len(lines) - 1, -1, -1):
+        if _first_word(lines[i]) in starts and (m := c.sign_off.match("\n".join(lines[i : i + 2]))):
+            return m
+    return None
 
 
 def _profile_name(person: PersonProfile | None, c: NameCues) -> frozenset[str]:
-    return _name_forms(person.name, c.titles | c.not_names) if person is not None and person.name else frozenset()
+    return _name_forms(person.name, c.skip) if person is not None and person.name else frozenset()
 
 
 @lru_cache(maxsize=4096)
@@ -199,20 +218,15 @@ def _name_forms(name: str, skip: frozenset[str]) -> frozenset[str]:
     return frozenset(f for w in words_as_written(name) if w.lower() not in skip for f in (w, w.capitalize(), w.upper()))
 
 
-def masked(text: str, names: frozenset[str] = frozenset()) -> list[str]:
-    """The model's tokens of `text` (lower-cased) with place names and the given people's names as gaps."""
+def masked(text: str, names: frozenset[str] = frozenset(), singles: bool = True) -> list[str]:
+    """The model's tokens of `text` (lower-cased) with place names and the given people's names as gaps.
+
+    With `singles` false the one-word place names stay: a model that holds no n-gram with such a word
+    (`TextModel` drops them when it is made) scores the same either way, and the set lookup per token is
+    saved. Names of several words ("New York": "new" is also an ordinary word) and people's names ("Will")
+    are always masked.
+    """
     where = places()
-    if not names or not any(n in text for n in names):
-        return where.mask(tokens(text))
-    as_written = words_as_written(text)
-    if text.isascii():
-        # Lower-casing ASCII changes no length and no character's class: the same tokens, in one C pass.
-        words = " ".join(as_written).lower().split()
-    else:
-        words = tokens(text)
-        if len(words) != len(as_written):  # lower-casing changed a token ("İ"): names matched in lower case
-            lowered = {n.lower() for n in names}
-            return where.mask(words, [GAP if w in lowered or w in where.single else w for w in words])
-    single = where.single
-    out = [GAP if w in names or low in single else low for w, low in zip(as_written, words, strict=True)]
-    return where.mask(words, out)
+    present = [n for n in names if n in text] if names else None
+    words = tokens_with_gaps(text, present, GAP) if present else tokens(text)
+    return where.mask(words, singles)

@@ -27,11 +27,11 @@ import numpy as np
 import numpy.typing as npt
 
 from counterpitch.model import Approach
-from counterpitch.semantic.blind import GAP, masked, person_names
+from counterpitch.semantic.blind import GAP, masked, person_names, places
 from counterpitch.semantic.tokens import TOKEN, tokens
 from counterpitch.text import message_fields, without_invisible
 
-__all__ = ["TOKEN", "Document", "TextModel", "document", "grams", "load_default_text_model", "tokens"]
+__all__ = ["TOKEN", "Document", "Text", "TextModel", "document", "grams", "load_default_text_model", "tokens"]
 
 FORMAT = "counterpitch-ngram-model/1"
 #: Longest n-gram fitted (see docs/decisions/0009): overridable for experiments with COUNTERPITCH_MAX_N.
@@ -54,9 +54,9 @@ def document(approach: Approach) -> Document:
 Text = str | Document
 
 
-def _words(doc: Text) -> list[str]:
-    """The model's tokens of a text or document, places and the document's names as gaps."""
-    return masked(doc) if isinstance(doc, str) else masked(doc.text, doc.names)
+def _words(doc: Text, singles: bool = True) -> list[str]:
+    """The model's tokens of a text or document, places and the document's names as gaps (see `masked`)."""
+    return masked(doc, singles=singles) if isinstance(doc, str) else masked(doc.text, doc.names, singles)
 
 
 def grams(doc: Text, max_n: int = 2) -> list[str]:
@@ -83,8 +83,15 @@ class TextModel:
     _grams: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
     #: (first word, second word) -> row, so word pairs are looked up without building their strings
     _pairs: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: every word of every n-gram: masking a word outside it changes no n-gram the model holds
+    _known: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # No n-gram with a place name: a model fitted here never has one (`grams` masks them); one fitted
+        # elsewhere loses them, so scoring need not mask one-word places (`_hits`).
+        single = places().single
+        if any(w in single for g in self.terms for w in g.split()):
+            object.__setattr__(self, "terms", {g: v for g, v in self.terms.items() if single.isdisjoint(g.split())})
         grams = tuple(self.terms)
         object.__setattr__(self, "_grams", grams)
         row = {g: i for i, g in enumerate(grams)}
@@ -95,13 +102,22 @@ class TextModel:
                 pairs[first, second] = i
         object.__setattr__(self, "_row", row)
         object.__setattr__(self, "_pairs", pairs)
+        object.__setattr__(self, "_known", frozenset(w for g in grams for w in g.split()))
         object.__setattr__(self, "_idf", np.array([self.terms[g][0] for g in grams], dtype=np.float64))
         object.__setattr__(self, "_coef", np.array([self.terms[g][1] for g in grams], dtype=np.float64))
 
     def _hits(self, doc: Text) -> list[int]:
-        """The rows of the model's n-grams in `doc`, one per occurrence (words first, then word pairs). A gap is
-        in no n-gram of the model, so it needs no test here."""
-        words = _words(doc)
+        """The rows of the model's n-grams in `doc`, one per occurrence (words first, then word pairs).
+
+        A gap is in no n-gram of the model, nor is a one-word place (see `__post_init__`), nor a name that is no
+        word of any n-gram ("Whitfield"): masking any of these would change no count, so only names the model
+        also knows as words ("Will", "Grace") and places of several words ("New York") are masked here. The
+        result is the same as with everything masked, as in fitting (tested).
+        """
+        if isinstance(doc, Document) and doc.names:
+            known = self._known
+            doc = Document(doc.text, frozenset(n for n in doc.names if n.lower() in known))
+        words = _words(doc, singles=False)
         hits = [i for i in map(self._row.get, words) if i is not None]
         if self.max_n >= 2:
             hits += [i for i in map(self._pairs.get, itertools.pairwise(words)) if i is not None]

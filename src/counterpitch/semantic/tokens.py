@@ -29,12 +29,48 @@ def tokens(text: str) -> list[str]:
 
 
 def words_as_written(text: str) -> list[str]:
-    """`TOKEN.findall(text)`, case kept (see `tokens`). For ASCII text it lines up one to one with
-    `tokens(text)`: lower-casing ASCII changes no length and no character's class."""
+    """`TOKEN.findall(text)`, case kept (see `tokens`)."""
     if text.isascii():
         return [w for w in text.encode().translate(_ASCII_WORDS).decode().split() if len(w) > 1]
+    return _split(
+        text.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS_HIGH_KEPT).decode("utf-8", "surrogatepass")
+    )
+
+
+#: Characters of typographic text that are no word characters and often touch a word ("Tom\u2019s", "\u201cTom\u201d").
+_TYPOGRAPHIC = "\u2019\u2018\u201c\u201d\u2013\u2014\u2026\u00ab\u00bb\u201e\u00a0"
+
+
+def tokens_with_gaps(text: str, words: list[str], gap: str) -> list[str]:
+    """`tokens(text)` with each whole-word occurrence of `words` (case as given) as `gap`.
+
+    The words are replaced in the translated text, where every ASCII non-word character is a space (and so are
+    the typographic ones above), so a padded `str.replace` finds whole words only, at C speed: a regex of this
+    message's names would have to be compiled anew for each message. Lower-casing after the translation finds
+    the same tokens as before it: it changes no ASCII character's class.
+    """
+    if text.isascii():
+        spaced = text.encode().translate(_ASCII_WORDS).decode()
+    else:
+        spaced = (
+            text.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS_HIGH_KEPT).decode("utf-8", "surrogatepass")
+        )
+        for c in _TYPOGRAPHIC:
+            if c in spaced:
+                spaced = spaced.replace(c, " ")
+    spaced = f" {spaced} "
+    blank = f" {gap} "
+    for w in words:
+        padded = f" {w} "
+        spaced = spaced.replace(padded, blank).replace(padded, blank)  # twice: "Tom Tom" shares a space
+    return _split(spaced.lower())
+
+
+def _split(spaced: str) -> list[str]:
+    """The tokens of lower-cased text whose ASCII non-word characters are spaces already (see `tokens`)."""
+    if spaced.isascii():
+        return [w for w in spaced.split() if len(w) > 1]
     out: list[str] = []
-    spaced = text.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS_HIGH_KEPT).decode("utf-8", "surrogatepass")
     for w in spaced.split():
         if w.isascii() or w.replace("_", "").isalnum():
             if len(w) > 1:

@@ -65,7 +65,7 @@ _PERSON = re.compile(
     r"(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame|Lord|Lady)\.?\s+)?[A-Z][a-z'\u2019-]+(?:\s+[A-Z][a-z'\u2019-]+){1,2}"
 )
 _ORGANISATION = re.compile(
-    r"\b(?:Forum|Week|Committee|Congress|Conference|Summit|Team|Office|Secretariat|Society|Institute|Centre|Center|"
+    r"^The\b|\b(?:Forum|Week|Ledger|Committee|Congress|Conference|Summit|Team|Office|Secretariat|Society|Institute|Centre|Center|"
     r"Group|Services|Partners|Recruitment|Careers|Reception|Desk|Support|Foundation|Council|Association|Network)\b"
 )
 

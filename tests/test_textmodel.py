@@ -273,3 +273,14 @@ def test_when_a_model_holds_place_ngrams_then_it_drops_them() -> None:
     m = TextModel({"china": (1.0, 2.0), "in china": (1.0, 1.0), "notes": (1.0, 1.5)}, 0.0)
     assert set(m.terms) == {"notes"}
     assert m.log_odds("Notes from China") == m.log_odds("Notes from Germany")
+
+
+def test_when_an_organisation_writes_then_its_name_is_not_masked() -> None:
+    a = approach(
+        "Dear Sam, our Security Policy team runs the Defence Careers Fair.\n\nKind regards,\nCareer Services",
+        sender={"name": "Defence Careers Team"},
+        recipient={"name": "Sam Okafor"},
+    )
+    doc = document(a)
+    assert {"Sam", "Okafor"} <= doc.names
+    assert not {"Defence", "Careers", "Career", "Services", "Team"} & doc.names

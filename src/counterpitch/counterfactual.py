@@ -15,6 +15,7 @@ from statistics import fmean
 
 from counterpitch.engine import Engine
 from counterpitch.model import Approach, PersonProfile
+from counterpitch.semantic.blind import cues
 from counterpitch.semantic.textmodel import document
 
 Pair = tuple[Approach, Approach]
@@ -59,14 +60,10 @@ NATIONALITY = " As a {0} national, I mostly work with {0} colleagues."
 LOCATIONS = {"china": "Beijing, China", "russia": "Moscow, Russia", "iran": "Tehran, Iran"}
 _TITLES = frozenset("mr mrs ms miss mx dr prof professor sir dame lord lady".split())
 #: A person's name: two or three capitalised words, after an optional title ("Dr Wu Tingting", "Grace Whitfield").
-#: Others ("ICSC 2026 Programme Committee", "Nordic Offshore Wind Week") are organisations: renaming them to a
-#: person changes what the persona detectors rightly read, not the name's culture.
+#: Organisations ("ICSC 2026 Programme Committee", "Brightmarket News") are not renamed: a person's name in their
+#: place changes what the persona detectors rightly read, not a name's culture.
 _PERSON = re.compile(
     r"(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame|Lord|Lady)\.?\s+)?[A-Z][a-z'\u2019-]+(?:\s+[A-Z][a-z'\u2019-]+){1,2}"
-)
-_ORGANISATION = re.compile(
-    r"^The\b|\b(?:Forum|Week|Ledger|Committee|Congress|Conference|Summit|Team|Office|Secretariat|Society|Institute|Centre|Center|"
-    r"Group|Services|Partners|Recruitment|Careers|Reception|Desk|Support|Foundation|Council|Association|Network)\b"
 )
 
 
@@ -99,6 +96,12 @@ def _moved(sources: dict[str, re.Pattern[str]], target: dict[str, str]) -> Calla
     return lambda a: _texts(a, change)
 
 
+def _organisation(name: str) -> bool:
+    """Named like an organisation, as the wording model's masking decides it (data/names.yaml)."""
+    words = re.findall(r"[^\W\d_]+", name.lower())
+    return words[:1] == ["the"] or any(w in cues().organisation_words for w in words)
+
+
 def _name_parts(name: str) -> list[str]:
     """The words of a name, titles left out; words of two letters too ("An", "He"), which the text also uses
     as ordinary words that a swap must not touch."""
@@ -108,7 +111,7 @@ def _name_parts(name: str) -> list[str]:
 def _renamed(a: Approach, role: str, new: str) -> Approach:
     """`a` with the sender's or recipient's name replaced in their profile and wherever the text uses it."""
     person: PersonProfile | None = getattr(a, role)
-    if person is None or not person.name or not _PERSON.fullmatch(person.name) or _ORGANISATION.search(person.name):
+    if person is None or not person.name or not _PERSON.fullmatch(person.name) or _organisation(person.name):
         return a
     old_parts, new_parts = _name_parts(person.name), new.split()
     swaps = {" ".join(old_parts): new} | {p: new_parts[min(i, len(new_parts) - 1)] for i, p in enumerate(old_parts)}

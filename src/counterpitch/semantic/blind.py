@@ -122,6 +122,8 @@ class NameCues:
     not_names: frozenset[str]
     #: words of a profile's name that are not masked: titles and words that are never names
     skip: frozenset[str]
+    #: words that make a profile's name an organisation's, none of whose words is masked
+    organisation_words: frozenset[str]
     #: the first words of the greetings and of the sign-offs, lower-cased: a line starting otherwise is skipped
     #: without trying the regex (most lines of a message)
     greeting_starts: frozenset[str]
@@ -141,7 +143,8 @@ def _alternatives(words: list[str]) -> str:
 def cues() -> NameCues:
     doc = _data("names.yaml")
     try:
-        lists = {k: [str(x).lower() for x in doc[k]] for k in ("greetings", "sign_offs", "titles", "not_names")}
+        keys = ("greetings", "sign_offs", "titles", "not_names", "organisation_words")
+        lists = {k: [str(x).lower() for x in doc[k]] for k in keys}
     except (KeyError, TypeError) as exc:
         raise ValueError(f"counterpitch/data/names.yaml: {exc!r}") from exc
     # Both are tried with `match` where a greeting or sign-off may start (see `person_names`), never searched.
@@ -150,12 +153,14 @@ def cues() -> NameCues:
     sign_off = re.compile(rf"[ \t]*(?i:{closing})[ \t]*[,.!\u2013\u2014-]*[ \t]*\n?[ \t]*{_NAME}[ \t]*(?:$|\n|,)")
     titles, not_names = frozenset(lists["titles"]), frozenset(lists["not_names"])
     starts = {k: frozenset(w.split()[0] for w in lists[k]) for k in ("greetings", "sign_offs")}
-    return NameCues(greeting, sign_off, titles, not_names, titles | not_names, starts["greetings"], starts["sign_offs"])
+    organisation = frozenset(lists["organisation_words"])
+    skip = titles | not_names
+    return NameCues(greeting, sign_off, titles, not_names, skip, organisation, starts["greetings"], starts["sign_offs"])
 
 
 def _leading_name(capture: str, c: NameCues) -> list[str]:
     """The capitalised words at the front of a greeting's or sign-off's capture, titles skipped; a word ending
-    in a full stop ends the name ("Hi Tom. How are you" names Tom)."""
+    in a full stop ends the name ("Hi Tom. How are you" names Tom). None of an organisation's name."""
     out: list[str] = []
     for piece in capture.split():
         bare = piece.rstrip(".")
@@ -167,6 +172,8 @@ def _leading_name(capture: str, c: NameCues) -> list[str]:
         out += [bare] if bare.isalpha() else (w for w in words_as_written(bare) if w[:1].isupper())
         if piece.endswith("."):
             break
+    if any(w.lower() in c.organisation_words for w in out):
+        return []  # "Kind regards, Career Services": an organisation signs, its words are not a name
     return out
 
 
@@ -208,14 +215,20 @@ def _sign_off(text: str, c: NameCues) -> re.Match[str] | None:
 
 
 def _profile_name(person: PersonProfile | None, c: NameCues) -> frozenset[str]:
-    return _name_forms(person.name, c.skip) if person is not None and person.name else frozenset()
+    if person is None or not person.name:
+        return frozenset()
+    return _name_forms(person.name, c.skip, c.organisation_words)
 
 
 @lru_cache(maxsize=4096)
-def _name_forms(name: str, skip: frozenset[str]) -> frozenset[str]:
-    """A profile's name as its words may be written: as given, capitalised, in capitals; titles and words that
-    are never names left out (memoised: the same people send and receive many approaches)."""
-    return frozenset(f for w in words_as_written(name) if w.lower() not in skip for f in (w, w.capitalize(), w.upper()))
+def _name_forms(name: str, skip: frozenset[str], organisation: frozenset[str]) -> frozenset[str]:
+    """A profile's name as its words may be written: as given, capitalised, in capitals; titles, words that are
+    never names and words with digits left out, and nothing of an organisation's name ("Defence Careers
+    Team"), whose words are what it writes about (memoised: the same people send and receive many approaches)."""
+    words = [w for w in words_as_written(name) if w.isalpha()]
+    if any(w.lower() in organisation for w in words):
+        return frozenset()
+    return frozenset(f for w in words if w.lower() not in skip for f in (w, w.capitalize(), w.upper()))
 
 
 def masked(text: str, names: frozenset[str] = frozenset(), singles: bool = True) -> list[str]:

@@ -27,8 +27,8 @@ import numpy as np
 import numpy.typing as npt
 
 from counterpitch.model import Approach
-from counterpitch.semantic.blind import GAP, masked, person_names, places
-from counterpitch.semantic.tokens import TOKEN, tokens
+from counterpitch.semantic.blind import GAP, Places, masked, person_names, places
+from counterpitch.semantic.tokens import TOKEN, tokens, tokens_with_gaps
 from counterpitch.text import message_fields, without_invisible
 
 __all__ = ["TOKEN", "Document", "Text", "TextModel", "document", "grams", "load_default_text_model", "tokens"]
@@ -85,11 +85,15 @@ class TextModel:
     _pairs: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False, compare=False)
     #: every word of every n-gram: masking a word outside it changes no n-gram the model holds
     _known: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    _places: Places = field(
+        default_factory=lambda: Places(frozenset(), {}, frozenset()), init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         # No n-gram with a place name: a model fitted here never has one (`grams` masks them); one fitted
         # elsewhere loses them, so scoring need not mask one-word places (`_hits`).
-        single = places().single
+        object.__setattr__(self, "_places", places())
+        single = self._places.single
         if any(w in single for g in self.terms for w in g.split()):
             object.__setattr__(self, "terms", {g: v for g, v in self.terms.items() if single.isdisjoint(g.split())})
         grams = tuple(self.terms)
@@ -114,10 +118,13 @@ class TextModel:
         also knows as words ("Will", "Grace") and places of several words ("New York") are masked here. The
         result is the same as with everything masked, as in fitting (tested).
         """
-        if isinstance(doc, Document) and doc.names:
+        if isinstance(doc, str):
+            words = tokens(doc)
+        else:
             known = self._known
-            doc = Document(doc.text, frozenset(n for n in doc.names if n.lower() in known))
-        words = _words(doc, singles=False)
+            names = [n for n in doc.names if n in doc.text and n.lower() in known]
+            words = tokens_with_gaps(doc.text, names, GAP) if names else tokens(doc.text)
+        words = self._places.mask(words, singles=False)
         hits = [i for i in map(self._row.get, words) if i is not None]
         if self.max_n >= 2:
             hits += [i for i in map(self._pairs.get, itertools.pairwise(words)) if i is not None]

@@ -44,7 +44,11 @@ def _data(name: str) -> dict[str, Any]:
 def anchor(words: tuple[str, ...]) -> int:
     """Where a name of several words is looked for: its longest word (the first of equals), the one least likely
     to be an ordinary word. scripts/build_places.py leaves out names whose anchor is a common word."""
-    return max(range(len(words)), key=lambda i: (len(words[i]), -i))
+    at = 0
+    for i in range(1, len(words)):
+        if len(words[i]) > len(words[at]):
+            at = i
+    return at
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,21 @@ class Places:
             for w, by in shapes.items()
         }
         return cls(frozenset(single), longer, frozenset(longer))
+
+    def knowing(self, known: frozenset[str]) -> Places:
+        """Only the names of several words holding a word in `known` (a model's words), without the one-word
+        names: what scoring must mask (see `TextModel._hits`). Masking any other name changes no n-gram the
+        model holds, and a message seldom holds an anchor of what is left."""
+        longer = {}
+        for word, shapes in self.longer.items():
+            kept = tuple(
+                (at, size, kept_names)
+                for at, size, found in shapes
+                if (kept_names := frozenset(n for n in found if not known.isdisjoint(n)))
+            )
+            if kept:
+                longer[word] = kept
+        return Places(frozenset(), longer, frozenset(longer))
 
     def mask(self, words: list[str], singles: bool = True) -> list[str]:
         """`words` with every place name in it replaced by gaps, one gap per word; with `singles` false, only the
@@ -108,10 +127,19 @@ def places() -> Places:
         if not isinstance(block, str):
             raise ValueError(f"counterpitch/data/places.yaml: kind {kind!r} is not a block of lines")
     names = [line.strip() for block in kinds.values() for line in block.splitlines() if line.strip()]
-    bad = [n for n in names if " ".join(tokens(n)) != n]
+    text = "\n".join(names)
+    # Written as the model's tokens: lower case, runs of two or more word characters, one space between. One
+    # pass over the whole list (a tokenisation per name cost a tenth of a second at every start).
+    bad = _NOT_TOKENS.search(text) or (text != text.lower() and next(n for n in names if n != n.lower()))
     if bad:
-        raise ValueError(f"counterpitch/data/places.yaml: not written as model tokens: {bad[:5]}")
+        where = bad if isinstance(bad, str) else text[max(0, bad.start() - 20) : bad.end() + 20]
+        raise ValueError(f"counterpitch/data/places.yaml: not written as model tokens near {where!r}")
     return Places.of(names)
+
+
+#: What a list of names written as model tokens never holds: a non-word character other than one space between
+#: words, or a word of one character.
+_NOT_TOKENS = re.compile(r"[^\w \n]|  |^ | $|(?<!\w)\w(?!\w)", re.MULTILINE)
 
 
 @dataclass(frozen=True)

@@ -92,8 +92,7 @@ class TextModel:
     def __post_init__(self) -> None:
         # No n-gram with a place name: a model fitted here never has one (`grams` masks them); one fitted
         # elsewhere loses them, so scoring need not mask one-word places (`_hits`).
-        object.__setattr__(self, "_places", places())
-        single = self._places.single
+        single = places().single
         if any(w in single for g in self.terms for w in g.split()):
             object.__setattr__(self, "terms", {g: v for g, v in self.terms.items() if single.isdisjoint(g.split())})
         grams = tuple(self.terms)
@@ -107,6 +106,7 @@ class TextModel:
         object.__setattr__(self, "_row", row)
         object.__setattr__(self, "_pairs", pairs)
         object.__setattr__(self, "_known", frozenset(w for g in grams for w in g.split()))
+        object.__setattr__(self, "_places", places().knowing(self._known))
         object.__setattr__(self, "_idf", np.array([self.terms[g][0] for g in grams], dtype=np.float64))
         object.__setattr__(self, "_coef", np.array([self.terms[g][1] for g in grams], dtype=np.float64))
 
@@ -122,7 +122,7 @@ class TextModel:
             words = tokens(doc)
         else:
             known = self._known
-            names = [n for n in doc.names if n in doc.text and n.lower() in known]
+            names = [n for n in doc.names if n.lower() in known and n in doc.text]
             words = tokens_with_gaps(doc.text, names, GAP) if names else tokens(doc.text)
         words = self._places.mask(words, singles=False)
         hits = [i for i in map(self._row.get, words) if i is not None]

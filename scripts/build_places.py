@@ -48,8 +48,11 @@ OTHER_NAMES = 1_000_000
 COMMON_ZIPF = 4.0
 #: Cities this large are masked even when their name is an ordinary word ("Shanghai").
 HUGE_CITY = 5_000_000
-#: A word at least this frequent in another language of the training set counts as ordinary there ("para").
+#: A word at least this frequent in another language of the training set counts as ordinary there ("senden")
+#: for a MINOR name; for a MAJOR one, only a function word that frequent ("para", a name of Belém, is Zipf 6.9
+#: in Spanish; "roma" 5.6 in Italian stays).
 FOREIGN_ZIPF = 4.5
+FUNCTION_ZIPF = 6.0
 
 #: Names no registry here lists with the right kind (nationality nouns, spoken languages, short forms).
 EXTRA = {
@@ -95,10 +98,11 @@ class Ordinary:
     def __init__(self, words: Path) -> None:
         self.words = {w for w in words.read_text("utf-8").split() if w.islower()}
 
-    def __call__(self, token: str, foreign: bool = True) -> bool:
+    def __call__(self, token: str, foreign: float | None = FOREIGN_ZIPF) -> bool:
+        """`foreign`: how frequent in another language makes a word ordinary (None: English only)."""
         if token in self.words:
             return True
-        return foreign and any(zipf_frequency(token, lang) >= FOREIGN_ZIPF for lang in LOCALES)
+        return foreign is not None and any(zipf_frequency(token, lang) >= foreign for lang in LOCALES)
 
 
 def split(names: str) -> list[str]:
@@ -209,7 +213,7 @@ def entries(names: Names, ordinary: Ordinary) -> tuple[dict[str, list[str]], lis
 
 def _doubtful(words: list[str], level: int, ordinary: Ordinary) -> bool:
     """Left out, unless SURE: a single word of three letters or fewer ("Ai", "San"); a name whose every word is
-    an ordinary English word (MINOR ones: or one of the training set's other languages); a name of several words
+    an ordinary English word or a common word of the training set's other languages; a name of several words
     whose anchor (the word the engine looks for first, semantic/blind.py) is ordinary or common in English
     ("Harari People", "Ta'if"), which would cost every message a check for a name it almost never holds."""
     if level == SURE:
@@ -218,9 +222,9 @@ def _doubtful(words: list[str], level: int, ordinary: Ordinary) -> bool:
         return True
     if len(words) > 1:
         key = words[anchor(tuple(words))]
-        if len(key) <= 3 or ordinary(key, foreign=False) or zipf_frequency(key, "en") >= COMMON_ZIPF:
+        if len(key) <= 3 or ordinary(key, None) or zipf_frequency(key, "en") >= COMMON_ZIPF:
             return True
-    return all(ordinary(w, foreign=level == MINOR) for w in words)
+    return all(ordinary(w, FOREIGN_ZIPF if level == MINOR else FUNCTION_ZIPF) for w in words)
 
 
 def block(lines: Iterable[str]) -> str:

@@ -1,4 +1,5 @@
-"""Nationality and location never raise a score: moving a benign sender or changing their name keeps its band."""
+"""Nationality and location never raise a score: moving a benign sender, naming another country in the text or
+changing anyone's name keeps its band, and the wording model does not move at all (decision 0038)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from counterpitch.counterfactual import Swap, changes, summary, swaps
 from counterpitch.engine import Engine
 from counterpitch.evaluation import training_cases
 from counterpitch.model import Approach
@@ -69,3 +71,57 @@ def test_when_location_is_the_only_difference_then_score_is_identical(engine: En
     )
     moved = a.model_copy(update={"sender": a.sender.model_copy(update={"location": location})})  # type: ignore[union-attr]
     assert engine.assess(moved).score == engine.assess(a).score
+
+
+# --- counterfactual swaps (issue 11): places, nationalities and names in the text as much as in the profile ---
+
+COUNTERFACTUALS = swaps()
+
+
+def swap_cases(casebook: Path | None) -> list[Approach]:
+    if casebook is None:
+        return [a for a in training_cases() if a.label == "benign"]
+    return [Approach.model_validate(json.loads(x)) for x in casebook.read_text().splitlines() if x.strip()]
+
+
+def assert_blind(engine: Engine, cases: list[Approach], swap: Swap) -> None:
+    found = changes(engine, [a for a in cases if a.label == "benign"], swap)
+    assert found, f"{swap.name} applied to no case"
+    s = summary(found)
+    assert s["band_changes"] == [], s["band_changes"]
+    assert float(s["mean_abs_change"]) < 1.0 and float(s["max_abs_change"]) < 5.0, s  # type: ignore[arg-type]
+    # The wording model itself does not move at all: it never sees the swapped words.
+    assert float(s["max_abs_wording_log_odds_change"]) < 1e-6, s  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("swap", COUNTERFACTUALS, ids=lambda s: s.name)
+def test_when_places_nationalities_or_names_are_swapped_in_training_cases_then_verdicts_hold(
+    engine: Engine, swap: Swap
+) -> None:
+    assert_blind(engine, swap_cases(None), swap)
+
+
+@pytest.mark.parametrize("swap", COUNTERFACTUALS, ids=lambda s: s.name)
+def test_when_places_nationalities_or_names_are_swapped_in_dev_cases_then_verdicts_hold(
+    engine: Engine, casebook: Path, swap: Swap
+) -> None:
+    assert_blind(engine, swap_cases(casebook), swap)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "Our client in {place} would pay well for short notes on the committee's thinking.",
+        "I represent {demonym} investors who value a discreet view before anything is public.",
+        "My principal, a {demonym} fund, cannot be named at this stage.",
+        "We are based in {place} and cover all travel; keep it between us.",
+    ],
+)
+def test_when_only_the_place_or_nationality_differs_then_every_rule_finds_the_same(
+    rules_engine: Engine, template: str
+) -> None:
+    seen = set()
+    for place, demonym in [("Germany", "German"), ("China", "Chinese"), ("Russia", "Russian"), ("Asia", "Asian")]:
+        a = Approach.model_validate({"id": "p", "text": template.format(place=place, demonym=demonym)})
+        seen.add(tuple(sorted((f.detector, round(f.strength, 6)) for f in rules_engine.findings(a))))
+    assert len(seen) == 1, seen

@@ -6,7 +6,8 @@ ordinary contact, and scores any message by that. It is a TF-IDF logistic regres
 sublinear tf, smoothed idf, L2 norm), fitted with scikit-learn and shipped as plain data (data/textmodel.json).
 Inference re-implements the transform in a few lines, so it is fast, needs no scikit-learn at run time, and
 can say which n-grams moved the score. Chosen by measurement over static sentence embeddings: see
-docs/decisions/0009-meaning-layer-ngram-model.md.
+docs/decisions/0009-meaning-layer-ngram-model.md. It never sees place, nationality or people's names: they are
+gaps in its token list, in fitting and scoring alike (semantic/blind.py, decision 0038).
 """
 
 from __future__ import annotations
@@ -15,58 +16,57 @@ import itertools
 import json
 import math
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from counterpitch.model import Approach
+from counterpitch.semantic.blind import GAP, Places, masked, person_names, places
+from counterpitch.semantic.tokens import TOKEN, tokens, tokens_with_gaps
 from counterpitch.text import message_fields, without_invisible
 
-#: scikit-learn's default token pattern: runs of two or more word characters.
-TOKEN = re.compile(r"(?u)\b\w\w+\b")
-#: Every ASCII byte that is not a word character (as `\w` means it) becomes a space.
-_ASCII_WORDS = bytes(b if re.fullmatch(rb"\w", bytes([b])) else 32 for b in range(128)) + b" " * 128
-#: The same for ASCII, leaving the bytes of UTF-8 sequences (128-255) as they are.
-_ASCII_WORDS_HIGH_KEPT = _ASCII_WORDS[:128] + bytes(range(128, 256))
+__all__ = ["TOKEN", "Document", "Text", "TextModel", "document", "grams", "load_default_text_model", "tokens"]
 
 FORMAT = "counterpitch-ngram-model/1"
 #: Longest n-gram fitted (see docs/decisions/0009): overridable for experiments with COUNTERPITCH_MAX_N.
 MAX_N = int(os.environ.get("COUNTERPITCH_MAX_N", "2"))
 
 
-def tokens(text: str) -> list[str]:
-    """The model's tokens, lower-cased: what `TOKEN.findall(text.lower())` returns.
+class Document(NamedTuple):
+    """What the model reads of one approach: the sender's own words, and the people's names to leave out."""
 
-    One byte translation and a split find the same runs of word characters at a fraction of the cost of the
-    regex (which was a third of the wording model's time): ASCII bytes that are not word characters become
-    spaces, UTF-8 sequences of other characters pass through. A piece holding a non-ASCII character that is
-    not a word character (a curly quote, a pound sign) is split by the regex itself; `\\w` means exactly
-    "alphanumeric or underscore" as `str.isalnum` decides it, so pieces that pass that test need no regex.
-    """
-    low = text.lower()
-    if low.isascii():
-        return [w for w in low.encode().translate(_ASCII_WORDS).decode().split() if len(w) > 1]
-    out: list[str] = []
-    spaced = low.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS_HIGH_KEPT).decode("utf-8", "surrogatepass")
-    for w in spaced.split():
-        if w.isascii() or w.replace("_", "").isalnum():
-            if len(w) > 1:
-                out.append(w)
-        else:
-            out += TOKEN.findall(w)
+    text: str
+    names: frozenset[str] = frozenset()
+
+
+def document(approach: Approach) -> Document:
+    """The sender's own words (subject, message, their turns of the thread) and the names of the people in it."""
+    text = without_invisible("\n".join(text for _, text in message_fields(approach)))[0]
+    return Document(text, person_names(approach))
+
+
+Text = str | Document
+
+
+def _words(doc: Text, singles: bool = True) -> list[str]:
+    """The model's tokens of a text or document, places and the document's names as gaps (see `masked`)."""
+    return masked(doc, singles=singles) if isinstance(doc, str) else masked(doc.text, doc.names, singles)
+
+
+def grams(doc: Text, max_n: int = 2) -> list[str]:
+    """The n-grams the model counts (scikit-learn's analyzer when fitting): words, then word pairs, and so on,
+    none holding a gap."""
+    words = _words(doc)
+    out = [w for w in words if w != GAP]
+    for n in range(2, max_n + 1):
+        out += [" ".join(g) for g in zip(*(words[i:] for i in range(n)), strict=False) if GAP not in g]
     return out
-
-
-def document(approach: Approach) -> str:
-    """What the model reads: the sender's own words (subject, message, their turns of the thread)."""
-    return without_invisible("\n".join(text for _, text in message_fields(approach)))[0]
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,18 @@ class TextModel:
     _grams: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
     #: (first word, second word) -> row, so word pairs are looked up without building their strings
     _pairs: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: every word of every n-gram: masking a word outside it changes no n-gram the model holds
+    _known: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    _places: Places = field(
+        default_factory=lambda: Places(frozenset(), {}, frozenset()), init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
+        # No n-gram with a place name: a model fitted here never has one (`grams` masks them); one fitted
+        # elsewhere loses them, so scoring need not mask one-word places (`_hits`).
+        single = places().single
+        if any(w in single for g in self.terms for w in g.split()):
+            object.__setattr__(self, "terms", {g: v for g, v in self.terms.items() if single.isdisjoint(g.split())})
         grams = tuple(self.terms)
         object.__setattr__(self, "_grams", grams)
         row = {g: i for i, g in enumerate(grams)}
@@ -95,19 +105,33 @@ class TextModel:
                 pairs[first, second] = i
         object.__setattr__(self, "_row", row)
         object.__setattr__(self, "_pairs", pairs)
+        object.__setattr__(self, "_known", frozenset(w for g in grams for w in g.split()))
+        object.__setattr__(self, "_places", places().knowing(self._known))
         object.__setattr__(self, "_idf", np.array([self.terms[g][0] for g in grams], dtype=np.float64))
         object.__setattr__(self, "_coef", np.array([self.terms[g][1] for g in grams], dtype=np.float64))
 
-    def _hits(self, text: str) -> list[int]:
-        """The rows of the model's n-grams in `text`, one per occurrence (words first, then word pairs)."""
-        words = tokens(text)
+    def _hits(self, doc: Text) -> list[int]:
+        """The rows of the model's n-grams in `doc`, one per occurrence (words first, then word pairs).
+
+        A gap is in no n-gram of the model, nor is a one-word place (see `__post_init__`), nor a name that is no
+        word of any n-gram ("Whitfield"): masking any of these would change no count, so only names the model
+        also knows as words ("Will", "Grace") and places of several words ("New York") are masked here. The
+        result is the same as with everything masked, as in fitting (tested).
+        """
+        if isinstance(doc, str):
+            words = tokens(doc)
+        else:
+            known = self._known
+            names = [n for n in doc.names if n.lower() in known and n in doc.text]
+            words = tokens_with_gaps(doc.text, names, GAP) if names else tokens(doc.text)
+        words = self._places.mask(words, singles=False)
         hits = [i for i in map(self._row.get, words) if i is not None]
         if self.max_n >= 2:
             hits += [i for i in map(self._pairs.get, itertools.pairwise(words)) if i is not None]
         return hits
 
     def contributions_many(
-        self, texts: Sequence[str], top: int | None = None, explain_above: float = -math.inf
+        self, texts: Sequence[Text], top: int | None = None, explain_above: float = -math.inf
     ) -> list[tuple[float, list[tuple[str, float]]]]:
         """For each text, its log-odds and each n-gram's share of it, largest first (the `top` few); the shares
         are worked out only for texts whose log-odds exceeds `explain_above` (the others get none).
@@ -144,11 +168,11 @@ class TextModel:
                 parts[k].append((grams[r], c))
         return list(zip(z.tolist(), parts, strict=True))
 
-    def contributions(self, text: str, top: int | None = None) -> tuple[float, list[tuple[str, float]]]:
+    def contributions(self, text: Text, top: int | None = None) -> tuple[float, list[tuple[str, float]]]:
         """The model's log-odds for `text`, and each n-gram's share of it, largest first (the `top` few)."""
         return self.contributions_many([text], top)[0]
 
-    def log_odds(self, text: str) -> float:
+    def log_odds(self, text: Text) -> float:
         return self.contributions_many([text], 0)[0][0]
 
     @property
@@ -156,7 +180,7 @@ class TextModel:
         """The log-odds above which `strength` is positive: below it the words did not push past one half."""
         return max(0.0, self.intercept)
 
-    def strength(self, text: str) -> float:
+    def strength(self, text: Text) -> float:
         """How strongly the wording points to cultivation, 0..1: zero unless the words themselves (not the
         model's prior) push the probability above one half."""
         return self.strength_of(self.log_odds(text))
@@ -167,19 +191,19 @@ class TextModel:
             return 0.0
         return (1.0 / (1.0 + math.exp(-min(40.0, z))) - 0.5) / 0.5
 
-    def probability(self, text: str) -> float:
+    def probability(self, text: Text) -> float:
         z = self.log_odds(text)
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
     # --- fitting and storage ----------------------------------------------------------------------------------
     @classmethod
     def fit(
-        cls, docs: Sequence[str], labels: Sequence[int], c: float = 10.0, min_df: int = 2, max_n: int = MAX_N
+        cls, docs: Sequence[Text], labels: Sequence[int], c: float = 10.0, min_df: int = 2, max_n: int = MAX_N
     ) -> TextModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        vec = TfidfVectorizer(ngram_range=(1, max_n), sublinear_tf=True, min_df=min_df, token_pattern=TOKEN.pattern)
+        vec = TfidfVectorizer(analyzer=partial(grams, max_n=max_n), sublinear_tf=True, min_df=min_df)
         x = vec.fit_transform(docs)
         clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x, list(labels))
         terms = {
@@ -187,7 +211,8 @@ class TextModel:
             for g, i in vec.vocabulary_.items()
             if abs(clf.coef_[0][i]) > 1e-6
         }
-        return cls(terms, float(clf.intercept_[0]), max_n, {"documents": len(docs), "C": c, "min_df": min_df})
+        meta = {"documents": len(docs), "C": c, "min_df": min_df, "masked": "places (data/places.yaml), names"}
+        return cls(terms, float(clf.intercept_[0]), max_n, meta)
 
     def to_json(self) -> dict[str, Any]:
         return {

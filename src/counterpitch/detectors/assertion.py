@@ -166,6 +166,8 @@ class Assertion:
     #: A sentence that starts by going on about the same third party ("They may also ask ...").
     continuation: Any
     self_negating: Any
+    #: A negation cue anywhere (whole-field pre-check: a field without one has no negated match).
+    negation_anywhere: Any = None
 
     @classmethod
     def load(cls, text: str | None = None, where: str = "counterpitch/data/assertion.yaml") -> Assertion:
@@ -196,6 +198,7 @@ class Assertion:
         return cls(
             negated_before=_compile(rf"(?s)^.*(?:({pseudo})|({stop})|({before})){_FIVE_WORDS}", where),
             negation_hint=_compile(rf"(?:{before}){_FIVE_WORDS}", where),
+            negation_anywhere=_compile(rf"(?:{before})", where),
             word=_compile(r"\W*\w+", where),
             after=_compile(
                 rf"(?s)^(?:\W*(?:\w+\W+){{0,2}}?(?:{pseudo})()|\s+(?:{next_word})()"
@@ -219,17 +222,23 @@ class Assertion:
             self_negating=_compile(_alternation(neg.self_negating, f"{where}: negation.self_negating"), where),
         )
 
+    def sentences(self, buf: bytes, ascii: bool, starts: list[int], ends: list[int]) -> Sentences:
+        """A field made ready for `holds`, with two whole-field pre-checks: most fields hold no negation cue or
+        no warning frame at all, and then no match in them needs those tests."""
+        return Sentences(buf, ascii, starts, ends, _hit(self.negation_anywhere, buf), _hit(self.frame_hint, buf))
+
     # --- the tests, on the bytes around one match --------------------------------------------------------------
 
     def holds(self, text: Sentences, i: int, start: int, end: int, negate: bool, quote: bool) -> bool:
         """Whether text.buf[start:end], in sentence i, is asserted: not negated or declined (when `negate`) and
         not inside a warning or report (when `quote`)."""
-        buf, ascii, starts, ends = text
+        buf, ascii, starts, ends, negations, frames = text
         first, last = text.first(i), text.last(i)
         lo, hi = starts[first], ends[last]
         following = ends[min(last + 1, len(ends) - 1)]
         if (
             negate
+            and negations
             and not self._self_negating(buf, start, end)
             and self._negated_before(_before(buf, ascii, lo, start, NEGATION_REACH) + self._first_word(buf, start, end))
         ):
@@ -238,6 +247,8 @@ class Assertion:
         found = _groups(self.after, after) if _hit(self.after_hint, after) else None
         if found is not None and ((negate and (found[2] >= 0 or found[4] >= 0)) or (quote and found[5] >= 0)):
             return False
+        if not frames:
+            return True  # no warning frame or counterfactual anywhere in the field
         wide = _before(buf, ascii, lo, start, FRAME_REACH)
         if _hit(self.frame_hint, wide):
             if negate and self._imagined(wide, buf, ascii, end, following):
@@ -288,7 +299,7 @@ class Assertion:
 
     def _continues_report(self, text: Sentences, i: int) -> bool:
         """Sentence i, and any before it that go on the same way, follow a sentence with a warning frame."""
-        buf, ascii, starts, ends = text
+        buf, ascii, starts, ends = text.buf, text.ascii, text.starts, text.ends
         k = text.first(i)
         for _ in range(3):
             if k == 0 or self.continuation.Match(_ANCHOR_START, buf, starts[k], ends[k])[0][0] < 0:
@@ -306,6 +317,8 @@ class Sentences(NamedTuple):
     ascii: bool  # bytes and characters coincide
     starts: list[int]
     ends: list[int]
+    negations: bool = True  # a negation cue stands somewhere in the field (False: no match is negated)
+    frames: bool = True  # a warning frame or counterfactual stands somewhere in the field
 
     def first(self, i: int) -> int:
         """The first raw sentence of the one sentence i is part of: text wrapped at a fixed width (plain-text

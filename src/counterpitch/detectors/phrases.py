@@ -78,7 +78,7 @@ def _prepared(name: str, text: str) -> _Field:
     ends: list[int]
     if len(buf) == len(text):  # ASCII: byte and character offsets coincide
         starts, ends = [sp.start for sp in spans], [sp.end for sp in spans]
-        return _Field(spans, buf, starts, ends, True, Sentences(buf, True, starts, ends))
+        return _Field(spans, buf, starts, ends, True, ASSERTION.sentences(buf, True, starts, ends))
     starts, ends = [], []
     done = at = 0  # characters and bytes walked so far: linear however many sentences
     for sp in spans:
@@ -87,7 +87,7 @@ def _prepared(name: str, text: str) -> _Field:
         at += len(text[sp.start : sp.end].encode())
         ends.append(at)
         done = sp.end
-    return _Field(spans, buf, starts, ends, False, Sentences(buf, False, starts, ends))
+    return _Field(spans, buf, starts, ends, False, ASSERTION.sentences(buf, False, starts, ends))
 
 
 _UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
@@ -210,23 +210,42 @@ class PhraseDetector(Detector):
             yield self.finding((h.evidence() for h in hits[:5]), strength=min(1.0, 0.75 + 0.25 * len(hits)))
 
     def _sentences_firing(self, f: _Field) -> list[int]:
-        """The sentences to quote: each holds the first group's match, with every group and no veto nearby."""
+        """The sentences to quote: each holds the first group's match, with every group and no veto nearby.
+
+        Two steps: where the groups co-occur at all (plain matching), then, only there, whether their matches
+        are asserted (not negated, declined or quoted in a warning: detectors/assertion.py). Most matches stand
+        where the other groups do not, and never need the costlier second test; the answer is the same.
+        """
         n = len(f.spans)
         # The first group is searched over the field; the others only near the sentences that hold it.
-        first = self._sentences_with(self._groups[0], f, negate=self._negate(0), quote=self._quote(0))
+        first = self._matches_by_sentence(self._groups[0], f)
+        if not first:
+            return []
         candidates = sorted({k for i in first for k in self._near(i, n)})
         region = {j for k in candidates for j in self._near(k, n)}
-        present = [first] + [
-            self._sentences_with(g, f, region, negate=self._negate(gi), quote=self._quote(gi))
-            for gi, g in enumerate(self._groups[1:], start=1)
-        ]
-        vetoed = self._sentences_with(self._vetoes, f, region, negate=False, quote=False)
+        found = [first] + [self._matches_by_sentence(g, f, region) for g in self._groups[1:]]
+        vetoed = self._matches_by_sentence(self._vetoes, f, region)
+        asserted: list[dict[int, bool]] = [{} for _ in found]
+
+        def holds(gi: int, j: int) -> bool:
+            """Group gi has an asserted match in sentence j (remembered: windows overlap)."""
+            known = asserted[gi].get(j)
+            if known is None:
+                negate, quote = self._negate(gi), self._quote(gi)
+                known = not (negate or quote) or any(
+                    ASSERTION.holds(f.view, j, start, end, negate, quote) for start, end in found[gi].get(j, ())
+                )
+                asserted[gi][j] = known
+            return known
+
         shown: list[int] = []
         for k in candidates:
             near = self._near(k, n)
-            if all(any(j in found for j in near) for found in present) and not any(j in vetoed for j in near):
-                # Quote the sentence that holds the first group's match (the window may centre elsewhere).
-                j = k if k in first else min(i for i in near if i in first)
+            if any(j in vetoed for j in near) or not all(any(j in m for j in near) for m in found):
+                continue
+            if all(any(j in found[gi] and holds(gi, j) for j in near) for gi in range(len(found))):
+                # Quote the sentence that holds the first group's asserted match (the window may centre elsewhere).
+                j = k if k in first and holds(0, k) else min(i for i in near if i in first and holds(0, i))
                 if j not in shown:
                     shown.append(j)
         return shown
@@ -247,12 +266,11 @@ class PhraseDetector(Detector):
     def _quote(self, group: int) -> bool:
         return self.quotable if isinstance(self.quotable, bool) else self.quotable[group]
 
-    def _sentences_with(
-        self, group: Sequence[_Rx], f: _Field, region: set[int] | None = None, negate: bool = True, quote: bool = True
-    ) -> set[int]:
-        """Sentences (within `region`, if given) holding a match of the group that is asserted: not negated or
-        declined when `negate`, not inside a warning or report when `quote`."""
-        out: set[int] = set()
+    def _matches_by_sentence(
+        self, group: Sequence[_Rx], f: _Field, region: set[int] | None = None
+    ) -> dict[int, list[tuple[int, int]]]:
+        """Byte spans of the group's matches, by the sentence (within `region`, if given) that holds them whole."""
+        out: dict[int, list[tuple[int, int]]] = {}
         if region is not None and not region:
             return out
         lo = f.starts[min(region)] if region else 0
@@ -261,10 +279,9 @@ class PhraseDetector(Detector):
             found = _matches(regexp, f.buf, lo, hi) if not per_sentence else _within_sentences(regexp, f, region)
             for start, end in found:
                 i = bisect_right(f.starts, start) - 1
-                if i < 0 or end > f.ends[i] or i in out or (region is not None and i not in region):
+                if i < 0 or end > f.ends[i] or (region is not None and i not in region):
                     continue
-                if not (negate or quote) or ASSERTION.holds(f.view, i, start, end, negate, quote):
-                    out.add(i)
+                out.setdefault(i, []).append((start, end))
         return out
 
     def _near(self, i: int, n: int) -> range:

@@ -222,17 +222,27 @@ class Assertion:
             self_negating=_compile(_alternation(neg.self_negating, f"{where}: negation.self_negating"), where),
         )
 
-    def sentences(self, buf: bytes, ascii: bool, starts: list[int], ends: list[int]) -> Sentences:
-        """A field made ready for `holds`, with two whole-field pre-checks: most fields hold no negation cue or
-        no warning frame at all, and then no match in them needs those tests."""
-        return Sentences(buf, ascii, starts, ends, _hit(self.negation_anywhere, buf), _hit(self.frame_hint, buf))
+    def _hints(self, buf: bytes) -> tuple[bool, bool]:
+        """Two whole-field pre-checks, remembered per field: is there a negation cue anywhere, and a warning frame
+        or counterfactual? Most fields hold neither, and then no match in them needs those tests."""
+        memo: dict[bytes, tuple[bool, bool]] = self._memo  # type: ignore[attr-defined]
+        found = memo.get(buf)
+        if found is None:
+            if len(memo) >= 4096:
+                memo.clear()
+            found = memo[buf] = (_hit(self.negation_anywhere, buf), _hit(self.frame_hint, buf))
+        return found
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_memo", {})
 
     # --- the tests, on the bytes around one match --------------------------------------------------------------
 
     def holds(self, text: Sentences, i: int, start: int, end: int, negate: bool, quote: bool) -> bool:
         """Whether text.buf[start:end], in sentence i, is asserted: not negated or declined (when `negate`) and
         not inside a warning or report (when `quote`)."""
-        buf, ascii, starts, ends, negations, frames = text
+        buf, ascii, starts, ends = text
+        negations, frames = self._hints(buf)
         first, last = text.first(i), text.last(i)
         lo, hi = starts[first], ends[last]
         following = ends[min(last + 1, len(ends) - 1)]
@@ -299,7 +309,7 @@ class Assertion:
 
     def _continues_report(self, text: Sentences, i: int) -> bool:
         """Sentence i, and any before it that go on the same way, follow a sentence with a warning frame."""
-        buf, ascii, starts, ends = text.buf, text.ascii, text.starts, text.ends
+        buf, ascii, starts, ends = text
         k = text.first(i)
         for _ in range(3):
             if k == 0 or self.continuation.Match(_ANCHOR_START, buf, starts[k], ends[k])[0][0] < 0:
@@ -317,8 +327,6 @@ class Sentences(NamedTuple):
     ascii: bool  # bytes and characters coincide
     starts: list[int]
     ends: list[int]
-    negations: bool = True  # a negation cue stands somewhere in the field (False: no match is negated)
-    frames: bool = True  # a warning frame or counterfactual stands somewhere in the field
 
     def first(self, i: int) -> int:
         """The first raw sentence of the one sentence i is part of: text wrapped at a fixed width (plain-text

@@ -78,7 +78,7 @@ def _prepared(name: str, text: str) -> _Field:
     ends: list[int]
     if len(buf) == len(text):  # ASCII: byte and character offsets coincide
         starts, ends = [sp.start for sp in spans], [sp.end for sp in spans]
-        return _Field(spans, buf, starts, ends, True, ASSERTION.sentences(buf, True, starts, ends))
+        return _Field(spans, buf, starts, ends, True, Sentences(buf, True, starts, ends))
     starts, ends = [], []
     done = at = 0  # characters and bytes walked so far: linear however many sentences
     for sp in spans:
@@ -87,7 +87,7 @@ def _prepared(name: str, text: str) -> _Field:
         at += len(text[sp.start : sp.end].encode())
         ends.append(at)
         done = sp.end
-    return _Field(spans, buf, starts, ends, False, ASSERTION.sentences(buf, False, starts, ends))
+    return _Field(spans, buf, starts, ends, False, Sentences(buf, False, starts, ends))
 
 
 _UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
@@ -239,6 +239,12 @@ class PhraseDetector(Detector):
             return known
 
         shown: list[int] = []
+        if self.window == 0:  # most rules: one sentence, no window to search (same answer, less work)
+            groups = range(len(found))
+            for k in candidates:
+                if k not in vetoed and all(k in m for m in found) and all(holds(gi, k) for gi in groups):
+                    shown.append(k)
+            return shown
         for k in candidates:
             near = self._near(k, n)
             if any(j in vetoed for j in near) or not all(any(j in m for j in near) for m in found):

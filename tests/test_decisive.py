@@ -178,3 +178,16 @@ def test_when_the_rules_file_is_bad_then_the_error_names_the_place(change: dict[
         doc["priors"] = {**yaml.safe_load(text)["priors"], **change["priors"]}
     with pytest.raises(ValueError, match=message):
         parse(doc)
+
+
+def test_when_a_staff_member_tells_the_approach_in_their_own_words_then_high(engine: Engine) -> None:
+    # The example: the reporter's words, not the sender's (invented).
+    told = (
+        "A woman from a recruitment firm messaged me on LinkedIn and offered me 2,000 pounds a month to write "
+        "reports about what my MP's committee discusses in private. She wanted to move the chat to WeChat and "
+        "said to keep it between us."
+    )
+    result, trail = engine.assess_with_trail(approach(told))
+    assert result.band == "high", trail.lines()
+    assert {"lure.paid_reports", "lure.nonpublic_request"} <= {f.detector for f in result.findings}
+    assert "payment_for_nonpublic" in trail.band_rule

@@ -127,7 +127,8 @@ WEAK = Scorer(intercept=-9.0, weights={}, medium=40.0, high=80.0)
         ([finding("watchlist.company", "medium")], "medium"),
         ([finding("lure.paid_reports", "medium"), finding("lure.nonpublic_request")], "high"),
         ([finding("lure.install_software")], "medium"),
-        ([finding("lure.install_software"), finding("lure.flattery", "info")], "high"),
+        ([finding("lure.install_software"), finding("persona.thin_profile", "low")], "high"),
+        ([finding("lure.install_software"), finding("lure.urgency", "info")], "medium"),  # info does not corroborate
         ([finding("mail.macro_document")], "medium"),
         ([finding("lure.secrecy")], "medium"),  # any high-severity indicator
         ([finding("lure.paid_travel", "medium")], "low"),  # no rule: the score decides

@@ -33,6 +33,8 @@ POSITIVE = [
     ("lure.cash_crypto_gifts", "We can settle in USDT so nothing reaches your bank."),
     ("lure.cash_crypto_gifts", "Payment can go to your cousin's account if that is simpler."),
     ("lure.cash_crypto_gifts", "I sent you a little something for your help last week."),
+    ("lure.cash_crypto_gifts", "The fee can go out in USDT to whichever wallet you prefer."),
+    ("lure.cash_crypto_gifts", "Each completed form earns a GBP 100 gift card."),
     ("lure.install_software", "Unzip the assessment file and run the installer before Friday's interview."),
     ("lure.install_software", "Clone our repo, run npm install and then npm start to see the coding task."),
     # the order starts a later sentence: `^` in a rule means the start of a sentence, not of the message
@@ -64,6 +66,9 @@ NEGATIVE = [
     ("lure.cash_crypto_gifts", "We also have our own dedicated team offshore so we can work 24 hours a day."),
     ("lure.cash_crypto_gifts", "Our offshore development centres support hundreds of SAP projects."),
     ("lure.cash_crypto_gifts", "You will help out in the gift shop and the garden centre at weekends."),
+    # crypto, gifts or vouchers as a subject, not as a way to pay the recipient
+    ("lure.cash_crypto_gifts", "Our research note compares bitcoin and gold as stores of value."),
+    ("lure.cash_crypto_gifts", "We're hiring a Solidity engineer for our stablecoin team in Lisbon."),
     ("lure.secrecy", "All applications will be treated as strictly confidential."),
     ("lure.secrecy", "We want you to be curious, quietly ambitious and keen to learn."),
     ("lure.nonpublic_request", "Please submit your resume for immediate and confidential consideration."),

@@ -95,12 +95,16 @@ class DecisiveRule:
 
 
 def _corroborated(strongest: Mapping[str, Finding], triggers: set[str]) -> bool:
-    """Another sign besides the triggers: any other indicator, or the learnt wording when fairly sure."""
+    """Another sign besides the triggers: any other indicator of at least low severity, or the learnt wording
+    when fairly sure. Info-level signs (urgency, flattery, a vague request) are everyday in genuine mail too: an
+    IT notice that a token "has expired" is urgent, not corroboration."""
     for d, f in strongest.items():
         fam = family(d)
         if d in triggers:
             continue
-        if fam in INDICATOR_FAMILIES or (fam in LEARNT_FAMILIES and f.strength >= LEARNT_CORROBORATES_MIN_STRENGTH):
+        if (fam in INDICATOR_FAMILIES and SEVERITY_RANK[f.severity] >= SEVERITY_RANK["low"]) or (
+            fam in LEARNT_FAMILIES and f.strength >= LEARNT_CORROBORATES_MIN_STRENGTH
+        ):
             return True
     return False
 

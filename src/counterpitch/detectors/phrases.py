@@ -55,7 +55,7 @@ def reading(speller: Speller, original: str) -> tuple[str, tuple[int, ...] | Non
     """The text the rules match: `original` without invisible characters ("pa\u200by" reads "pay") and with its
     misspelt key words mended ("whatsap" reads "whatsapp"); and where each of its characters (and its end) came
     from in `original`, None when nothing moved. Memoised: every rule reads the same few fields of a message."""
-    text, back = without_invisible(original)
+    text, back = (original, None) if original.isascii() else without_invisible(original)
     mended, moved = speller.read(text)
     if moved is None:
         return text, back

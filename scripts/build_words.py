@@ -9,7 +9,7 @@ by hand. Nothing is downloaded at run time: the engine reads the gzip file shipp
     apt-get install wbritish-large wamerican-large    # Debian's SCOWL lists (size 70)
     PYTHONPATH=src /tmp/words/bin/python scripts/build_words.py
 
-What goes in (words of every length, though only those of five letters or more are ever corrected):
+What goes in (words of five letters or more: the reader never looks a shorter one up):
 - every entry of Debian's large British and American English word lists (SCOWL size 70, which lists inflections
   and common proper names: "shortlisted", "analyzes", "rebooting"), lower-cased, split at apostrophes as the reader
   splits them;
@@ -39,7 +39,7 @@ from wordfreq import iter_wordlist, zipf_frequency
 
 from counterpitch.detectors.spelling import COMMON, TOKEN
 
-#: Any run of the reader's letters (the shipped list holds words of every length: short ones spare a look-up).
+#: Any run of the reader's letters (words of every length are gathered: a short one may be a long one's slip).
 WORD = re.compile(TOKEN.pattern.replace("{5,}", "+"))
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,26 +126,27 @@ def main() -> None:
     english = scowl() | frequent("en", ENGLISH_ZIPF)
     dropped = slips(english)
     english -= dropped.keys()
+    dropped = {w: v for w, v in dropped.items() if TOKEN.fullmatch(w)}  # the ones the list would have held
     foreign: set[str] = set()
     for lang in LANGUAGES:
         foreign |= frequent(lang, FOREIGN_ZIPF)
     # A foreign word is kept even if it is an English slip ("adres"): it is a real word in a language we read.
     # The commonest words first (the reader keeps them apart, in a set small enough to stay in the processor's
     # cache), then the rest in alphabetical order (which compresses better).
-    words = sorted(english | foreign)
+    words = sorted(w for w in english | foreign if TOKEN.fullmatch(w))
     head = sorted(words, key=lambda w: (*(-f for f in commonness(w)), w))[:COMMON]
     words = head + sorted(set(words) - set(head))
     header = [
         "# Real words the phrase rules' typo reading never corrects (detectors/spelling.py, decision 0040).",
-        "# Made by scripts/build_words.py: do not edit by hand, remake it. One lower-case word a line: the"
-        f" {COMMON} commonest first, then the rest in alphabetical order.",
+        "# Made by scripts/build_words.py: do not edit by hand, remake it. One lower-case word of 5+ letters a line:"
+        f" the {COMMON} commonest first, then the rest in alphabetical order.",
         f"# source: Debian {' and '.join(f'{p} {scowl_version(p)}' for p in PACKAGES)} (SCOWL size 70 British and"
         " American English; licence: SCOWL copyright, free use and redistribution)",
         f"# source: wordfreq {version('wordfreq')}: English words of Zipf >= {ENGLISH_ZIPF}; {' '.join(LANGUAGES)}"
         f" words of Zipf >= {FOREIGN_ZIPF} (licence: Apache-2.0 code, CC BY-SA 4.0 data)",
         f"# left out: {len(dropped)} English words rarer than Zipf {RARE_ZIPF} that are a word at least {CHANNEL_ZIPF}"
         " more frequent with a letter not doubled (instal, meting); scripts/build_words.py lists them",
-        f"# words: {len(words)} ({len(english)} English, {len(foreign - english)} more in the other languages)",
+        f"# words: {len(words)} ({sum(1 for w in words if w in english)} English, the rest in the other languages)",
     ]
     body = "\n".join(header + words) + "\n"
     buf = io.BytesIO()

@@ -238,3 +238,13 @@ def test_when_the_prefilter_reads_a_slip_then_it_lets_its_rule_through() -> None
     index = ENGINE.context.phrases
     assert index is not None
     assert "lure.off_platform" in index.candidates(Approach(id="t", text="Can we continue on whatsap?"))
+
+
+def test_when_the_word_list_is_shipped_then_it_names_its_sources_and_licences() -> None:
+    import gzip
+    from importlib.resources import files
+
+    with gzip.open(str(files("counterpitch") / "data" / "words.txt.gz"), "rt", encoding="utf-8") as fh:
+        header = [line for line in fh.read(4000).splitlines() if line.startswith("#")]
+    assert sum("source:" in line and "licence" in line for line in header) == 2
+    assert any("scripts/build_words.py" in line for line in header)

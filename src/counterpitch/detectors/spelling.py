@@ -59,24 +59,24 @@ COMMON = 8192
 _DATA = files("counterpitch") / "data"
 
 
-@lru_cache(maxsize=1)
 def dictionary() -> frozenset[bytes]:
-    """The real words that are never corrected, lower case, as UTF-8 (the reader's fast path splits bytes), of every
-    length (short ones only spare the reader a look-up), loaded once."""
-    return frozenset(_word_list())
+    """The real words (five letters or more) that are never corrected, lower case, as UTF-8 (the reader's fast path
+    reads bytes), loaded once."""
+    return _word_sets()[1]
 
 
-@lru_cache(maxsize=1)
 def _common() -> frozenset[bytes]:
-    """The commonest words of the list ("the", "would", "please"): most of any text, found in a set small enough to
-    stay in the processor's cache; only the rest is looked up in the whole list (a cache miss each)."""
-    return frozenset(_word_list()[:COMMON])
+    """The commonest words of the list ("would", "please", "about"): most of any text, found in a set small enough
+    to stay in the processor's cache; only the rest is looked up in the whole list (a cache miss each)."""
+    return _word_sets()[0]
 
 
 @lru_cache(maxsize=1)
-def _word_list() -> list[bytes]:
+def _word_sets() -> tuple[frozenset[bytes], frozenset[bytes]]:
+    """The commonest words and all of them, from the file (which puts the commonest first)."""
     with gzip.open(str(_DATA / "words.txt.gz"), "rb") as fh:
-        return [line for line in fh.read().split(b"\n") if line and not line.startswith(b"#")]
+        words = [line for line in fh.read().split(b"\n") if line and not line.startswith(b"#")]
+    return frozenset(words[:COMMON]), frozenset(words)
 
 
 def known(word: str) -> bool:

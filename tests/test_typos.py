@@ -8,7 +8,9 @@ key word, names, and words a key word only begins: these are never "corrected". 
 
 from __future__ import annotations
 
+import gzip
 import pickle
+from importlib.resources import files
 from itertools import pairwise
 
 import pytest
@@ -241,9 +243,6 @@ def test_when_the_prefilter_reads_a_slip_then_it_lets_its_rule_through() -> None
 
 
 def test_when_the_word_list_is_shipped_then_it_names_its_sources_and_licences() -> None:
-    import gzip
-    from importlib.resources import files
-
     with gzip.open(str(files("counterpitch") / "data" / "words.txt.gz"), "rt", encoding="utf-8") as fh:
         header = [line for line in fh.read(4000).splitlines() if line.startswith("#")]
     assert sum("source:" in line and "licence" in line for line in header) == 2

@@ -239,7 +239,8 @@ class Speller:
         self.words = frozenset(w for w in words if len(w) >= SHORTEST) | self.names
         self.words |= {s for s in self.stems if known(s)}
         self._known_words = frozenset(w.encode() for w in self.words)
-        self._common, self._dictionary = _common(), dictionary()
+        self._common_word = _common().__contains__
+        self._dictionary = dictionary()
         self._index = _DeletionIndex(self.words)
         self._stem_index = _DeletionIndex(self.stems)
         self._stem_lengths = sorted({len(s) for s in self.stems})
@@ -256,7 +257,7 @@ class Speller:
         # translation, split, the commonest words dropped (a small set, in the processor's cache) before any set
         # is built, then the other real and key words; most texts end here. Bytes of other alphabets and symbols
         # stay in the words they touch, and are sorted out below, for the few words left.
-        rest = set(filterfalse(self._common.__contains__, _LONG.findall(b" " + text.encode().translate(_LETTERS))))
+        rest = set(filterfalse(self._common_word, _LONG.findall(b" " + text.encode().translate(_LETTERS))))
         if rest:
             rest = rest.difference(self._dictionary, self._known_words)
         if not rest:

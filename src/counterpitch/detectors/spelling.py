@@ -116,11 +116,15 @@ def builtin_patterns() -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=16)
 def speller_for(patterns: frozenset[str]) -> Speller:
     """The speller that knows the key words of the built-in rules and of `patterns` (a user's own rules), made
-    once: every engine with the built-in rules alone shares one, and its memory of tokens."""
-    words, stems = key_words(builtin_patterns() | patterns)
+    once: every engine and rule with the built-in rules alone shares one, and its memory of tokens."""
+    return _speller(patterns - builtin_patterns())
+
+
+@lru_cache(maxsize=16)
+def _speller(extra: frozenset[str]) -> Speller:
+    words, stems = key_words(builtin_patterns() | extra)
     return Speller(words, stems)
 
 

@@ -9,7 +9,8 @@ Patterns run on RE2 (google-re2): time linear in the input whatever the pattern,
 rule backtrack for minutes (ReDoS), and an order of magnitude faster than `re` on these long alternations.
 
 Whether each match is asserted (not negated, declined or a warning about the tactic) is decided by
-detectors/assertion.py from the cues in data/assertion.yaml.
+detectors/assertion.py from the cues in data/assertion.yaml. Rules read the text with invisible characters taken
+out and misspelt key words mended (detectors/spelling.py); evidence is placed in the text as written.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from counterpitch.detectors.anchors import is_anchored, loosened
 from counterpitch.detectors.assertion import ASSERTION, NEGATION_REACH, Sentences
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
 from counterpitch.detectors.context import Context
+from counterpitch.detectors.spelling import Speller, speller_for
 from counterpitch.model import Approach, Finding, PersonProfile, Profile
 from counterpitch.text import bounded_sentences, clean, message_fields, profile_fields, without_invisible
 
@@ -46,6 +48,18 @@ def _scope_fields(approach: Approach, scope: str) -> Iterator[tuple[str, str]]:
         yield from profile_fields(approach.sender, "sender")
     elif scope == "recipient" and approach.recipient:
         yield from profile_fields(approach.recipient, "recipient")
+
+
+@lru_cache(maxsize=4096)
+def reading(speller: Speller, original: str) -> tuple[str, tuple[int, ...] | None]:
+    """The text the rules match: `original` without invisible characters ("pa\u200by" reads "pay") and with its
+    misspelt key words mended ("whatsap" reads "whatsapp"); and where each of its characters (and its end) came
+    from in `original`, None when nothing moved. Memoised: every rule reads the same few fields of a message."""
+    text, back = (original, None) if original.isascii() else without_invisible(original)
+    mended, moved = speller.read(text)
+    if moved is None:
+        return text, back
+    return mended, moved if back is None else tuple(back[i] for i in moved)
 
 
 @lru_cache(maxsize=4096)
@@ -163,6 +177,8 @@ class PhraseDetector(Detector):
     #: All groups' patterns in one RE2 set: a single pass over a field says whether every group occurs at all.
     _prefilter: Any = field(default=None, init=False, repr=False, compare=False)
     _owners: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+    #: Every pattern of the rule: with the built-in rules' own, the key words it reads when no index is given.
+    _patterns: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         where = self.meta.id
@@ -184,6 +200,7 @@ class PhraseDetector(Detector):
         object.__setattr__(self, "_vetoes", _compile(self.none_of, f"{where}: none_of"))
         object.__setattr__(self, "_prefilter", prefilter)
         object.__setattr__(self, "_owners", tuple(owners))
+        object.__setattr__(self, "_patterns", frozenset(p for g in self.all_of for p in g) | set(self.none_of))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Compiled RE2 objects do not pickle; the pattern strings do, and __post_init__ recompiles them.
@@ -196,10 +213,12 @@ class PhraseDetector(Detector):
         if not isinstance(subject, Approach):
             return
         hits: list[Span] = []
+        index = ctx.phrases if ctx.phrases is not None and self.meta.id in ctx.phrases else None
+        speller = index.speller if index is not None else speller_for(self._patterns)
         for name, raw in self.fields(subject):
             original = clean(raw)
-            text, back = without_invisible(original)  # match "pa\u200by" as "pay"; report original offsets
-            if not self._every_group_occurs(text, ctx.phrases):  # one pass; most fields stop here
+            text, back = reading(speller, original)  # "pa\u200by" and "whatsap" as "pay" and "whatsapp"
+            if not self._every_group_occurs(text, index):  # one pass; most fields stop here
                 continue
             f = _prepared(name, text)
             for j in self._sentences_firing(f):
@@ -257,7 +276,7 @@ class PhraseDetector(Detector):
         return shown
 
     def _every_group_occurs(self, text: str, index: PhraseIndex | None = None) -> bool:
-        if index is not None and self.meta.id in index:
+        if index is not None:
             return index.every_group_occurs(self.meta.id, text)
         found = self._prefilter.Match(text)
         return found is not None and len({self._owners[i] for i in found}) == len(self._groups)
@@ -316,6 +335,8 @@ class PhraseIndex:
                     self._set.Add(loosened(p))
                     self._owner.append((d.meta.id, gi))
         self._set.Compile()
+        #: How all these rules read misspelt key words: the prefilter must see the text the rules match.
+        self.speller = speller_for(frozenset(p for d in self.detectors for p in d._patterns))
         self._memo: OrderedDict[str, frozenset[str]] = OrderedDict()
         self._people: OrderedDict[tuple[str, PersonProfile], set[str]] = OrderedDict()
         self._by_scope: dict[str, set[str]] = {}
@@ -353,7 +374,7 @@ class PhraseIndex:
     def _in_fields(self, approach: Approach, scope: str, idents: set[str]) -> set[str]:
         out: set[str] = set()
         for _, raw in _scope_fields(approach, scope):
-            out |= self._passing(without_invisible(clean(raw))[0]) & idents
+            out |= self._passing(reading(self.speller, clean(raw))[0]) & idents
         return out
 
     def _passing(self, text: str) -> frozenset[str]:

@@ -10,7 +10,8 @@ from counterpitch.engine import Engine
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CASEBOOK = SHARED / "casebook"
-SCHEMAS = SHARED / "schemas"
+#: The JSON Schemas as the package ships them (a test keeps them equal to ../shared/schemas where present).
+SCHEMAS = Path(__file__).resolve().parents[1] / "src" / "counterpitch" / "data" / "schemas"
 
 
 @pytest.fixture(scope="session")

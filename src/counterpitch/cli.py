@@ -237,6 +237,20 @@ def detectors() -> None:
     catalogue(out, default_registry())
 
 
+@app.command()
+def schema(
+    name: Annotated[str, typer.Argument(help="approach, assessment or profile.")],
+) -> None:
+    """Print the JSON Schema of an Approach, Assessment or Profile: the records the CLI reads and writes."""
+    from counterpitch import schemas
+
+    try:
+        text = schemas.text(name.lower())
+    except KeyError as exc:
+        raise _fail(str(exc.args[0])) from None
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
 @app.command("check-mail")
 def check_mail(
     path: Annotated[Path, typer.Argument(help="An .eml file or an mbox mailbox.")],

@@ -25,8 +25,9 @@ from counterpitch.detectors.exposure import lists as exposure_lists
 from counterpitch.detectors.exposure import text as exposure_text
 from counterpitch.model import Approach, Finding, Profile
 from counterpitch.text import clean
+from tests.conftest import SHARED
 
-CASEBOOK = Path(__file__).resolve().parents[2] / "shared" / "casebook"
+CASEBOOK = SHARED / "casebook"
 EVAL_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "exposure_eval.py"
 DETECTOR = {d.meta.id: d for d in exposure.DETECTORS}
 #: Invented programme names: numbered designations, two-word names, and ordinary words with other senses.

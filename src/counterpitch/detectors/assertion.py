@@ -18,6 +18,7 @@ Windows are bytes of UTF-8; reaches are counted in characters, as the words of a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -90,12 +91,26 @@ class _Reported(_Spec):
     own_voice: Cues
 
 
+class _Shift(_Spec):
+    word: str = Field(pattern=r"^[a-z]+$")
+    source: str = Field(min_length=1)
+    reads: list[str] = Field(min_length=1)
+    examples: list[str] = Field(min_length=1)
+
+
+class _Told(_Spec):
+    advisories: list[str]
+    refusal: Cues
+    person: list[_Shift]
+
+
 class _File(_Spec):
     version: Literal[1]
     negation: _Negation
     terminators: _Terminators
     irrealis: _Irrealis
     reported: _Reported
+    told: _Told
 
 
 def _alternation(cues: Sequence[_CueList], where: str, immediate: bool | None = None) -> str:
@@ -168,9 +183,22 @@ class Assertion:
     self_negating: Any
     #: A negation cue anywhere (whole-field pre-check: a field without one has no negated match).
     negation_anywhere: Any = None
+    #: Told (an account): the last refusal by the reporter, whose negation cue says nothing of the sender's ask.
+    refusal: Any = None
+    #: Told: each of the rules' words for the recipient and the sender, and what it also reads (see `narrated`).
+    person: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def load(cls, text: str | None = None, where: str = "counterpitch/data/assertion.yaml") -> Assertion:
+    def told(cls, text: str | None = None, where: str = "counterpitch/data/assertion.yaml") -> Assertion:
+        """The cues as an account in the reporter's own words is read (data/assertion.yaml, `told`)."""
+        return cls.load(text, where, told=True)
+
+    @classmethod
+    def load(
+        cls, text: str | None = None, where: str = "counterpitch/data/assertion.yaml", told: bool = False
+    ) -> Assertion:
+        """The cues as a message is read, or (`told`) as an account of one: only genuine advisories frame a
+        match, the reporter's refusal negates nothing, and the rules' persons are shifted (see `narrated`)."""
         if text is None:
             text = (resources.files("counterpitch") / "data" / "assertion.yaml").read_text("utf-8")
         try:
@@ -189,8 +217,17 @@ class Assertion:
         stop += "|" + _alternation(term.clause, f"{where}: terminators.clause")
         post = _alternation(neg.after, f"{where}: negation.after", immediate=False)
         next_word = _alternation(neg.after, f"{where}: negation.after", immediate=True)
-        said = _alternation(rep.before, f"{where}: reported.before")
-        said_after = _alternation(rep.after, f"{where}: reported.after")
+        frames = rep.before
+        if told:
+            names = {c.name for c in rep.before}
+            unknown = [a for a in spec.told.advisories if a not in names]
+            if unknown:
+                raise ValueError(f"{where}: told.advisories: no reported.before list named {unknown[0]!r}")
+            frames = [c for c in rep.before if c.name in spec.told.advisories]
+        said = _alternation(frames, f"{where}: reported.before")
+        said_after = _alternation([] if told else rep.after, f"{where}: reported.after")
+        refusal = _alternation(spec.told.refusal, f"{where}: told.refusal")
+        person = tuple((s.word, _shifted(s, f"{where}: told.person ({s.word})")) for s in spec.told.person)
         own = _alternation(rep.own_voice, f"{where}: reported.own_voice")
         denied = _alternation(irr.denied, f"{where}: irrealis.denied")
         conditional = _alternation(irr.conditional, f"{where}: irrealis.conditional")
@@ -220,6 +257,19 @@ class Assertion:
                 rf"\W*(?:{_alternation(rep.continuation, f'{where}: reported.continuation')})", where
             ),
             self_negating=_compile(_alternation(neg.self_negating, f"{where}: negation.self_negating"), where),
+            refusal=_compile(rf"(?s)^.*({refusal})", where) if told else None,
+            person=person if told else (),
+        )
+
+    def narrated(self, pattern: str) -> str:
+        """A rule's pattern as an account is read: each of its words for the recipient and the sender ("you",
+        "your", "we", "me", "us"), standing whole, also reads the account's person ("me", "her", "our
+        researcher"; "they", "him"). The pattern as it is without `told` cues, or where none of the words stands."""
+        if not self.person:
+            return pattern
+        table = dict(self.person)
+        return _PERSON_WORD.sub(
+            lambda m: f"(?:{m.group(1)}|{table[m.group(1)]})" if m.group(1) in table else m.group(0), pattern
         )
 
     def _hints(self, buf: bytes) -> tuple[bool, bool]:
@@ -281,7 +331,16 @@ class Assertion:
         if not _hit(self.negation_hint, window):
             return False
         found = _groups(self.negated_before, window)
-        return found is not None and found[3] >= 0
+        if found is None or found[3] < 0:
+            return False
+        return not (self.refusal is not None and self._refused(window, found[3]))
+
+    def _refused(self, window: bytes, cue: int) -> bool:
+        """In an account: the negation cue at `cue` is part of the reporter's own refusal ("I declined", "I did
+        not install"), which leaves the sender's offer or ask standing."""
+        spans = self.refusal.Match(_UNANCHORED, window, 0, len(window))
+        start, end = spans[1] if spans[0][0] >= 0 else (-1, -1)
+        return start >= 0 and start <= cue < end
 
     def _imagined(self, wide: bytes, buf: bytes, ascii: bool, end: int, following: int) -> bool:
         """A counterfactual before the match that denies it, or a conditional that a decline follows."""
@@ -355,6 +414,27 @@ _SENTENCE_END = frozenset(b".!?:;")
 _LIST_ITEM = frozenset(b"-*\xe2")
 
 
+#: A word of a rule's pattern that `Assertion.narrated` may widen: whole (after a non-word character, a `\b` or
+#: an escape such as `\s`; before a non-word character) and not quantified (`yours?` is left as it is).
+_PERSON_WORD = re.compile(r"(?:(?<=\\[bBsSwWdD])|(?<![\w\\]))([a-z]+)(?![\w?*+{])")
+
+
+def _shifted(shift: _Shift, where: str) -> str:
+    """What one of the rules' person words also reads, checked against its examples."""
+    for p in shift.reads:
+        try:
+            if re2.compile(p, _OPTIONS).groups:
+                raise ValueError(f"{where}: pattern {p!r} has a capturing group; write (?:...)")
+        except re2.error as exc:
+            raise ValueError(f"{where}: bad pattern {p!r}: {exc}") from exc
+    joined = "|".join(shift.reads)
+    rx = re2.compile(rf"\b(?:{joined})\b", _OPTIONS)
+    for ex in shift.examples:
+        if not rx.search(ex):
+            raise ValueError(f"{where}: example {ex!r} holds no match of the patterns")
+    return joined
+
+
 def _quoted(before: bytes) -> bool:
     """Whether a double quotation mark opened before the match is still open (straight or curly)."""
     return before.count(b'"') % 2 == 1 or before.count("\u201c".encode()) > before.count("\u201d".encode())
@@ -388,3 +468,5 @@ def _after(buf: bytes, ascii: bool, end: int, hi: int, reach: int) -> bytes:
 
 #: The cues of data/assertion.yaml, compiled once on import (a broken file fails at start-up, naming the list).
 ASSERTION = Assertion.load()
+#: ... and as an approach told in the reporter's own words is read (the Approach's `account`).
+TOLD = Assertion.told()

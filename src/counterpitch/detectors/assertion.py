@@ -211,6 +211,14 @@ class Assertion:
             problems = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
             raise ValueError(f"{where}: {problems}") from exc
         neg, term, irr, rep = spec.negation, spec.terminators, spec.irrealis, spec.reported
+        person = tuple((s.word, _shifted(s, f"{where}: told.person ({s.word})")) for s in spec.told.person)
+        if told:  # "if they could pay a fee they would, but ...": the sender's offer imagined, in the third person
+            irr = _Irrealis(
+                **{
+                    k: [_narrated_cues(c, person) for c in getattr(irr, k)]
+                    for k in ("denied", "conditional", "decline")
+                }
+            )
         before = _alternation(neg.before, f"{where}: negation.before")
         pseudo = _alternation(neg.pseudo, f"{where}: negation.pseudo")
         stop = _alternation(term.contrast, f"{where}: terminators.contrast")
@@ -227,7 +235,6 @@ class Assertion:
         said = _alternation(frames, f"{where}: reported.before")
         said_after = _alternation([] if told else rep.after, f"{where}: reported.after")
         refusal = _alternation(spec.told.refusal, f"{where}: told.refusal")
-        person = tuple((s.word, _shifted(s, f"{where}: told.person ({s.word})")) for s in spec.told.person)
         own = _alternation(rep.own_voice, f"{where}: reported.own_voice")
         denied = _alternation(irr.denied, f"{where}: irrealis.denied")
         conditional = _alternation(irr.conditional, f"{where}: irrealis.conditional")
@@ -265,12 +272,7 @@ class Assertion:
         """A rule's pattern as an account is read: each of its words for the recipient and the sender ("you",
         "your", "we", "me", "us"), standing whole, also reads the account's person ("me", "her", "our
         researcher"; "they", "him"). The pattern as it is without `told` cues, or where none of the words stands."""
-        if not self.person:
-            return pattern
-        table = dict(self.person)
-        return _PERSON_WORD.sub(
-            lambda m: f"(?:{m.group(1)}|{table[m.group(1)]})" if m.group(1) in table else m.group(0), pattern
-        )
+        return _narrate(pattern, self.person)
 
     def _hints(self, buf: bytes) -> tuple[bool, bool]:
         """Two whole-field pre-checks, remembered per field: is there a negation cue anywhere, and a warning frame
@@ -417,6 +419,20 @@ _LIST_ITEM = frozenset(b"-*\xe2")
 #: A word of a rule's pattern that `Assertion.narrated` may widen: whole (after a non-word character, a `\b` or
 #: an escape such as `\s`; before a non-word character) and not quantified (`yours?` is left as it is).
 _PERSON_WORD = re.compile(r"(?:(?<=\\[bBsSwWdD])|(?<![\w\\]))([a-z]+)(?![\w?*+{])")
+
+
+def _narrate(pattern: str, person: Sequence[tuple[str, str]]) -> str:
+    """`pattern` with each of the `person` words that stands whole in it widened to what it also reads."""
+    if not person:
+        return pattern
+    table = dict(person)
+    return _PERSON_WORD.sub(
+        lambda m: f"(?:{m.group(1)}|{table[m.group(1)]})" if m.group(1) in table else m.group(0), pattern
+    )
+
+
+def _narrated_cues(cues: _CueList, person: Sequence[tuple[str, str]]) -> _CueList:
+    return cues.model_copy(update={"patterns": [_narrate(p, person) for p in cues.patterns]})
 
 
 def _shifted(shift: _Shift, where: str) -> str:

@@ -125,9 +125,7 @@ def _build(
     if reporter is not None:
         doc["recipient"] = dict(base.get("recipient") or {}) | reporter.to_json_dict()
     if not str(doc.get("text") or "").strip() and "account" not in doc:
-        raise ValueError(
-            "text: paste the message you received, describe what happened, or both (or upload the e-mail)"
-        )
+        raise ValueError("text: paste the message you received, describe what happened, or both (or upload the e-mail)")
     try:
         approach = Approach.model_validate(doc)
     except ValidationError as exc:

@@ -12,6 +12,11 @@ sources; this module compiles them and reads them around one match at a time:
 - reported speech: a warning, an authority's report or a description of what fraudsters do, before the match
   in its sentence, heading the list it stands in, or after it in its clause ("... is a classic lure").
 
+An approach told in the reporter's own words (the Approach's `account`) is read with `Assertion.told()`: only
+genuine advisories frame a match, the reporter's own refusal ("I declined") negates nothing, and the rules' words
+for the recipient and the sender also read the account's persons ("you" reads "me", "her", "our researcher":
+`narrated`), from the `told` section of the same file (docs/decisions/0043).
+
 Only matches a rule has already found are tested, each on a few hundred bytes around it, on RE2 (linear time).
 Windows are bytes of UTF-8; reaches are counted in characters, as the words of a sentence are.
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal, NamedTuple
 
@@ -92,7 +98,7 @@ class _Reported(_Spec):
 
 
 class _Shift(_Spec):
-    word: str = Field(pattern=r"^[a-z]+$")
+    word: str = Field(pattern=r"^[a-z]+(?: [a-z]+)*$")
     source: str = Field(min_length=1)
     reads: list[str] = Field(min_length=1)
     examples: list[str] = Field(min_length=1)
@@ -101,7 +107,7 @@ class _Shift(_Spec):
 class _Told(_Spec):
     advisories: list[str]
     refusal: Cues
-    person: list[_Shift]
+    shifts: list[_Shift]
 
 
 class _File(_Spec):
@@ -185,8 +191,9 @@ class Assertion:
     negation_anywhere: Any = None
     #: Told (an account): the last refusal by the reporter, whose negation cue says nothing of the sender's ask.
     refusal: Any = None
-    #: Told: each of the rules' words for the recipient and the sender, and what it also reads (see `narrated`).
-    person: tuple[tuple[str, str], ...] = ()
+    #: Told: each of the rules' words for the recipient and the sender (and "do not"), and what it also reads
+    #: in an account (see `narrated`).
+    shifts: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def told(cls, text: str | None = None, where: str = "counterpitch/data/assertion.yaml") -> Assertion:
@@ -211,11 +218,11 @@ class Assertion:
             problems = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
             raise ValueError(f"{where}: {problems}") from exc
         neg, term, irr, rep = spec.negation, spec.terminators, spec.irrealis, spec.reported
-        person = tuple((s.word, _shifted(s, f"{where}: told.person ({s.word})")) for s in spec.told.person)
+        shifts = tuple((s.word, _shifted(s, f"{where}: told.shifts ({s.word})")) for s in spec.told.shifts)
         if told:  # "if they could pay a fee they would, but ...": the sender's offer imagined, in the third person
             irr = _Irrealis(
                 **{
-                    k: [_narrated_cues(c, person) for c in getattr(irr, k)]
+                    k: [_narrated_cues(c, shifts) for c in getattr(irr, k)]
                     for k in ("denied", "conditional", "decline")
                 }
             )
@@ -265,14 +272,14 @@ class Assertion:
             ),
             self_negating=_compile(_alternation(neg.self_negating, f"{where}: negation.self_negating"), where),
             refusal=_compile(rf"(?s)^.*({refusal})", where) if told else None,
-            person=person if told else (),
+            shifts=shifts if told else (),
         )
 
     def narrated(self, pattern: str) -> str:
         """A rule's pattern as an account is read: each of its words for the recipient and the sender ("you",
         "your", "we", "me", "us"), standing whole, also reads the account's person ("me", "her", "our
         researcher"; "they", "him"). The pattern as it is without `told` cues, or where none of the words stands."""
-        return _narrate(pattern, self.person)
+        return _narrate(pattern, self.shifts)
 
     def _hints(self, buf: bytes) -> tuple[bool, bool]:
         """Two whole-field pre-checks, remembered per field: is there a negation cue anywhere, and a warning frame
@@ -416,23 +423,24 @@ _SENTENCE_END = frozenset(b".!?:;")
 _LIST_ITEM = frozenset(b"-*\xe2")
 
 
-#: A word of a rule's pattern that `Assertion.narrated` may widen: whole (after a non-word character, a `\b` or
-#: an escape such as `\s`; before a non-word character) and not quantified (`yours?` is left as it is).
-_PERSON_WORD = re.compile(r"(?:(?<=\\[bBsSwWdD])|(?<![\w\\]))([a-z]+)(?![\w?*+{])")
-
-
-def _narrate(pattern: str, person: Sequence[tuple[str, str]]) -> str:
-    """`pattern` with each of the `person` words that stands whole in it widened to what it also reads."""
-    if not person:
+def _narrate(pattern: str, shifts: Sequence[tuple[str, str]]) -> str:
+    """`pattern` with each of the `shifts` words that stands whole in it widened to what it also reads."""
+    if not shifts:
         return pattern
-    table = dict(person)
-    return _PERSON_WORD.sub(
-        lambda m: f"(?:{m.group(1)}|{table[m.group(1)]})" if m.group(1) in table else m.group(0), pattern
-    )
+    table = dict(shifts)
+    return _words_in(tuple(table)).sub(lambda m: f"(?:{m.group(1)}|{table[m.group(1)]})", pattern)
 
 
-def _narrated_cues(cues: _CueList, person: Sequence[tuple[str, str]]) -> _CueList:
-    return cues.model_copy(update={"patterns": [_narrate(p, person) for p in cues.patterns]})
+@lru_cache(maxsize=8)
+def _words_in(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The words as they stand whole in a pattern's source: after a non-word character, a `\\b` or an escape such
+    as `\\s`; before a non-word character and unquantified (`yours?` is left as it is). Longest first."""
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:(?<=\\[bBsSwWdD])|(?<![\w\\]))({alternation})(?![\w?*+{{])")
+
+
+def _narrated_cues(cues: _CueList, shifts: Sequence[tuple[str, str]]) -> _CueList:
+    return cues.model_copy(update={"patterns": [_narrate(p, shifts) for p in cues.patterns]})
 
 
 def _shifted(shift: _Shift, where: str) -> str:

@@ -76,6 +76,39 @@ THIRD_PERSON: list[Row] = [
     ("She offered him 800 euros a month for notes on his department's thinking.", "lure.paid_reports"),
 ]
 
+#: Other voices: passives, "kept pushing", "promised", reported requests, scare quotes, a colleague approached.
+VOICES: list[Row] = [
+    ("I was asked to download a skills test and run it on my work computer.", "lure.install_software"),
+    ("She kept pushing me to switch to WhatsApp and to send her my personal number.", "lure.off_platform"),
+    ("They promised my colleague a fully funded trip to a summit, flights and hotel on them.", "lure.paid_travel"),
+    ("The recruiter wanted my vetting level and asked which projects I had worked on.", "lure.cv_clearance"),
+    (
+        "He offered to pay our engineer in crypto for a few short papers on the radar programme.",
+        "lure.cash_crypto_gifts",
+    ),
+    (
+        "A contact asked our staffer to pass on an invitation to the MP and arrange a private meeting.",
+        "lure.politician_access",
+    ),
+    (
+        "She said her client would pay me a retainer for my views on what the minister says privately.",
+        "lure.nonpublic_request",
+    ),
+    ("He asked me to keep our conversations confidential and not mention them to my employer.", "lure.secrecy"),
+    ('The "consultant" said the fee would go to my wife\'s account so it would not show up.', "lure.cash_crypto_gifts"),
+    (
+        "My colleague was approached on LinkedIn by a think tank that offered him $1,000 per article about policy.",
+        "lure.paid_reports",
+    ),
+    ("He told our analyst that his client could not be named and that she should delete the messages.", "lure.secrecy"),
+    ("The man asked whether I knew anyone at work who was in debt or unhappy.", "lure.talent_spotting"),
+    (
+        "Someone posing as a recruiter sent me a zip file with a coding test and told me to open it on my laptop.",
+        "lure.install_software",
+    ),
+    ("She asked me to log in to their candidate portal with my university password.", "lure.credential_request"),
+]
+
 #: The reporter (or the colleague) refused: the sender's offer or ask still stands.
 REFUSED: list[Row] = [
     ("She offered me money for reports; I declined.", "lure.paid_reports"),
@@ -125,7 +158,7 @@ def engine() -> Engine:
     return Engine.default()
 
 
-@pytest.mark.parametrize(("account", "detector"), FIRST_PERSON + THIRD_PERSON + REFUSED)
+@pytest.mark.parametrize(("account", "detector"), FIRST_PERSON + THIRD_PERSON + VOICES + REFUSED)
 def test_when_an_account_tells_the_tactic_then_its_rule_fires_on_the_account(account: str, detector: str) -> None:
     finding = assert_fires(detector, told(account))
     assert {e.field for e in finding.evidence} == {"account"}
@@ -133,7 +166,7 @@ def test_when_an_account_tells_the_tactic_then_its_rule_fires_on_the_account(acc
         assert e.start is not None and e.end is not None and account[e.start : e.end] == e.quote
 
 
-@pytest.mark.parametrize(("account", "detector"), FIRST_PERSON + THIRD_PERSON + REFUSED)
+@pytest.mark.parametrize(("account", "detector"), FIRST_PERSON + THIRD_PERSON + VOICES + REFUSED)
 def test_when_the_engine_reads_an_account_then_its_index_lets_the_rule_through(
     engine: Engine, account: str, detector: str
 ) -> None:
@@ -165,6 +198,12 @@ def test_when_a_hostile_approach_is_told_then_it_is_medium_or_high(engine: Engin
     assessed = engine.assess(told(account))
     assert assessed.band in ("medium", "high"), assessed
     assert all(e.field == "account" for f in assessed.findings for e in f.evidence if f.detector.startswith("lure."))
+
+
+def test_when_accounts_are_screened_in_bulk_then_the_verdicts_are_those_of_one_by_one(engine: Engine) -> None:
+    cases = [told(a) for a, _ in FIRST_PERSON + THIRD_PERSON + VOICES + REFUSED] + [told(a) for a in BENIGN]
+    cases = [c.model_copy(update={"id": f"c{i}"}) for i, c in enumerate(cases)]
+    assert list(engine.assess_many(cases, batch=7)) == [engine.assess(c) for c in cases]
 
 
 def test_when_the_same_words_are_a_message_then_they_are_read_as_written() -> None:

@@ -324,3 +324,13 @@ def test_when_a_file_of_approaches_carries_accounts_then_they_are_read(tmp_path:
     assert r.exit_code == 0, r.output
     bands = {d["id"]: d["band"] for d in map(json.loads, r.stdout.splitlines())}
     assert bands["a"] in ("medium", "high") and bands["b"] == "low"
+
+
+def test_when_a_csv_has_an_account_column_then_text_may_be_missing() -> None:
+    import io
+
+    from counterpitch.ingest.tabular import read_csv
+
+    data = 'id,account\nr1,"She offered me money for reports and said to keep it between us."\n'
+    (row,) = list(read_csv(io.BytesIO(data.encode()), "told.csv"))
+    assert isinstance(row, Approach) and row.text == "" and row.account and row.account.startswith("She offered")

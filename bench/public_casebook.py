@@ -5,6 +5,10 @@ them in its own words). Every figure is also given without the seed watchlist, b
 (MI5's and the BfV's) are on it by name: that run shows what behaviour and wording alone catch. Each hostile case
 left at low is listed with its top findings, and each benign case raised, so the team sees what slipped.
 
+A "described" case is a source telling the approach in its own words, which is what the Approach's `account`
+field is for (decision 0043): section `described_as_accounts` feeds those cases as accounts (no message), the way
+a reporter or a security officer would type them, beside the default run that reads them as pasted messages.
+
 Run: `.venv/bin/python bench/public_casebook.py` -> bench/results/public_casebook.json
 """
 
@@ -126,6 +130,26 @@ def run(engine: Engine, cases: list[Approach], forms: dict[str, str]) -> dict[st
     }
 
 
+def as_account(case: Approach) -> Approach:
+    """The case told rather than pasted: its text becomes the account, and there is no message."""
+    return case.model_copy(update={"text": "", "account": case.text})
+
+
+def described_as_accounts(engine: Engine, cases: list[Approach], forms: dict[str, str]) -> dict[str, object]:
+    told = [as_account(c) for c in cases if c.label == "hostile" and forms[c.id] == "described"]
+    assessed = [engine.assess(c) for c in told]
+    return {
+        "hostile_described": shares(assessed),
+        "target_met": (shares(assessed)["share_medium_or_high"] or 0.0)
+        >= TARGETS["hostile_described_medium_or_high_at_least"],
+        "missed": [
+            {"id": c.id, "score": a.score, "findings": top_findings(a)}
+            for c, a in zip(told, assessed, strict=True)
+            if a.band == "low"
+        ],
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--casebook", type=Path, default=CASEBOOK)
@@ -138,6 +162,10 @@ def main() -> None:
         "targets": {k: round(v, 4) for k, v in TARGETS.items()},
         "shipped": run(Engine.default(), cases, forms),
         "without_seed_watchlist": run(Engine.default(seed_watchlist=False), cases, forms),
+        "described_as_accounts": {
+            "shipped": described_as_accounts(Engine.default(), cases, forms),
+            "without_seed_watchlist": described_as_accounts(Engine.default(seed_watchlist=False), cases, forms),
+        },
         "note": (
             "'described' texts are a source's account, not the message: they test whether the engine recognises the "
             "tradecraft when told of it, not how it reads a real message. Benign cases are real but few (22)."

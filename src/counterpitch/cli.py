@@ -123,6 +123,13 @@ def check(
         typer.Argument(help="Approach JSON, JSON array, JSONL or CSV (see ingest/tabular.py); '-' for stdin."),
     ] = None,
     text: Annotated[str | None, typer.Option("--text", help="The message text, pasted.")] = None,
+    account: Annotated[
+        str | None,
+        typer.Option(
+            "--account",
+            help="What happened, in your own words (or a file holding it): with --text or instead of it.",
+        ),
+    ] = None,
     subject: Annotated[str | None, typer.Option("--subject")] = None,
     sender_name: Annotated[str | None, typer.Option("--sender-name")] = None,
     sender_headline: Annotated[str | None, typer.Option("--sender-headline")] = None,
@@ -151,12 +158,17 @@ def check(
 
     if fmt not in ("table", "json", "jsonl"):
         raise _fail(f"--format must be table, json or jsonl, not {fmt!r}")
-    if (file is None) == (text is None):
-        raise _fail("give either FILE (or '-') or --text, not both or neither")
-    if sender_pdf is not None and text is None:
+    pasted = text is not None or account is not None
+    if (file is None) == (not pasted):
+        raise _fail("give either FILE (or '-') or --text and/or --account, not both or neither")
+    if sender_pdf is not None and not pasted:
         raise _fail("--sender-pdf goes with --text (a file of approaches carries its own senders)")
+    if account is not None:
+        account = _account_text(account)
+    if pasted and not (text or "").strip() and not (account or "").strip():
+        raise _fail("--text and --account are both empty: give the message, what happened, or both")
     errors = 0
-    if text is not None:
+    if pasted:
         sender: dict[str, object] = {
             k: v
             for k, v in {
@@ -168,7 +180,7 @@ def check(
             }.items()
             if v
         }
-        record: dict[str, object] = {"id": "pasted", "text": text, "subject": subject}
+        record: dict[str, object] = {"id": "pasted", "text": text or "", "subject": subject, "account": account}
         whole = False
         if sender_pdf is not None:
             saved = _profile_from_pdf(sender_pdf)
@@ -181,7 +193,8 @@ def check(
         try:
             approaches = [Approach.model_validate({k: v for k, v in record.items() if v is not None})]
         except ValidationError as exc:
-            raise _fail(f"--text: {exc.errors()[0]['msg']}") from None
+            where = "--account" if exc.errors()[0]["loc"][:1] == ("account",) else "--text"
+            raise _fail(f"{where}: {exc.errors()[0]['msg']}") from None
         if whole:  # the PDF's lists are still the sender's whole history; typed fields change none of them
             approaches = [approaches[0].with_sender_read_whole()]
     else:
@@ -196,13 +209,24 @@ def check(
             print(assessment_json(a))
     elif fmt == "json":
         docs = [a.to_json_dict() for a, _ in results]
-        single = len(docs) == 1 and (text is not None or _is_single_object(file))
+        single = len(docs) == 1 and (pasted or _is_single_object(file))
         print(json.dumps(docs[0] if single else docs, ensure_ascii=False, indent=2))
     else:
         print_assessments(out, [(a, t if explain else None) for a, t in results])
     if errors:
         err.print(f"{errors} record(s) rejected", style="red")
         raise typer.Exit(BAD_INPUT)
+
+
+def _account_text(value: str) -> str:
+    """`--account` as given, or the text of the file it names (UTF-8): an account is often written beforehand."""
+    path = Path(value)
+    if "\n" in value or len(value) > 4096 or not path.is_file():
+        return value
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"--account {value}: {exc}") from None
 
 
 def _profile_from_pdf(path: Path) -> PersonProfile:

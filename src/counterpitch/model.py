@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Channel = Literal["linkedin_message", "linkedin_invitation", "linkedin_inmail", "email", "phone", "in_person", "other"]
 Band = Literal["low", "medium", "high"]
@@ -91,6 +91,16 @@ class ThreadMessage(Record):
 
 
 class Approach(Record):
+    """One approach: the message as received (`text`), the reporter's own account of it (`account`), or both.
+
+    `account` is not in approach.schema.json (which allows extra properties): what happened, told in the
+    reporter's words ("she offered me 2,000 pounds a month for reports and said to keep it between us"), or by a
+    security officer for a colleague. It is read as evidence of what the sender did, not as a warning
+    (detectors/assertion.py, `told`). With an account alone, `text` is the empty string: it may be left out
+    when an account is given, and is always written, so every file written stays valid against the schema
+    (docs/decisions/0043-told-approaches.md).
+    """
+
     id: str = Field(min_length=1)
     channel: Channel | None = None
     sent_at: str | None = None
@@ -101,6 +111,20 @@ class Approach(Record):
     thread: tuple[ThreadMessage, ...] = ()
     label: Label | None = None
     notes: str | None = None
+    account: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_may_wait_for_an_account(cls, data: object) -> object:
+        """An approach told only in the reporter's words has no message: `text` is then the empty string."""
+        if isinstance(data, dict) and "text" not in data and isinstance(data.get("account"), str):
+            return {**data, "text": ""}
+        return data
+
+    @property
+    def told(self) -> bool:
+        """Whether the reporter's own account of the approach is given (non-blank)."""
+        return bool(self.account and self.account.strip())
 
     def with_sender_read_whole(self) -> Approach:
         """This approach, its sender marked as read whole (a face that merged a saved profile with typed fields)."""

@@ -45,14 +45,22 @@ def clean(text: str) -> str:
     return text
 
 
+#: The field that holds the reporter's account of the approach (model.Approach.account): what the sender did,
+#: told in the reporter's words. Phrase rules read it in the third person (detectors/assertion.py, `told`).
+ACCOUNT = "account"
+
+
 def message_fields(approach: Approach) -> Iterator[tuple[str, str]]:
-    """The parts written by the sender: subject, text, and the sender's turns of the thread."""
+    """What the sender said: subject, text and the sender's turns of the thread, as written; then the reporter's
+    account of it, when one is given (field `account`, read as told: see ACCOUNT)."""
     if approach.subject:
         yield "subject", approach.subject
     yield "text", approach.text
     for i, turn in enumerate(approach.thread):
         if turn.from_ == "sender":
             yield f"thread[{i}].text", turn.text
+    if approach.account:
+        yield ACCOUNT, approach.account
 
 
 def profile_fields(profile: PersonProfile, prefix: str) -> Iterator[tuple[str, str]]:

@@ -12,14 +12,21 @@ sources; this module compiles them and reads them around one match at a time:
 - reported speech: a warning, an authority's report or a description of what fraudsters do, before the match
   in its sentence, heading the list it stands in, or after it in its clause ("... is a classic lure").
 
+An approach told in the reporter's own words (the Approach's `account`) is read with `Assertion.told()`: only
+genuine advisories frame a match, the reporter's own refusal ("I declined") negates nothing, and the rules' words
+for the recipient and the sender also read the account's persons ("you" reads "me", "her", "our researcher":
+`narrated`), from the `told` section of the same file (docs/decisions/0043).
+
 Only matches a rule has already found are tested, each on a few hundred bytes around it, on RE2 (linear time).
 Windows are bytes of UTF-8; reaches are counted in characters, as the words of a sentence are.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal, NamedTuple
 
@@ -90,12 +97,26 @@ class _Reported(_Spec):
     own_voice: Cues
 
 
+class _Shift(_Spec):
+    word: str = Field(pattern=r"^[a-z]+(?: [a-z]+)*$")
+    source: str = Field(min_length=1)
+    reads: list[str] = Field(min_length=1)
+    examples: list[str] = Field(min_length=1)
+
+
+class _Told(_Spec):
+    advisories: list[str]
+    refusal: Cues
+    shifts: list[_Shift]
+
+
 class _File(_Spec):
     version: Literal[1]
     negation: _Negation
     terminators: _Terminators
     irrealis: _Irrealis
     reported: _Reported
+    told: _Told
 
 
 def _alternation(cues: Sequence[_CueList], where: str, immediate: bool | None = None) -> str:
@@ -168,9 +189,23 @@ class Assertion:
     self_negating: Any
     #: A negation cue anywhere (whole-field pre-check: a field without one has no negated match).
     negation_anywhere: Any = None
+    #: Told (an account): the last refusal by the reporter, whose negation cue says nothing of the sender's ask.
+    refusal: Any = None
+    #: Told: each of the rules' words for the recipient and the sender (and "do not"), and what it also reads
+    #: in an account (see `narrated`).
+    shifts: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def load(cls, text: str | None = None, where: str = "counterpitch/data/assertion.yaml") -> Assertion:
+    def told(cls, text: str | None = None, where: str = "counterpitch/data/assertion.yaml") -> Assertion:
+        """The cues as an account in the reporter's own words is read (data/assertion.yaml, `told`)."""
+        return cls.load(text, where, told=True)
+
+    @classmethod
+    def load(
+        cls, text: str | None = None, where: str = "counterpitch/data/assertion.yaml", told: bool = False
+    ) -> Assertion:
+        """The cues as a message is read, or (`told`) as an account of one: only genuine advisories frame a
+        match, the reporter's refusal negates nothing, and the rules' persons are shifted (see `narrated`)."""
         if text is None:
             text = (resources.files("counterpitch") / "data" / "assertion.yaml").read_text("utf-8")
         try:
@@ -183,14 +218,30 @@ class Assertion:
             problems = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
             raise ValueError(f"{where}: {problems}") from exc
         neg, term, irr, rep = spec.negation, spec.terminators, spec.irrealis, spec.reported
+        shifts = tuple((s.word, _shifted(s, f"{where}: told.shifts ({s.word})")) for s in spec.told.shifts)
+        if told:  # "if they could pay a fee they would, but ...": the sender's offer imagined, in the third person
+            irr = _Irrealis(
+                **{
+                    k: [_narrated_cues(c, shifts) for c in getattr(irr, k)]
+                    for k in ("denied", "conditional", "decline")
+                }
+            )
         before = _alternation(neg.before, f"{where}: negation.before")
         pseudo = _alternation(neg.pseudo, f"{where}: negation.pseudo")
         stop = _alternation(term.contrast, f"{where}: terminators.contrast")
         stop += "|" + _alternation(term.clause, f"{where}: terminators.clause")
         post = _alternation(neg.after, f"{where}: negation.after", immediate=False)
         next_word = _alternation(neg.after, f"{where}: negation.after", immediate=True)
-        said = _alternation(rep.before, f"{where}: reported.before")
-        said_after = _alternation(rep.after, f"{where}: reported.after")
+        frames = rep.before
+        if told:
+            names = {c.name for c in rep.before}
+            unknown = [a for a in spec.told.advisories if a not in names]
+            if unknown:
+                raise ValueError(f"{where}: told.advisories: no reported.before list named {unknown[0]!r}")
+            frames = [c for c in rep.before if c.name in spec.told.advisories]
+        said = _alternation(frames, f"{where}: reported.before")
+        said_after = _alternation([] if told else rep.after, f"{where}: reported.after")
+        refusal = _alternation(spec.told.refusal, f"{where}: told.refusal")
         own = _alternation(rep.own_voice, f"{where}: reported.own_voice")
         denied = _alternation(irr.denied, f"{where}: irrealis.denied")
         conditional = _alternation(irr.conditional, f"{where}: irrealis.conditional")
@@ -220,7 +271,15 @@ class Assertion:
                 rf"\W*(?:{_alternation(rep.continuation, f'{where}: reported.continuation')})", where
             ),
             self_negating=_compile(_alternation(neg.self_negating, f"{where}: negation.self_negating"), where),
+            refusal=_compile(rf"(?s)^.*({refusal})", where) if told else None,
+            shifts=shifts if told else (),
         )
+
+    def narrated(self, pattern: str) -> str:
+        """A rule's pattern as an account is read: each of its words for the recipient and the sender ("you",
+        "your", "we", "me", "us"), standing whole, also reads the account's person ("me", "her", "our
+        researcher"; "they", "him"). The pattern as it is without `told` cues, or where none of the words stands."""
+        return _narrate(pattern, self.shifts)
 
     def _hints(self, buf: bytes) -> tuple[bool, bool]:
         """Two whole-field pre-checks, remembered per field: is there a negation cue anywhere, and a warning frame
@@ -281,7 +340,16 @@ class Assertion:
         if not _hit(self.negation_hint, window):
             return False
         found = _groups(self.negated_before, window)
-        return found is not None and found[3] >= 0
+        if found is None or found[3] < 0:
+            return False
+        return not (self.refusal is not None and self._refused(window, found[3]))
+
+    def _refused(self, window: bytes, cue: int) -> bool:
+        """In an account: the negation cue at `cue` is part of the reporter's own refusal ("I declined", "I did
+        not install"), which leaves the sender's offer or ask standing."""
+        spans = self.refusal.Match(_UNANCHORED, window, 0, len(window))
+        start, end = spans[1] if spans[0][0] >= 0 else (-1, -1)
+        return start >= 0 and start <= cue < end
 
     def _imagined(self, wide: bytes, buf: bytes, ascii: bool, end: int, following: int) -> bool:
         """A counterfactual before the match that denies it, or a conditional that a decline follows."""
@@ -355,6 +423,42 @@ _SENTENCE_END = frozenset(b".!?:;")
 _LIST_ITEM = frozenset(b"-*\xe2")
 
 
+def _narrate(pattern: str, shifts: Sequence[tuple[str, str]]) -> str:
+    """`pattern` with each of the `shifts` words that stands whole in it widened to what it also reads."""
+    if not shifts:
+        return pattern
+    table = dict(shifts)
+    return _words_in(tuple(table)).sub(lambda m: f"(?:{m.group(1)}|{table[m.group(1)]})", pattern)
+
+
+@lru_cache(maxsize=8)
+def _words_in(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The words as they stand whole in a pattern's source: after a non-word character, a `\\b` or an escape such
+    as `\\s`; before a non-word character and unquantified (`yours?` is left as it is). Longest first."""
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:(?<=\\[bBsSwWdD])|(?<![\w\\]))({alternation})(?![\w?*+{{])")
+
+
+def _narrated_cues(cues: _CueList, shifts: Sequence[tuple[str, str]]) -> _CueList:
+    return cues.model_copy(update={"patterns": [_narrate(p, shifts) for p in cues.patterns]})
+
+
+def _shifted(shift: _Shift, where: str) -> str:
+    """What one of the rules' person words also reads, checked against its examples."""
+    for p in shift.reads:
+        try:
+            if re2.compile(p, _OPTIONS).groups:
+                raise ValueError(f"{where}: pattern {p!r} has a capturing group; write (?:...)")
+        except re2.error as exc:
+            raise ValueError(f"{where}: bad pattern {p!r}: {exc}") from exc
+    joined = "|".join(shift.reads)
+    rx = re2.compile(rf"\b(?:{joined})\b", _OPTIONS)
+    for ex in shift.examples:
+        if not rx.search(ex):
+            raise ValueError(f"{where}: example {ex!r} holds no match of the patterns")
+    return joined
+
+
 def _quoted(before: bytes) -> bool:
     """Whether a double quotation mark opened before the match is still open (straight or curly)."""
     return before.count(b'"') % 2 == 1 or before.count("\u201c".encode()) > before.count("\u201d".encode())
@@ -388,3 +492,5 @@ def _after(buf: bytes, ascii: bool, end: int, hi: int, reach: int) -> bytes:
 
 #: The cues of data/assertion.yaml, compiled once on import (a broken file fails at start-up, naming the list).
 ASSERTION = Assertion.load()
+#: ... and as an approach told in the reporter's own words is read (the Approach's `account`).
+TOLD = Assertion.told()

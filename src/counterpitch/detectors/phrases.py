@@ -25,12 +25,12 @@ from typing import Any, Literal, NamedTuple
 import re2
 
 from counterpitch.detectors.anchors import is_anchored, loosened
-from counterpitch.detectors.assertion import ASSERTION, NEGATION_REACH, Sentences
+from counterpitch.detectors.assertion import ASSERTION, NEGATION_REACH, TOLD, Assertion, Sentences
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.spelling import Speller, speller_for
 from counterpitch.model import Approach, Finding, PersonProfile, Profile
-from counterpitch.text import bounded_sentences, clean, message_fields, profile_fields, without_invisible
+from counterpitch.text import ACCOUNT, bounded_sentences, clean, message_fields, profile_fields, without_invisible
 
 __all__ = ["NEGATION_REACH", "PhraseDetector", "PhraseIndex", "from_spec"]
 
@@ -146,6 +146,31 @@ class _Rx(NamedTuple):
     per_sentence: bool
 
 
+class _Compiled(NamedTuple):
+    """A rule's patterns compiled for one way of reading: as written (a message) or as told (an account)."""
+
+    groups: tuple[tuple[_Rx, ...], ...]
+    vetoes: tuple[_Rx, ...]
+    #: All groups' patterns in one RE2 set: a single pass over a field says whether every group occurs at all.
+    prefilter: Any
+    owners: tuple[int, ...]
+
+
+def _compiled(all_of: Sequence[Sequence[str]], none_of: Sequence[str], where: str, assertion: Assertion) -> _Compiled:
+    """The groups, vetoes and pre-filter, each pattern as `assertion` reads rules (`narrated`: as told)."""
+    groups = tuple(_compile([assertion.narrated(p) for p in g], f"{where}: all_of") for g in all_of)
+    prefilter = re2.Set.SearchSet(_OPTIONS)
+    owners = []
+    for gi, group in enumerate(all_of):
+        for p in group:
+            prefilter.Add(loosened(assertion.narrated(p)))
+            owners.append(gi)
+    prefilter.Compile()
+    return _Compiled(
+        groups, _compile([assertion.narrated(p) for p in none_of], f"{where}: none_of"), prefilter, tuple(owners)
+    )
+
+
 def _compile(patterns: Sequence[str], where: str) -> tuple[_Rx, ...]:
     out = []
     for p in patterns:
@@ -172,11 +197,9 @@ class PhraseDetector(Detector):
     quotable: bool | tuple[bool, ...] = True
     #: Sentences on either side that count as "the same place" (0 = the sentence itself).
     window: int = 0
-    _groups: tuple[tuple[_Rx, ...], ...] = field(default=(), init=False, repr=False, compare=False)
-    _vetoes: tuple[_Rx, ...] = field(default=(), init=False, repr=False, compare=False)
-    #: All groups' patterns in one RE2 set: a single pass over a field says whether every group occurs at all.
-    _prefilter: Any = field(default=None, init=False, repr=False, compare=False)
-    _owners: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+    #: The patterns as a message is read; and as an account told in the reporter's words (built when first needed).
+    _written: _Compiled | None = field(default=None, init=False, repr=False, compare=False)
+    _told: _Compiled | None = field(default=None, init=False, repr=False, compare=False)
     #: Every pattern of the rule: with the built-in rules' own, the key words it reads when no index is given.
     _patterns: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
@@ -188,19 +211,19 @@ class PhraseDetector(Detector):
             flags = getattr(self, name)
             if not isinstance(flags, bool) and len(flags) != len(self.all_of):
                 raise ValueError(f"{where}: match.{name} must be true, false or one flag per all_of group")
-        groups = tuple(_compile(g, f"{where}: all_of") for g in self.all_of)
-        prefilter = re2.Set.SearchSet(_OPTIONS)
-        owners = []
-        for gi, group in enumerate(self.all_of):
-            for p in group:
-                prefilter.Add(loosened(p))
-                owners.append(gi)
-        prefilter.Compile()
-        object.__setattr__(self, "_groups", groups)
-        object.__setattr__(self, "_vetoes", _compile(self.none_of, f"{where}: none_of"))
-        object.__setattr__(self, "_prefilter", prefilter)
-        object.__setattr__(self, "_owners", tuple(owners))
+        object.__setattr__(self, "_written", _compiled(self.all_of, self.none_of, where, ASSERTION))
         object.__setattr__(self, "_patterns", frozenset(p for g in self.all_of for p in g) | set(self.none_of))
+
+    def compiled(self, told: bool = False) -> _Compiled:
+        """The rule's patterns as a message is read, or (`told`) as an account of one: the told form is compiled
+        when an account is first read (two threads may both build it; either result is the same)."""
+        if not told:
+            assert self._written is not None
+            return self._written
+        if self._told is None:
+            object.__setattr__(self, "_told", _compiled(self.all_of, self.none_of, self.meta.id, TOLD))
+        assert self._told is not None
+        return self._told
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Compiled RE2 objects do not pickle; the pattern strings do, and __post_init__ recompiles them.
@@ -218,17 +241,18 @@ class PhraseDetector(Detector):
         for name, raw in self.fields(subject):
             original = clean(raw)
             text, back = reading(speller, original)  # "pa\u200by" and "whatsap" as "pay" and "whatsapp"
-            if not self._every_group_occurs(text, index):  # one pass; most fields stop here
+            told = name == ACCOUNT  # the reporter's account: read as told (detectors/assertion.py, `told`)
+            if not self._every_group_occurs(text, index, told):  # one pass; most fields stop here
                 continue
             f = _prepared(name, text)
-            for j in self._sentences_firing(f):
+            for j in self._sentences_firing(f, told):
                 sp = f.spans[j]
                 hits.append(sp if back is None else Span(name, back[sp.start], back[sp.end], original))
         if hits:
             # Many matching sentences say the same thing more firmly, with diminishing returns.
             yield self.finding((h.evidence() for h in hits[:5]), strength=min(1.0, 0.75 + 0.25 * len(hits)))
 
-    def _sentences_firing(self, f: _Field) -> list[int]:
+    def _sentences_firing(self, f: _Field, told: bool = False) -> list[int]:
         """The sentences to quote: each holds the first group's match, with every group and no veto nearby.
 
         Two steps: where the groups co-occur at all (plain matching), then, only there, whether their matches
@@ -236,14 +260,15 @@ class PhraseDetector(Detector):
         where the other groups do not, and never need the costlier second test; the answer is the same.
         """
         n = len(f.spans)
+        rules, assertion = self.compiled(told), TOLD if told else ASSERTION
         # The first group is searched over the field; the others only near the sentences that hold it.
-        first = self._matches_by_sentence(self._groups[0], f)
+        first = self._matches_by_sentence(rules.groups[0], f)
         if not first:
             return []
         candidates = sorted({k for i in first for k in self._near(i, n)})
         region = {j for k in candidates for j in self._near(k, n)}
-        found = [first] + [self._matches_by_sentence(g, f, region) for g in self._groups[1:]]
-        vetoed = self._matches_by_sentence(self._vetoes, f, region)
+        found = [first] + [self._matches_by_sentence(g, f, region) for g in rules.groups[1:]]
+        vetoed = self._matches_by_sentence(rules.vetoes, f, region)
         asserted: list[dict[int, bool]] = [{} for _ in found]
 
         def holds(gi: int, j: int) -> bool:
@@ -252,7 +277,7 @@ class PhraseDetector(Detector):
             if known is None:
                 negate, quote = self._negate(gi), self._quote(gi)
                 known = not (negate or quote) or any(
-                    ASSERTION.holds(f.view, j, start, end, negate, quote) for start, end in found[gi].get(j, ())
+                    assertion.holds(f.view, j, start, end, negate, quote) for start, end in found[gi].get(j, ())
                 )
                 asserted[gi][j] = known
             return known
@@ -275,11 +300,12 @@ class PhraseDetector(Detector):
                     shown.append(j)
         return shown
 
-    def _every_group_occurs(self, text: str, index: PhraseIndex | None = None) -> bool:
+    def _every_group_occurs(self, text: str, index: PhraseIndex | None = None, told: bool = False) -> bool:
         if index is not None:
-            return index.every_group_occurs(self.meta.id, text)
-        found = self._prefilter.Match(text)
-        return found is not None and len({self._owners[i] for i in found}) == len(self._groups)
+            return index.every_group_occurs(self.meta.id, text, told)
+        rules = self.compiled(told)
+        found = rules.prefilter.Match(text)
+        return found is not None and len({rules.owners[i] for i in found}) == len(rules.groups)
 
     def fields(self, approach: Approach) -> Iterator[tuple[str, str]]:
         """The fields this rule reads, by its scope."""
@@ -322,22 +348,18 @@ class PhraseIndex:
 
     def __init__(self, detectors: Sequence[PhraseDetector]) -> None:
         self.detectors = tuple(detectors)
-        options = re2.Options()
-        options.case_sensitive = False
-        options.max_mem = 64 << 20  # room for the DFA of all rules at once, so matching stays on the fast path
-        self._set = re2.Set.SearchSet(options)
         self._owner: list[tuple[str, int]] = []
         self._groups: dict[str, int] = {}
         for d in self.detectors:
             self._groups[d.meta.id] = len(d.all_of)
             for gi, group in enumerate(d.all_of):
-                for p in group:
-                    self._set.Add(loosened(p))
-                    self._owner.append((d.meta.id, gi))
-        self._set.Compile()
+                self._owner += [(d.meta.id, gi)] * len(group)
+        self._set = self._search_set(ASSERTION)
+        #: The same as an account in the reporter's words is read (built when the first account comes).
+        self._told_set: Any = None
         #: How all these rules read misspelt key words: the prefilter must see the text the rules match.
         self.speller = speller_for(frozenset(p for d in self.detectors for p in d._patterns))
-        self._memo: OrderedDict[str, frozenset[str]] = OrderedDict()
+        self._memo: OrderedDict[tuple[bool, str], frozenset[str]] = OrderedDict()
         self._people: OrderedDict[tuple[str, PersonProfile], set[str]] = OrderedDict()
         self._by_scope: dict[str, set[str]] = {}
         for d in self.detectors:
@@ -345,6 +367,19 @@ class PhraseIndex:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.detectors,))
+
+    def _search_set(self, assertion: Assertion) -> Any:
+        """All rules' patterns, as `assertion` reads rules, in one set (in `_owner`'s order)."""
+        options = re2.Options()
+        options.case_sensitive = False
+        options.max_mem = 64 << 20  # room for the DFA of all rules at once, so matching stays on the fast path
+        found = re2.Set.SearchSet(options)
+        for d in self.detectors:
+            for group in d.all_of:
+                for p in group:
+                    found.Add(loosened(assertion.narrated(p)))
+        found.Compile()
+        return found
 
     def __contains__(self, ident: object) -> bool:
         return ident in self._groups
@@ -373,28 +408,31 @@ class PhraseIndex:
 
     def _in_fields(self, approach: Approach, scope: str, idents: set[str]) -> set[str]:
         out: set[str] = set()
-        for _, raw in _scope_fields(approach, scope):
-            out |= self._passing(reading(self.speller, clean(raw))[0]) & idents
+        for name, raw in _scope_fields(approach, scope):
+            out |= self._passing(reading(self.speller, clean(raw))[0], name == ACCOUNT) & idents
         return out
 
-    def _passing(self, text: str) -> frozenset[str]:
-        """The rules all of whose groups occur somewhere in `text` (memoised for the last few thousand texts)."""
-        passing = self._memo.get(text)
+    def _passing(self, text: str, told: bool = False) -> frozenset[str]:
+        """The rules all of whose groups occur somewhere in `text`, read as written or (`told`) as an account
+        (memoised for the last few thousand texts)."""
+        passing = self._memo.get((told, text))
         if passing is None:
+            if told and self._told_set is None:
+                self._told_set = self._search_set(TOLD)
             found: dict[str, set[int]] = {}
             owner = self._owner
-            for i in self._set.Match(text) or ():
+            for i in (self._told_set if told else self._set).Match(text) or ():
                 ident, group = owner[i]
                 found.setdefault(ident, set()).add(group)
             groups = self._groups
             passing = frozenset(ident for ident, g in found.items() if len(g) == groups[ident])
-            self._memo[text] = passing
+            self._memo[(told, text)] = passing
             if len(self._memo) > 4096:
                 self._memo.popitem(last=False)
         return passing
 
-    def every_group_occurs(self, ident: str, text: str) -> bool:
-        return ident in self._passing(text)
+    def every_group_occurs(self, ident: str, text: str, told: bool = False) -> bool:
+        return ident in self._passing(text, told)
 
 
 def _flags(value: object, name: str) -> bool | tuple[bool, ...]:

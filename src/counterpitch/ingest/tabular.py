@@ -1,9 +1,10 @@
 """Approaches from CSV, for bulk use (a report mailbox export, a spreadsheet a security team keeps).
 
-Columns are matched by name (case and surrounding spaces ignored); only `text` is required, and a missing
-`id` becomes `row-N`. The mapping, as the header names it:
+Columns are matched by name (case and surrounding spaces ignored); `text` (the message) or `account` (what
+happened, in the reporter's words) is required, and a missing `id` becomes `row-N`. The mapping, as the header
+names it:
 
-    id, channel, sent_at, subject, text,
+    id, channel, sent_at, subject, text, account,
     sender_name, sender_headline, sender_company, sender_location, sender_url, sender_email,
     sender_connections, sender_account_created,
     recipient_name, recipient_headline, recipient_organisation
@@ -35,7 +36,7 @@ SENDER = {
     "sender_account_created": "account_created",
 }
 RECIPIENT = {"recipient_name": "name", "recipient_headline": "headline", "recipient_organisation": "organisation"}
-TOP = ("id", "channel", "sent_at", "subject", "text")
+TOP = ("id", "channel", "sent_at", "subject", "text", "account")
 
 
 def _column(loc: tuple[int | str, ...]) -> str:
@@ -65,8 +66,8 @@ def read_csv(stream: BinaryIO, source: str) -> Iterator[Approach | RecordError]:
         yield RecordError(source, "line 1", "", "empty or unreadable CSV: expected a header row")
         return
     names = [h.strip().lower() for h in header]
-    if "text" not in names:
-        yield RecordError(source, "line 1", "text", "the header has no 'text' column")
+    if "text" not in names and "account" not in names:
+        yield RecordError(source, "line 1", "text", "the header has no 'text' column (nor an 'account' column)")
         return
     while True:
         try:

@@ -1,6 +1,9 @@
 """Reporter pages: report an approach (typed in, or a saved profile PDF, or an .eml), its verdict at once, and
 the reporter's own reports.
 
+The form takes the message as received, an account of what happened in the reporter's own words (the
+Approach's `account`, read as evidence of what the sender did: docs/decisions/0043), or both.
+
 A report made here takes the same path as POST /api/v1/reports (`Service.submit_report`), so it is linked into
 campaigns and alerts run. Uploaded files are read by the command-line readers (ingest/profile_pdf.py,
 ingest/mail.py) with their own limits; the request as a whole is capped by the upload limit in security.py.
@@ -52,6 +55,7 @@ async def submit(
     request: Request,
     actor: Anyone,
     text: Annotated[str, Form(max_length=MAX_MESSAGE)] = "",
+    account: Annotated[str, Form(max_length=MAX_MESSAGE)] = "",
     subject: Annotated[str, Form(max_length=MAX_FIELD)] = "",
     channel: Annotated[str, Form(max_length=40)] = "linkedin_message",
     sender_name: Annotated[str, Form(max_length=MAX_FIELD)] = "",
@@ -62,7 +66,7 @@ async def submit(
     profile_pdf: Annotated[UploadFile | None, File()] = None,
     eml: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    values = {"text": text, "subject": subject, "channel": channel}
+    values = {"text": text, "account": account, "subject": subject, "channel": channel}
     given = (sender_name, sender_headline, sender_company, sender_profile_url, sender_email)
     values |= {f"sender_{k}": v for k, v in zip(SENDER_FIELDS, given, strict=True)}
     pdf = await _read(profile_pdf)
@@ -109,6 +113,9 @@ def _build(
     doc: dict[str, Any] = {**base, "id": base.get("id") or f"web-{os.urandom(6).hex()}"}
     if values.get("text", "").strip():
         doc["text"] = values["text"]
+    if values.get("account", "").strip():
+        doc["account"] = values["account"]
+        doc.setdefault("text", "")  # told only: the schema's `text` is then empty (decision 0043)
     if values.get("subject", "").strip():
         doc["subject"] = values["subject"].strip()
     if values.get("channel") in CHANNELS and not (mail is not None and values.get("channel") == "linkedin_message"):
@@ -117,8 +124,8 @@ def _build(
         doc["sender"] = sender
     if reporter is not None:
         doc["recipient"] = dict(base.get("recipient") or {}) | reporter.to_json_dict()
-    if not str(doc.get("text") or "").strip():
-        raise ValueError("text: paste the message you received (or upload the e-mail)")
+    if not str(doc.get("text") or "").strip() and "account" not in doc:
+        raise ValueError("text: paste the message you received, describe what happened, or both (or upload the e-mail)")
     try:
         approach = Approach.model_validate(doc)
     except ValidationError as exc:

@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from counterpitch.model import Approach, Finding, PersonProfile
+from counterpitch.text import ACCOUNT
 from counterpitch.web.highlight import marked
 from counterpitch.web.services import ReportView
 
@@ -108,6 +109,7 @@ def verdict_context(view: ReportView) -> dict[str, Any]:
         "status_label": STATUS_LABELS.get(view.summary.status, view.summary.status),
         "subject_html": marked(approach.subject, findings, "subject"),
         "text_html": marked(approach.text, findings, "text"),
+        "account_html": marked(approach.account, findings, ACCOUNT),
         "thread": _thread(approach, findings),
         "sender_fields": _profile(approach.sender, findings, "sender"),
         "recipient_fields": _profile(approach.recipient, findings, "recipient"),

@@ -1,12 +1,15 @@
-"""Dev paraphrases of the lure rules (tests/data/lure_paraphrases_dev.yaml): each hostile variant fires its own
-family and each hard negative leaves it quiet (issue 12, item 6; docs/decisions/0042).
+"""Paraphrases of the lure rules (tests/data/lure_paraphrases_*.yaml): each hostile variant fires its own family
+and each hard negative leaves it quiet (issue 12, item 6; docs/decisions/0042).
 
-The set was written before the rules were widened and is the one the widening was measured on; the blind sets
-stay unread. `fire_rates` prints the per-family figures the decision record quotes.
+`dev` was written before the rules were widened and is the set the widening was fitted to; `check` was written
+after and measured once, before any change for it, to see how far the widening carries. The blind sets
+(casebook/paraphrase/, casebook/public/) stay unread. Run as a script, this prints the per-family fire rates
+the decision record quotes: `PYTHONPATH=src:. python tests/test_lure_paraphrase_dev.py [dev|check]`.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -17,41 +20,51 @@ import yaml
 
 from tests.helpers import approach, assert_fires, assert_quiet, run
 
-DEV = Path(__file__).resolve().parent / "data" / "lure_paraphrases_dev.yaml"
+DATA = Path(__file__).resolve().parent / "data"
+SETS = ("dev", "check")
+
+Entry = str | dict[str, str]
 
 
-def _load() -> dict[str, dict[str, list[Any]]]:
-    with DEV.open(encoding="utf-8") as fh:
-        data: dict[str, dict[str, list[Any]]] = yaml.safe_load(fh)
+def _load(name: str) -> dict[str, dict[str, list[Entry]]]:
+    with (DATA / f"lure_paraphrases_{name}.yaml").open(encoding="utf-8") as fh:
+        data: dict[str, dict[str, list[Entry]]] = yaml.safe_load(fh)
     return data
 
 
+def _text(entry: Entry) -> str:
+    return entry if isinstance(entry, str) else entry["text"]
+
+
 def _cases(kind: str) -> Iterator[Any]:
-    for family, sets in _load().items():
-        for entry in sets.get(kind, []):
-            text, reason = (entry, None) if isinstance(entry, str) else (entry["text"], entry["xfail"])
-            marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-            yield pytest.param(family, text, marks=marks, id=f"{family}:{text[:40]}")
+    for name in SETS:
+        for family, sets in _load(name).items():
+            for entry in sets.get(kind, []):
+                reason = None if isinstance(entry, str) else entry["xfail"]
+                marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+                yield pytest.param(family, _text(entry), marks=marks, id=f"{name}:{family}:{_text(entry)[:40]}")
 
 
-def fire_rates() -> dict[str, tuple[float, float]]:
+def fire_rates(name: str) -> dict[str, tuple[float, float]]:
     """Per family: the share of hostile variants it fires on, and of hard negatives it stays quiet on."""
     out = {}
-    for family, sets in _load().items():
-        texts = {k: [e if isinstance(e, str) else e["text"] for e in sets.get(k, [])] for k in ("hostile", "benign")}
-        fired = sum(bool(run(family, approach(t))) for t in texts["hostile"])
-        quiet = sum(not run(family, approach(t)) for t in texts["benign"])
-        out[family] = (fired / len(texts["hostile"]), quiet / len(texts["benign"]))
+    for family, sets in _load(name).items():
+        hostile = [_text(e) for e in sets["hostile"]]
+        benign = [_text(e) for e in sets["benign"]]
+        fired = sum(bool(run(family, approach(t))) for t in hostile)
+        quiet = sum(not run(family, approach(t)) for t in benign)
+        out[family] = (fired / len(hostile), quiet / len(benign))
     return out
 
 
-def test_when_a_family_is_in_the_catalogue_then_the_dev_set_covers_it() -> None:
+@pytest.mark.parametrize("name", SETS)
+def test_when_a_family_is_in_the_catalogue_then_each_set_covers_it(name: str) -> None:
     rules = yaml.safe_load((files("counterpitch") / "data" / "detectors" / "lure.yaml").read_text("utf-8"))
     families = {d["id"] for d in rules["detectors"]}
-    data = _load()
+    data = _load(name)
     assert families <= set(data), sorted(families - set(data))
     for family, sets in data.items():
-        assert len(sets["hostile"]) >= 6 and len(sets["benign"]) >= 4, family
+        assert len(sets["hostile"]) >= 3 and len(sets["benign"]) >= 3, family
 
 
 @pytest.mark.parametrize(("family", "text"), list(_cases("hostile")))
@@ -65,8 +78,10 @@ def test_when_a_hard_negative_is_read_then_its_family_stays_quiet(family: str, t
 
 
 if __name__ == "__main__":
-    rates = fire_rates()
-    for fam, (fired, quiet) in sorted(rates.items()):
-        print(f"{fam:28} hostile fired {fired:6.1%}   hard negatives quiet {quiet:6.1%}")
-    n = len(rates)
-    print(f"{'mean':28} hostile fired {sum(r[0] for r in rates.values()) / n:6.1%}")
+    for name in sys.argv[1:] or SETS:
+        rates = fire_rates(name)
+        print(f"[{name}]")
+        for family, (fired, quiet) in sorted(rates.items()):
+            print(f"{family:28} hostile fired {fired:6.1%}   hard negatives quiet {quiet:6.1%}")
+        mean = sum(r[0] for r in rates.values()) / len(rates)
+        print(f"{'mean over families':28} hostile fired {mean:6.1%}")

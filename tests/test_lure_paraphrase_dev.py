@@ -21,7 +21,7 @@ import yaml
 from tests.helpers import approach, assert_fires, assert_quiet, run
 
 DATA = Path(__file__).resolve().parent / "data"
-SETS = ("dev", "check", "fresh")
+SETS = ("dev", "check", "fresh", "euphemism")
 
 Entry = str | dict[str, str]
 

@@ -58,11 +58,14 @@ def fire_rates(name: str) -> dict[str, tuple[float, float]]:
 
 
 @pytest.mark.parametrize("name", SETS)
-def test_when_a_family_is_in_the_catalogue_then_each_set_covers_it(name: str) -> None:
+def test_when_a_family_is_in_the_catalogue_then_the_sets_cover_it(name: str) -> None:
+    """The dev set covers every family of lure.yaml; the later sets, the families they were written for."""
     rules = yaml.safe_load((files("counterpitch") / "data" / "detectors" / "lure.yaml").read_text("utf-8"))
     families = {d["id"] for d in rules["detectors"]}
     data = _load(name)
-    assert families <= set(data), sorted(families - set(data))
+    assert set(data) <= families, sorted(set(data) - families)
+    if name == "dev":
+        assert families <= set(data), sorted(families - set(data))
     for family, sets in data.items():
         assert len(sets["hostile"]) >= 2 and len(sets["benign"]) >= 2, family
 

@@ -108,6 +108,11 @@ NEGATIVE = [
     ("lure.flattery", "Thanks for your message about the seminar dates."),
     ("lure.urgency", "No rush at all - reply whenever suits you."),
     ("lure.vague_contact", "Could you tell me what the application deadline for the PhD programme is?"),
+    # job-advert wording behind false alarms on real adverts (EMSCAD, bench/false_alarms.py; decision 0042)
+    ("lure.flattery", "Equity options for exceptional candidates and an outstanding chance to learn with you."),
+    ("lure.secrecy", "There is no contract between the company and its student ambassadors."),
+    ("lure.nonpublic_request", "You are a team player who is interested in the internet of things."),
+    ("lure.paid_reports", "Reward every customer with an offer that keeps them in your venue, not background noise."),
 ]
 
 

@@ -25,10 +25,28 @@ from counterpitch.semantic.textmodel import TextModel, document
 WORDING = "semantic.wording"
 
 
-def training_cases() -> list[Approach]:
-    """The project's invented training set (data/training), never the evaluation casebook."""
-    text = (resources.files("counterpitch") / "data" / "training" / "approaches_train.jsonl").read_text("utf-8")
+#: The first training set, written in one voice by the project (data/training/approaches_train.jsonl).
+FIRST = "approaches_train"
+
+
+def training_sets() -> dict[str, list[Approach]]:
+    """The invented training sets by writer, never the evaluation casebook: the project's first set and each
+    independent writer's corpus of many voices (data/training/voices/, written without seeing the rules)."""
+    root = resources.files("counterpitch") / "data" / "training"
+    files = [root / f"{FIRST}.jsonl"]
+    voices = root / "voices"
+    if voices.is_dir():
+        files += sorted((f for f in voices.iterdir() if f.name.endswith(".jsonl")), key=lambda f: f.name)
+    return {f.name.removesuffix(".jsonl"): _cases(f.read_text("utf-8")) for f in files}
+
+
+def _cases(text: str) -> list[Approach]:
     return [Approach.model_validate(json.loads(line)) for line in text.splitlines() if line.strip()]
+
+
+def training_cases() -> list[Approach]:
+    """Every invented training case (all of `training_sets`), never the evaluation casebook."""
+    return [a for cases in training_sets().values() for a in cases]
 
 
 def folds(labels: Sequence[int], k: int, seed: int = 7) -> list[set[int]]:
@@ -69,6 +87,7 @@ def fit_pipeline(
     rows: Sequence[dict[str, float]] | None = None,
     inner: int = 5,
     seed: int = 7,
+    wording_c: float = TextModel.C,
 ) -> tuple[Scorer, TextModel | None]:
     """Fit the scorer (and the wording model, when the engine uses one) on labelled cases."""
     labels = [int(a.label == "hostile") for a in cases]
@@ -82,7 +101,7 @@ def fit_pipeline(
     if use_wording:
         for fold in inner_folds:
             train = [i for i in range(len(cases)) if i not in fold]
-            model = TextModel.fit([docs[i] for i in train], [labels[i] for i in train])
+            model = TextModel.fit([docs[i] for i in train], [labels[i] for i in train], c=wording_c)
             for i in fold:
                 stacked[i][WORDING] = _wording_feature(model, cases[i])
         stacked = [{k: v for k, v in r.items() if v > 0} for r in stacked]
@@ -93,5 +112,5 @@ def fit_pipeline(
         for i in fold:
             oof[i] = inner_scorer.raw(stacked[i])
     scorer = fit_scorer(stacked, labels, names, oof_scores=oof, priors=bounds)
-    text_model = TextModel.fit(docs, labels) if use_wording else None
+    text_model = TextModel.fit(docs, labels, c=wording_c) if use_wording else None
     return scorer, text_model

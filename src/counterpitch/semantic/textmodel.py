@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -83,6 +83,8 @@ class TextModel:
     _grams: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
     #: (first word, second word) -> row, so word pairs are looked up without building their strings
     _pairs: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: Inverse regularisation strength of the fit, chosen on writers held out (bench/voices.py).
+    C: ClassVar[float] = 10.0
     #: every word of every n-gram: masking a word outside it changes no n-gram the model holds
     _known: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
     _places: Places = field(
@@ -198,11 +200,12 @@ class TextModel:
     # --- fitting and storage ----------------------------------------------------------------------------------
     @classmethod
     def fit(
-        cls, docs: Sequence[Text], labels: Sequence[int], c: float = 10.0, min_df: int = 2, max_n: int = MAX_N
+        cls, docs: Sequence[Text], labels: Sequence[int], c: float | None = None, min_df: int = 2, max_n: int = MAX_N
     ) -> TextModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
+        c = cls.C if c is None else c
         vec = TfidfVectorizer(analyzer=partial(grams, max_n=max_n), sublinear_tf=True, min_df=min_df)
         x = vec.fit_transform(docs)
         clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x, list(labels))

@@ -442,10 +442,11 @@ def train(
 
     from counterpitch.evaluation import labelled
     from counterpitch.scoring import Scorer
-    from counterpitch.training import fit_pipeline, training_cases
+    from counterpitch.training import FIRST, fit_pipeline, training_sets
 
-    cases: list[Approach] = training_cases() if training else []
-    sources = ["counterpitch/data/training/approaches_train.jsonl"] if training else []
+    sets = training_sets() if training else {}
+    cases: list[Approach] = [a for part in sets.values() for a in part]
+    sources = [f"counterpitch/data/training/{'' if name == FIRST else 'voices/'}{name}.jsonl" for name in sets]
     for path in casebook or []:
         more, errors = _read_approaches(str(path), keep_going=False)
         if errors:

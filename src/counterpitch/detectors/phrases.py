@@ -25,14 +25,14 @@ from typing import Any, Literal, NamedTuple
 import re2
 
 from counterpitch.detectors.anchors import is_anchored, loosened
-from counterpitch.detectors.assertion import ASSERTION, NEGATION_REACH, Sentences
+from counterpitch.detectors.assertion import NEGATION_REACH, Assertion, Sentences, assertion_for
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.spelling import Speller, speller_for
 from counterpitch.model import Approach, Finding, PersonProfile, Profile
 from counterpitch.text import bounded_sentences, clean, message_fields, profile_fields, without_invisible
 
-__all__ = ["NEGATION_REACH", "PhraseDetector", "PhraseIndex", "from_spec"]
+__all__ = ["NEGATION_REACH", "PhraseDetector", "PhraseIndex", "from_spec", "match_args"]
 
 Scope = Literal["message", "sender", "recipient"]
 Pattern = Any  # a compiled RE2 pattern (google-re2 ships no type stubs)
@@ -172,6 +172,8 @@ class PhraseDetector(Detector):
     quotable: bool | tuple[bool, ...] = True
     #: Sentences on either side that count as "the same place" (0 = the sentence itself).
     window: int = 0
+    #: The language the patterns are written in: whose negation and warning cues read their matches.
+    language: str = "en"
     _groups: tuple[tuple[_Rx, ...], ...] = field(default=(), init=False, repr=False, compare=False)
     _vetoes: tuple[_Rx, ...] = field(default=(), init=False, repr=False, compare=False)
     #: All groups' patterns in one RE2 set: a single pass over a field says whether every group occurs at all.
@@ -179,6 +181,7 @@ class PhraseDetector(Detector):
     _owners: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
     #: Every pattern of the rule: with the built-in rules' own, the key words it reads when no index is given.
     _patterns: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    _assertion: Assertion | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         where = self.meta.id
@@ -201,12 +204,22 @@ class PhraseDetector(Detector):
         object.__setattr__(self, "_prefilter", prefilter)
         object.__setattr__(self, "_owners", tuple(owners))
         object.__setattr__(self, "_patterns", frozenset(p for g in self.all_of for p in g) | set(self.none_of))
+        object.__setattr__(self, "_assertion", assertion_for(self.language))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Compiled RE2 objects do not pickle; the pattern strings do, and __post_init__ recompiles them.
         return (
             type(self),
-            (self.meta, self.all_of, self.none_of, self.scope, self.negatable, self.quotable, self.window),
+            (
+                self.meta,
+                self.all_of,
+                self.none_of,
+                self.scope,
+                self.negatable,
+                self.quotable,
+                self.window,
+                self.language,
+            ),
         )
 
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
@@ -245,6 +258,8 @@ class PhraseDetector(Detector):
         found = [first] + [self._matches_by_sentence(g, f, region) for g in self._groups[1:]]
         vetoed = self._matches_by_sentence(self._vetoes, f, region)
         asserted: list[dict[int, bool]] = [{} for _ in found]
+        cues = self._assertion
+        assert cues is not None  # set in __post_init__
 
         def holds(gi: int, j: int) -> bool:
             """Group gi has an asserted match in sentence j (remembered: windows overlap)."""
@@ -252,7 +267,7 @@ class PhraseDetector(Detector):
             if known is None:
                 negate, quote = self._negate(gi), self._quote(gi)
                 known = not (negate or quote) or any(
-                    ASSERTION.holds(f.view, j, start, end, negate, quote) for start, end in found[gi].get(j, ())
+                    cues.holds(f.view, j, start, end, negate, quote) for start, end in found[gi].get(j, ())
                 )
                 asserted[gi][j] = known
             return known
@@ -418,23 +433,36 @@ def from_spec(spec: Mapping[str, Any], where: str) -> PhraseDetector:
             sources=tuple(spec["sources"]),
             attack=tuple(spec.get("attack", ())),
         )
-        match = spec["match"]
-        groups = match["all_of"]
-        if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
-            raise ValueError(f"{ident}: match.all_of must be a list of pattern lists")
         scope = spec.get("scope", "message")
         if scope not in ("message", "sender", "recipient"):
             raise ValueError(f"{ident}: scope must be message, sender or recipient")
-        return PhraseDetector(
-            meta=meta,
-            all_of=tuple(tuple(str(p) for p in g) for g in groups),
-            none_of=tuple(str(p) for p in match.get("none_of", [])),
-            scope=scope,
-            negatable=_flags(match.get("negatable", True), "match.negatable"),
-            quotable=_flags(match.get("quotable", True), "match.quotable"),
-            window=int(match.get("window", 0)),
-        )
+        return PhraseDetector(meta=meta, scope=scope, **match_args(spec["match"], ident))
     except KeyError as exc:
         raise ValueError(f"{where}: detector {ident}: missing field {exc.args[0]!r}") from exc
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{where}: {exc}") from exc
+
+
+def _group(group: object, ident: str) -> tuple[str, ...]:
+    """One `all_of` group: a list of patterns, or a mapping with its `source` and its `patterns`."""
+    if isinstance(group, Mapping):
+        if not str(group.get("source", "")).strip():
+            raise ValueError(f"{ident}: a group written as a mapping needs a source")
+        group = group.get("patterns")
+    if not isinstance(group, list):
+        raise ValueError(f"{ident}: match.all_of must be a list of pattern lists")
+    return tuple(str(p) for p in group)
+
+
+def match_args(match: Mapping[str, Any], ident: str) -> dict[str, Any]:
+    """The PhraseDetector arguments of a rule's `match` mapping."""
+    groups = match["all_of"]
+    if not isinstance(groups, list):
+        raise ValueError(f"{ident}: match.all_of must be a list of pattern lists")
+    return {
+        "all_of": tuple(_group(g, ident) for g in groups),
+        "none_of": tuple(str(p) for p in match.get("none_of", [])),
+        "negatable": _flags(match.get("negatable", True), "match.negatable"),
+        "quotable": _flags(match.get("quotable", True), "match.quotable"),
+        "window": int(match.get("window", 0)),
+    }

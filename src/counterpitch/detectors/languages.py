@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from counterpitch.detectors.assertion import assertion_for
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.phrases import PhraseDetector, PhraseIndex, match_args
 from counterpitch.model import Approach, Evidence, Finding
@@ -82,6 +83,7 @@ def load(text: str, where: str, code: str, english: Mapping[str, PhraseDetector]
         raise ValueError(f"{where}: not valid YAML: {exc}") from exc
     if not isinstance(doc, dict) or doc.get("language") != code or not isinstance(doc.get("rules"), list):
         raise ValueError(f"{where}: expected a mapping with 'language: {code}' and a 'rules' list")
+    assertion_for(code)  # its cues first: a broken list is named once, not under every rule
     out = []
     for spec in doc["rules"]:
         ident = spec.get("id") if isinstance(spec, dict) else None

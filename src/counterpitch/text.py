@@ -13,8 +13,9 @@ from counterpitch.detectors.base import Span
 from counterpitch.model import Approach, PersonProfile
 
 # A sentence ends at . ! ? or a line break, followed by space; abbreviations cost us at most a split sentence,
-# which only narrows a co-occurrence window.
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+# which only narrows a co-occurrence window. A point between digits ends nothing: "1.500 euros" (the thousands
+# separator of most European languages) and "GBP 1.5k" are one number.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+(?:[.!?]+|\n|$)")
 
 
 #: Typographic characters and their plain forms, one character for one, so offsets stay valid.

@@ -79,8 +79,12 @@ class Engine:
     def findings(self, approach: Approach) -> list[Finding]:
         """What every approach detector saw (the phrase rules in English and in the sender's language), plus the
         recipient's own exposure (it raises the stakes)."""
+        return self._findings_read(approach)[0]
+
+    def _findings_read(self, approach: Approach) -> tuple[list[Finding], Language]:
+        language = language_of(approach)
         found = _run(self.registry.for_target("approach"), approach, self.context)
-        return self._in_language(approach, found, language_of(approach)) + self.recipient_exposure(approach)
+        return self._in_language(approach, found, language) + self.recipient_exposure(approach), language
 
     def _in_language(self, approach: Approach, found: list[Finding], language: Language) -> list[Finding]:
         """`found` with what the phrase rules of the sender's language saw (English's ran already)."""
@@ -93,9 +97,9 @@ class Engine:
         return self.assess_with_trail(approach)[0]
 
     def assess_with_trail(self, approach: Approach) -> tuple[Assessment, ScoreTrail]:
-        found = self.findings(approach)
+        found, language = self._findings_read(approach)
         score, band, weighted, advice, trail = self.scorer.score(found)
-        return _assessment(approach, score, band, weighted, advice), trail
+        return _assessment(approach, language, score, band, weighted, advice), trail
 
     def assess_many(self, approaches: Iterable[Approach], batch: int = 256) -> Iterator[Assessment]:
         """Assess lazily in batches, each detector over the whole batch in turn.
@@ -133,13 +137,14 @@ class Engine:
                 for i, seen in zip(visit, d.detect_many([chunk[i] for i in visit], self.context), strict=True):
                     found[i].extend(seen)
         for i, a in enumerate(chunk):
-            f = found[i] = self._in_language(a, found[i], language_of(a))
+            language = language_of(a)
+            f = found[i] = self._in_language(a, found[i], language)
             if by_sender:
                 f += self._remembered("sender", a.sender, partial(_run, by_sender, a, self.context))
             if a.recipient is not None:
                 f += self._remembered("recipient", a.recipient, partial(self.recipient_exposure, a))
             score, band, weighted, advice = self.scorer.score_only(f)
-            out.append(_assessment(a, score, band, weighted, advice))
+            out.append(_assessment(a, language, score, band, weighted, advice))
         return out
 
     def _remembered(self, role: str, person: PersonProfile | None, work: Callable[[], list[Finding]]) -> list[Finding]:
@@ -173,11 +178,10 @@ class Engine:
 
 
 def _assessment(
-    approach: Approach, score: float, band: Band, weighted: Sequence[Finding], advice: str | None
+    approach: Approach, language: Language, score: float, band: Band, weighted: Sequence[Finding], advice: str | None
 ) -> Assessment:
     """The verdict, saying which language was read when it was not English, and first in the advice when it was
     one no phrase rule reads."""
-    language = language_of(approach)
     if language.code == "en":
         return Assessment(id=approach.id, score=score, band=band, findings=tuple(weighted), advice=advice)
     notice = unread_notice(language)

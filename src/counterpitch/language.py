@@ -11,7 +11,6 @@ fast as before. A text too short to tell is read as English.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -24,15 +23,16 @@ from counterpitch.model import Approach, Language
 
 __all__ = ["ENGLISH", "covered", "identify", "language_of", "sender_text", "unread_notice"]
 
-_WORD = re.compile(r"[a-z]+")
-_LETTER = re.compile(r"[^\W\d_]")
+#: A-Z to a-z, other ASCII but a-z to a space, bytes of other characters (UTF-8, >= 0x80) kept.
+_LOWER_LETTERS = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or c >= 128 else 32 for c in range(256))
 
 
 class _English(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     source: str = Field(min_length=1)
-    share: float = Field(gt=0, lt=1)
+    least: int = Field(ge=1)
     words: list[str] = Field(min_length=1)
+    others: list[str] = Field(min_length=1)
 
 
 class _Spec(BaseModel):
@@ -49,7 +49,9 @@ class _Spec(BaseModel):
 @dataclass(frozen=True)
 class _Settings:
     spec: _Spec
-    english: frozenset[str]
+    #: The function words, lower-case UTF-8 (the fast path reads bytes).
+    english: frozenset[bytes]
+    others: frozenset[bytes]
     #: The languages some phrase rules read: English and one file per language in data/languages/.
     covered: frozenset[str]
 
@@ -66,7 +68,11 @@ def _settings() -> _Settings:
     missing = sorted(c for c in codes | {"en"} if c not in spec.names)
     if missing:
         raise ValueError(f"{where}: names lacks the covered language(s) {', '.join(missing)}")
-    return _Settings(spec, frozenset(spec.english.words), frozenset(codes | {"en"}))
+    english = frozenset(w.encode() for w in spec.english.words)
+    others = frozenset(w.encode() for w in spec.english.others)
+    if english & others:
+        raise ValueError(f"{where}: english.words and english.others share {sorted(english & others)}")
+    return _Settings(spec, english, others, frozenset(codes | {"en"}))
 
 
 def covered() -> frozenset[str]:
@@ -97,19 +103,25 @@ def language_of(approach: Approach) -> Language:
     return identify(sender_text(approach))
 
 
-@lru_cache(maxsize=4096)
 def identify(text: str) -> Language:
     """The language of `text` among data/languages/languages.yaml's names, and whether phrase rules read it.
 
     English (the default) when the text is plainly English or too short to tell; a language the rules do not
-    read only when the identifier is confident of it, else the likeliest language they do read."""
+    read only when the identifier is confident of it, else the likeliest language they do read. Only the first
+    `longest` characters are read (and remembered: many messages share their opening)."""
+    return _identify_head(text[: _settings().spec.longest])
+
+
+@lru_cache(maxsize=4096)
+def _identify_head(head: str) -> Language:
     s = _settings()
     spec = s.spec
-    head = text[: spec.longest]
-    words = _WORD.findall(head.lower())
-    if words and sum(w in s.english for w in words) >= spec.english.share * len(words):
+    # Bytes, lower-cased with every other ASCII character a space, in one C pass (about 7 us for 600 characters).
+    words = head.encode().translate(_LOWER_LETTERS).split()
+    english = len(s.english.intersection(words))
+    if english >= spec.english.least and english > 2 * len(s.others.intersection(words)):
         return ENGLISH
-    if len(_LETTER.findall(head)) < spec.shortest:
+    if len(head) < spec.shortest:
         return ENGLISH
     ranked: list[tuple[str, Any]] = _identifier().rank(head)
     code, probability = ranked[0]

@@ -13,11 +13,9 @@ from counterpitch.detectors.base import Span
 from counterpitch.model import Approach, PersonProfile
 
 # A sentence ends at . ! ? or a line break, followed by space; abbreviations cost us at most a split sentence,
-# which only narrows a co-occurrence window. A point between digits ends nothing: "1.500 euros" (the thousands
-# separator of most European languages) and "GBP 1.5k" are one number.
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
-_SENTENCE_NUMBERS = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+(?:[.!?]+|\n|$)")  # 3x slower: only where needed
-_DIGIT_POINT = re.compile(r"\d\.\d")
+# which only narrows a co-occurrence window. A point with a letter or digit straight after it ends nothing:
+# "1.500 euros" (the thousands separator of most European languages), "GBP 1.5k", "setup.exe", "wp.pl".
+_SENTENCE = re.compile(r"[^.!?\n]+(?:\.(?=[^\W_])[^.!?\n]*)*(?:[.!?]+|\n|$)")
 
 
 #: Typographic characters and their plain forms, one character for one, so offsets stay valid.
@@ -73,7 +71,7 @@ def profile_fields(profile: PersonProfile, prefix: str) -> Iterator[tuple[str, s
 
 def sentences(field: str, text: str) -> Iterator[Span]:
     """Sentence spans of one field, offsets into `text`, leading and trailing blanks trimmed."""
-    for m in (_SENTENCE_NUMBERS if _DIGIT_POINT.search(text) else _SENTENCE).finditer(text):
+    for m in _SENTENCE.finditer(text):
         start, end = m.start(), m.end()
         while start < end and text[start].isspace():
             start += 1

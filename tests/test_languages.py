@@ -4,6 +4,7 @@ notice for a language no rule reads. Invented wording, written for these tests (
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -396,3 +397,12 @@ def test_when_english_and_french_rules_both_fire_then_one_finding(engine: Engine
     )
     a = engine.assess(Approach(id="x", text=text))
     assert [f.detector for f in a.findings].count("lure.paid_reports") == 1
+
+
+def test_language_rules_pickle_for_dask_workers(engine: Engine) -> None:
+    copy = pickle.loads(pickle.dumps(engine))
+    text = HOSTILE[0]
+    assert (
+        copy.assess(Approach(id="x", text=text)).to_json_dict()
+        == engine.assess(Approach(id="x", text=text)).to_json_dict()
+    )

@@ -23,6 +23,8 @@ from counterpitch.model import Approach, Language
 
 __all__ = ["ENGLISH", "covered", "identify", "language_of", "sender_text", "unread_notice"]
 
+#: Characters the plain-English test reads: English names three of its function words long before (about 4 us).
+_PLAIN_ENGLISH_READS = 300
 #: A-Z to a-z, other ASCII but a-z to a space, bytes of other characters (UTF-8, >= 0x80) kept.
 _LOWER_LETTERS = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or c >= 128 else 32 for c in range(256))
 
@@ -116,8 +118,8 @@ def identify(text: str) -> Language:
 def _identify_head(head: str) -> Language:
     s = _settings()
     spec = s.spec
-    # Bytes, lower-cased with every other ASCII character a space, in one C pass (about 7 us for 600 characters).
-    words = head.encode().translate(_LOWER_LETTERS).split()
+    # Bytes, lower-cased with every other ASCII character a space, in one C pass.
+    words = head[:_PLAIN_ENGLISH_READS].encode().translate(_LOWER_LETTERS).split()
     english = len(s.english.intersection(words))
     if english >= spec.english.least and english > 2 * len(s.others.intersection(words)):
         return ENGLISH

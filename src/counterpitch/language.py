@@ -3,8 +3,8 @@
 The rules are written per language (data/languages/<code>.yaml); the verdict must say which language was read,
 and say so plainly when it is one no rule reads, rather than give a quiet "low" (docs/decisions/0041).
 
-Plain English is settled without the identifier, by the share of English function words: bulk screening is
-mostly English and must not pay for the other languages. Anything else goes to py3langid (langid.py's model,
+Plain English is settled without the identifier, by the English function words it holds (and the other
+languages' it does not): bulk screening is mostly English and must not pay for the other languages. Anything else goes to py3langid (langid.py's model,
 shipped in its wheel), imported and loaded only then, so that `counterpitch check --text` on English starts as
 fast as before. A text too short to tell is read as English.
 """

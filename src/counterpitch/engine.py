@@ -17,9 +17,11 @@ from pathlib import Path
 
 from counterpitch.detectors.base import Detector
 from counterpitch.detectors.context import Context
+from counterpitch.detectors.languages import LanguageRules, merge_findings
 from counterpitch.detectors.phrases import PhraseDetector, PhraseIndex
 from counterpitch.detectors.registry import Registry, default_registry
-from counterpitch.model import Approach, Assessment, Finding, PersonProfile, Profile
+from counterpitch.language import language_of, unread_notice
+from counterpitch.model import Approach, Assessment, Band, Finding, Language, PersonProfile, Profile
 from counterpitch.scoring import Scorer, ScoreTrail, load_default_scorer
 from counterpitch.semantic.textmodel import TextModel
 
@@ -58,11 +60,13 @@ class Engine:
         registry = default_registry(extra_yaml=extra_detectors)
         if not semantic:
             registry = Registry(d for d in registry if d.meta.family != "semantic")
+        phrases = [d for d in registry if isinstance(d, PhraseDetector)]
         context = Context(
             watchlist=load_watchlist(watchlists, include_seed=seed_watchlist),
             sensitive_terms=tuple(sensitive_terms),
             text_model=text_model if semantic else None,
-            phrases=PhraseIndex([d for d in registry if isinstance(d, PhraseDetector)]),
+            phrases=PhraseIndex(phrases),
+            languages=LanguageRules(phrases),
         )
         return cls(registry, context, scorer or load_default_scorer())
 
@@ -73,16 +77,29 @@ class Engine:
 
     # --- approaches -------------------------------------------------------------------------------------------
     def findings(self, approach: Approach) -> list[Finding]:
-        """What every approach detector saw, plus the recipient's own exposure (it raises the stakes)."""
-        return _run(self.registry.for_target("approach"), approach, self.context) + self.recipient_exposure(approach)
+        """What every approach detector saw (the phrase rules in English and in the sender's language), plus the
+        recipient's own exposure (it raises the stakes)."""
+        return self._findings_read(approach)[0]
+
+    def _findings_read(self, approach: Approach) -> tuple[list[Finding], Language]:
+        language = language_of(approach)
+        found = _run(self.registry.for_target("approach"), approach, self.context)
+        return self._in_language(approach, found, language) + self.recipient_exposure(approach), language
+
+    def _in_language(self, approach: Approach, found: list[Finding], language: Language) -> list[Finding]:
+        """`found` with what the phrase rules of the sender's language saw (English's ran already)."""
+        rules = self.context.languages
+        if rules is None or language.code == "en" or not language.read:
+            return found
+        return merge_findings(found, rules.findings(approach, language.code, self.context))
 
     def assess(self, approach: Approach) -> Assessment:
         return self.assess_with_trail(approach)[0]
 
     def assess_with_trail(self, approach: Approach) -> tuple[Assessment, ScoreTrail]:
-        found = self.findings(approach)
+        found, language = self._findings_read(approach)
         score, band, weighted, advice, trail = self.scorer.score(found)
-        return Assessment(id=approach.id, score=score, band=band, findings=tuple(weighted), advice=advice), trail
+        return _assessment(approach, language, score, band, weighted, advice), trail
 
     def assess_many(self, approaches: Iterable[Approach], batch: int = 256) -> Iterator[Assessment]:
         """Assess lazily in batches, each detector over the whole batch in turn.
@@ -119,13 +136,15 @@ class Engine:
                 visit = fires_on.get(d.meta.id, ()) if index is not None and d.meta.id in index else everyone
                 for i, seen in zip(visit, d.detect_many([chunk[i] for i in visit], self.context), strict=True):
                     found[i].extend(seen)
-        for a, f in zip(chunk, found, strict=True):
+        for i, a in enumerate(chunk):
+            language = language_of(a)
+            f = found[i] = self._in_language(a, found[i], language)
             if by_sender:
                 f += self._remembered("sender", a.sender, partial(_run, by_sender, a, self.context))
             if a.recipient is not None:
                 f += self._remembered("recipient", a.recipient, partial(self.recipient_exposure, a))
             score, band, weighted, advice = self.scorer.score_only(f)
-            out.append(Assessment(id=a.id, score=score, band=band, findings=tuple(weighted), advice=advice))
+            out.append(_assessment(a, language, score, band, weighted, advice))
         return out
 
     def _remembered(self, role: str, person: PersonProfile | None, work: Callable[[], list[Finding]]) -> list[Finding]:
@@ -156,6 +175,21 @@ class Engine:
             )
             for f in found
         ]
+
+
+def _assessment(
+    approach: Approach, language: Language, score: float, band: Band, weighted: Sequence[Finding], advice: str | None
+) -> Assessment:
+    """The verdict, saying which language was read when it was not English, and first in the advice when it was
+    one no phrase rule reads."""
+    if language.code == "en":
+        return Assessment(id=approach.id, score=score, band=band, findings=tuple(weighted), advice=advice)
+    notice = unread_notice(language)
+    if notice is not None:
+        advice = f"{notice} {advice}" if advice else notice
+    return Assessment(
+        id=approach.id, score=score, band=band, findings=tuple(weighted), advice=advice, language=language
+    )
 
 
 @contextmanager

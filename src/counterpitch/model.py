@@ -183,9 +183,23 @@ class Finding(Record):
     strength: float = Field(default=1.0, ge=0.0, le=1.0, exclude=True)
 
 
+class Language(Record):
+    """The language the phrase rules read an approach in (docs/decisions/0041-six-languages.md)."""
+
+    #: ISO 639-1, as py3langid names it.
+    code: str
+    name: str
+    #: Whether phrase rules of this language exist: when false only English rules, the profile and the watchlist
+    #: spoke, and the advice says so.
+    read: bool
+
+
 class Assessment(Record):
     id: str
     score: float = Field(ge=0, le=100)
     band: Band
     findings: tuple[Finding, ...]
     advice: str | None = None
+    #: Set when the sender wrote in another language than English (absent: read as English). Not in
+    #: assessment.schema.json, which allows extra properties: consumers that do not know it pass it by.
+    language: Language | None = None

@@ -29,6 +29,12 @@ def assessment_json(a: Assessment) -> str:
 
 def assessment_panel(a: Assessment, trail: ScoreTrail | None = None) -> Panel:
     head = Text.assemble((f" {a.band.upper()} ", BAND_STYLE[a.band]), f"  score {a.score:.0f}/100  ", (a.id, "dim"))
+    if a.language is not None:  # absent: read as English
+        read = a.language.read
+        head.append(
+            f"  read in {a.language.name}" if read else f"  written in {a.language.name}: not read",
+            "" if read else "yellow",
+        )
     table = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
     table.add_column("points", justify="right", width=7)
     table.add_column("finding", ratio=2)
@@ -48,7 +54,8 @@ def assessment_panel(a: Assessment, trail: ScoreTrail | None = None) -> Panel:
     else:
         parts.append(Text("No indicators found.", style="dim"))
     if trail is not None:
-        parts.append(Text("\n".join(trail.lines()), style="dim"))
+        language = a.language.name if a.language is not None else "English"
+        parts.append(Text("\n".join([f"language read: {language}", *trail.lines()]), style="dim"))
     if a.advice:
         parts.append(Text.assemble(("What to do: ", "bold"), a.advice))
     return Panel(Group(*parts), border_style=BAND_STYLE[a.band].split()[-1])  # type: ignore[arg-type]

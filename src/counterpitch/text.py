@@ -13,8 +13,10 @@ from counterpitch.detectors.base import Span
 from counterpitch.model import Approach, PersonProfile
 
 # A sentence ends at . ! ? or a line break, followed by space; abbreviations cost us at most a split sentence,
-# which only narrows a co-occurrence window.
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+# which only narrows a co-occurrence window. A point with a digit or a small letter straight after it ends
+# nothing: "1.500 euros" (the thousands separator of most European languages), "GBP 1.5k", "setup.exe", "wp.pl".
+# Before a capital it does: scraped text loses the space as often as the line break ("our team.We offer").
+_SENTENCE = re.compile(r"[^.!?\n]+(?:\.(?=[a-z0-9])[^.!?\n]*)*(?:[.!?]+|\n|$)")
 
 
 #: Typographic characters and their plain forms, one character for one, so offsets stay valid.

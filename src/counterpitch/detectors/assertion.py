@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal, NamedTuple
 
@@ -212,6 +212,12 @@ class Assertion:
             doc = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise ValueError(f"{where}: not valid YAML: {exc}") from exc
+        return cls.from_doc(doc, where, told)
+
+    @classmethod
+    def from_doc(cls, doc: object, where: str, told: bool = False) -> Assertion:
+        """The cues of one parsed file (data/assertion.yaml, or the `assertion` section of a language's file), as
+        a message is read or (`told`) as an account of one."""
         try:
             spec = _File.model_validate(doc)
         except ValidationError as exc:
@@ -494,3 +500,21 @@ def _after(buf: bytes, ascii: bool, end: int, hi: int, reach: int) -> bytes:
 ASSERTION = Assertion.load()
 #: ... and as an approach told in the reporter's own words is read (the Approach's `account`).
 TOLD = Assertion.told()
+
+
+@cache
+def assertion_for(language: str) -> Assertion:
+    """The cues that read matches in `language`: English's in data/assertion.yaml, another language's in the
+    `assertion` section of data/languages/<code>.yaml (the same lists, in that language's words)."""
+    if language == "en":
+        return ASSERTION
+    where = f"counterpitch/data/languages/{language}.yaml"
+    try:
+        doc = yaml.safe_load(
+            (resources.files("counterpitch") / "data" / "languages" / f"{language}.yaml").read_text("utf-8")
+        )
+    except FileNotFoundError as exc:
+        raise ValueError(f"{where}: no such language file") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("assertion"), dict):
+        raise ValueError(f"{where}: expected a mapping with an 'assertion' section")
+    return Assertion.from_doc({"version": 1, **doc["assertion"]}, f"{where}: assertion")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from counterpitch.detectors.languages import LanguageRules
     from counterpitch.detectors.phrases import PhraseIndex
     from counterpitch.semantic.textmodel import TextModel
     from counterpitch.watchlist import Watchlist
@@ -24,5 +25,7 @@ class Context:
     text_model: TextModel | None = None
     #: All phrase rules in one pre-filter (built by the engine); detectors fall back to their own without it.
     phrases: PhraseIndex | None = None
+    #: The phrase rules in other languages (data/languages/), run by the engine on messages written in one.
+    languages: LanguageRules | None = None
     #: Free-form settings a detector may read (documented by the detector that reads them).
     options: dict[str, object] = field(default_factory=dict)

@@ -25,14 +25,14 @@ from typing import Any, Literal, NamedTuple
 import re2
 
 from counterpitch.detectors.anchors import is_anchored, loosened
-from counterpitch.detectors.assertion import ASSERTION, NEGATION_REACH, TOLD, Assertion, Sentences
+from counterpitch.detectors.assertion import ASSERTION, NEGATION_REACH, TOLD, Assertion, Sentences, assertion_for
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.spelling import Speller, speller_for
 from counterpitch.model import Approach, Finding, PersonProfile, Profile
 from counterpitch.text import ACCOUNT, bounded_sentences, clean, message_fields, profile_fields, without_invisible
 
-__all__ = ["NEGATION_REACH", "PhraseDetector", "PhraseIndex", "from_spec"]
+__all__ = ["NEGATION_REACH", "PhraseDetector", "PhraseIndex", "from_spec", "match_args"]
 
 Scope = Literal["message", "sender", "recipient"]
 Pattern = Any  # a compiled RE2 pattern (google-re2 ships no type stubs)
@@ -197,11 +197,15 @@ class PhraseDetector(Detector):
     quotable: bool | tuple[bool, ...] = True
     #: Sentences on either side that count as "the same place" (0 = the sentence itself).
     window: int = 0
+    #: The language the patterns are written in: whose negation and warning cues read their matches. An account
+    #: in the reporter's words is read as told by the English rules only; other languages read it as written.
+    language: str = "en"
     #: The patterns as a message is read; and as an account told in the reporter's words (built when first needed).
     _written: _Compiled | None = field(default=None, init=False, repr=False, compare=False)
     _told: _Compiled | None = field(default=None, init=False, repr=False, compare=False)
     #: Every pattern of the rule: with the built-in rules' own, the key words it reads when no index is given.
     _patterns: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    _assertion: Assertion | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         where = self.meta.id
@@ -211,7 +215,9 @@ class PhraseDetector(Detector):
             flags = getattr(self, name)
             if not isinstance(flags, bool) and len(flags) != len(self.all_of):
                 raise ValueError(f"{where}: match.{name} must be true, false or one flag per all_of group")
-        object.__setattr__(self, "_written", _compiled(self.all_of, self.none_of, where, ASSERTION))
+        cues = assertion_for(self.language)
+        object.__setattr__(self, "_assertion", cues)
+        object.__setattr__(self, "_written", _compiled(self.all_of, self.none_of, where, cues))
         object.__setattr__(self, "_patterns", frozenset(p for g in self.all_of for p in g) | set(self.none_of))
 
     def compiled(self, told: bool = False) -> _Compiled:
@@ -229,7 +235,16 @@ class PhraseDetector(Detector):
         # Compiled RE2 objects do not pickle; the pattern strings do, and __post_init__ recompiles them.
         return (
             type(self),
-            (self.meta, self.all_of, self.none_of, self.scope, self.negatable, self.quotable, self.window),
+            (
+                self.meta,
+                self.all_of,
+                self.none_of,
+                self.scope,
+                self.negatable,
+                self.quotable,
+                self.window,
+                self.language,
+            ),
         )
 
     def detect(self, subject: Approach | Profile, ctx: Context) -> Iterator[Finding]:
@@ -241,7 +256,8 @@ class PhraseDetector(Detector):
         for name, raw in self.fields(subject):
             original = clean(raw)
             text, back = reading(speller, original)  # "pa\u200by" and "whatsap" as "pay" and "whatsapp"
-            told = name == ACCOUNT  # the reporter's account: read as told (detectors/assertion.py, `told`)
+            # The reporter's account: read as told (detectors/assertion.py, `told`), by the English rules.
+            told = name == ACCOUNT and self.language == "en"
             if not self._every_group_occurs(text, index, told):  # one pass; most fields stop here
                 continue
             f = _prepared(name, text)
@@ -260,7 +276,9 @@ class PhraseDetector(Detector):
         where the other groups do not, and never need the costlier second test; the answer is the same.
         """
         n = len(f.spans)
-        rules, assertion = self.compiled(told), TOLD if told else ASSERTION
+        rules = self.compiled(told)
+        assertion = TOLD if told else self._assertion
+        assert assertion is not None  # set in __post_init__
         # The first group is searched over the field; the others only near the sentences that hold it.
         first = self._matches_by_sentence(rules.groups[0], f)
         if not first:
@@ -456,23 +474,36 @@ def from_spec(spec: Mapping[str, Any], where: str) -> PhraseDetector:
             sources=tuple(spec["sources"]),
             attack=tuple(spec.get("attack", ())),
         )
-        match = spec["match"]
-        groups = match["all_of"]
-        if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
-            raise ValueError(f"{ident}: match.all_of must be a list of pattern lists")
         scope = spec.get("scope", "message")
         if scope not in ("message", "sender", "recipient"):
             raise ValueError(f"{ident}: scope must be message, sender or recipient")
-        return PhraseDetector(
-            meta=meta,
-            all_of=tuple(tuple(str(p) for p in g) for g in groups),
-            none_of=tuple(str(p) for p in match.get("none_of", [])),
-            scope=scope,
-            negatable=_flags(match.get("negatable", True), "match.negatable"),
-            quotable=_flags(match.get("quotable", True), "match.quotable"),
-            window=int(match.get("window", 0)),
-        )
+        return PhraseDetector(meta=meta, scope=scope, **match_args(spec["match"], ident))
     except KeyError as exc:
         raise ValueError(f"{where}: detector {ident}: missing field {exc.args[0]!r}") from exc
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{where}: {exc}") from exc
+
+
+def _group(group: object, ident: str) -> tuple[str, ...]:
+    """One `all_of` group: a list of patterns, or a mapping with its `source` and its `patterns`."""
+    if isinstance(group, Mapping):
+        if not str(group.get("source", "")).strip():
+            raise ValueError(f"{ident}: a group written as a mapping needs a source")
+        group = group.get("patterns")
+    if not isinstance(group, list):
+        raise ValueError(f"{ident}: match.all_of must be a list of pattern lists")
+    return tuple(str(p) for p in group)
+
+
+def match_args(match: Mapping[str, Any], ident: str) -> dict[str, Any]:
+    """The PhraseDetector arguments of a rule's `match` mapping."""
+    groups = match["all_of"]
+    if not isinstance(groups, list):
+        raise ValueError(f"{ident}: match.all_of must be a list of pattern lists")
+    return {
+        "all_of": tuple(_group(g, ident) for g in groups),
+        "none_of": tuple(str(p) for p in match.get("none_of", [])),
+        "negatable": _flags(match.get("negatable", True), "match.negatable"),
+        "quotable": _flags(match.get("quotable", True), "match.quotable"),
+        "window": int(match.get("window", 0)),
+    }

@@ -1,0 +1,83 @@
+"""The six languages through the engine: how often invented hostile approaches are flagged, and benign ones not.
+
+Run: `python bench/languages.py [--casebook casebook/multilingual/approaches_dev.jsonl] [--out ...]`. For each
+language of the casebook (its `notes` start with `language: <code>`): hostile and benign cases, the share of each
+that comes out medium or high and high, how often the language was identified as written, and, per detector
+family named in the notes, whether that detector fired. The cases were written before the rules were
+(casebook/multilingual/README.md); the figures are a development check, not a measure on unseen text. The same
+rates with the English rules alone (`english_rules_only`) show what the language rules add.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from _results import write_result
+from counterpitch.engine import Engine
+from counterpitch.model import Approach
+
+HERE = Path(__file__).resolve().parent
+DEFAULT = HERE.parent / "casebook" / "multilingual" / "approaches_dev.jsonl"
+
+
+def _rate(hits: int, n: int) -> float | None:
+    return round(hits / n, 3) if n else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--casebook", type=Path, default=DEFAULT)
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "languages.json")
+    args = parser.parse_args()
+    engine = Engine.default()
+    rows = [json.loads(x) for x in args.casebook.read_text("utf-8").splitlines() if x.strip()]
+    out: dict[str, Any] = {"casebook": str(args.casebook.relative_to(HERE.parent))}
+    english_only = Engine(engine.registry, replace(engine.context, languages=None), engine.scorer)
+    out["english_rules_only"], _ = measure(english_only, rows)
+    out["languages"], missed = measure(engine, rows)
+    out["families_missed"] = missed
+    write_result(args.out, out)
+
+
+def measure(engine: Engine, rows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+    """Per language: the rates, how often it was identified, and which written-for families fired."""
+    by_lang: dict[str, dict[str, Any]] = {}
+    missed: list[str] = []
+    for row in rows:
+        notes = row.get("notes", "")
+        code = notes.split(";")[0].removeprefix("language:").strip()
+        a = engine.assess(Approach.model_validate(row))
+        read = a.language.code if a.language else "en"
+        s = by_lang.setdefault(code, {"hostile": [], "benign": [], "identified": 0, "families": [0, 0]})
+        s[row["label"]].append(a.band)
+        s["identified"] += read == code
+        fired = {f.detector for f in a.findings}
+        for family in notes.split(";")[1].split("+") if row["label"] == "hostile" and ";" in notes else []:
+            family = family.strip()
+            if family.startswith("lure."):
+                s["families"][1] += 1
+                s["families"][0] += family in fired
+                if family not in fired:
+                    missed.append(f"{row['id']}: {family}")
+    rates: dict[str, Any] = {}
+    for code, s in sorted(by_lang.items()):
+        h, b = s["hostile"], s["benign"]
+        rates[code] = {
+            "hostile": len(h),
+            "benign": len(b),
+            "hostile_medium_or_high": _rate(sum(x != "low" for x in h), len(h)),
+            "hostile_high": _rate(sum(x == "high" for x in h), len(h)),
+            "benign_medium_or_high": _rate(sum(x != "low" for x in b), len(b)),
+            "benign_high": _rate(sum(x == "high" for x in b), len(b)),
+            "language_identified": _rate(s["identified"], len(h) + len(b)),
+            "families_fired": f"{s['families'][0]}/{s['families'][1]}",
+        }
+    return rates, missed
+
+
+if __name__ == "__main__":
+    main()

@@ -12,6 +12,7 @@ from counterpitch.counterfactual import Swap, changes, summary, swaps
 from counterpitch.engine import Engine
 from counterpitch.evaluation import training_cases
 from counterpitch.model import Approach
+from counterpitch.semantic.blind import is_organisation
 
 SWAPS = [
     ({"location": "Shanghai, China"}, None),
@@ -29,6 +30,8 @@ def variants(a: Approach) -> list[Approach]:
             continue
         sender = a.sender.model_copy(update=change)
         text = a.text
+        if new_name and a.sender.name and is_organisation(a.sender.name):
+            continue  # "Grants Team" is no person's name: renaming it to a person's takes its words away
         if new_name and a.sender.name:
             # The signature usually repeats the name: swap it there too.
             text = text.replace(a.sender.name, new_name)

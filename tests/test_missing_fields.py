@@ -3,6 +3,10 @@
 Two guarantees over every case of the dev casebook, the training set and examples/:
 - dropping an optional field (any field of the sender or recipient, or the thread, subject, channel, sent_at,
   or a whole person) never adds a finding: a missing field can only take evidence away;
+  The one exception is the learnt wording model when words are dropped (the subject, a turn of the thread) or a
+  name that masked words in the text ("Arab Youth AI Grant" as a sender's name): it weighs the words that are
+  there, and taking some away can leave the others weighing more. That is the text read differently, not a
+  missing field read as evidence; every other detector stays strict there too;
 - a field never asked for and one given empty ([] or "") give the same assessment, unless the profile was read
   whole (a saved LinkedIn PDF), the one source where an empty list is the person's own "none".
 """
@@ -79,6 +83,16 @@ def detectors(engine: Engine, doc: Doc, whole: bool) -> set[str]:
     return {f.detector for f in engine.findings(approach(doc, whole))}
 
 
+#: Paths whose dropping changes the words the wording model reads (see the module's docstring).
+WORDS = {("subject",), ("thread",), ("sender",), ("recipient",), ("sender", "name"), ("recipient", "name")}
+
+
+def added_findings(before: set[str], after: set[str], dropped: Iterable[FieldPath]) -> set[str]:
+    """The findings that dropping `dropped` added; the wording model's only where no words were dropped."""
+    new = after - before
+    return new - {"semantic.wording"} if WORDS.intersection(dropped) else new
+
+
 @pytest.mark.parametrize("whole", [False, True], ids=["as-given", "read-whole"])
 @pytest.mark.parametrize("source", ["casebook", "training", "examples"])
 def test_when_any_one_field_is_dropped_then_no_finding_is_added(engine: Engine, source: str, whole: bool) -> None:
@@ -88,7 +102,7 @@ def test_when_any_one_field_is_dropped_then_no_finding_is_added(engine: Engine, 
     for doc in SOURCES[source]:
         before = detectors(engine, doc, whole)
         for path in droppable(doc):
-            new = detectors(engine, without(doc, [path]), whole) - before
+            new = added_findings(before, detectors(engine, without(doc, [path]), whole), [path])
             if new:
                 added.append((doc["id"], ".".join(path), sorted(new)))
     assert added == [], f"dropping a field added findings: {added[:10]}"
@@ -109,7 +123,7 @@ def test_when_several_fields_are_dropped_then_no_finding_is_added(
 ) -> None:
     doc, drops, whole = drawn
     after = detectors(engine, without(doc, drops), whole)
-    assert after <= detectors(engine, doc, whole), (doc["id"], drops)
+    assert added_findings(detectors(engine, doc, whole), after, drops) == set(), (doc["id"], drops)
 
 
 def given_empty(doc: Doc) -> Doc:

@@ -105,9 +105,12 @@ class _Shift(_Spec):
 
 
 class _Told(_Spec):
-    advisories: list[str]
-    refusal: Cues
-    shifts: list[_Shift]
+    """How an account in the reporter's words is read: English only (another language's file has none, and an
+    account in it is read as written)."""
+
+    advisories: list[str] = []
+    refusal: Cues = []
+    shifts: list[_Shift] = []
 
 
 class _File(_Spec):
@@ -116,7 +119,7 @@ class _File(_Spec):
     terminators: _Terminators
     irrealis: _Irrealis
     reported: _Reported
-    told: _Told
+    told: _Told = _Told()
 
 
 def _alternation(cues: Sequence[_CueList], where: str, immediate: bool | None = None) -> str:

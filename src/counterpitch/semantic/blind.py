@@ -193,8 +193,8 @@ def _leading_name(capture: str, c: NameCues) -> list[str]:
     for piece in capture.split():
         bare = piece.rstrip(".")
         low = bare.lower()
-        if low in c.titles:
-            continue
+        if low in c.titles or len(bare) < 2:
+            continue  # a title, or an initial or "I" ("Thanks, I will call"), which the model never reads
         if not bare[:1].isupper() or low in c.not_names:
             break
         out += [bare] if bare.isalpha() else (w for w in words_as_written(bare) if w[:1].isupper())
@@ -246,6 +246,13 @@ def _profile_name(person: PersonProfile | None, c: NameCues) -> frozenset[str]:
     if person is None or not person.name:
         return frozenset()
     return _name_forms(person.name, c.skip, c.organisation_words)
+
+
+def is_organisation(name: str) -> bool:
+    """Whether a profile's "name" is an organisation's or a role's ("Grants Team", "Associate Editor"): its words
+    are what the sender writes about, and are read, not masked, by the wording model."""
+    c = cues()
+    return any(w.lower() in c.organisation_words for w in words_as_written(name))
 
 
 @lru_cache(maxsize=4096)

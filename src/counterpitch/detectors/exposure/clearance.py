@@ -5,6 +5,12 @@ SC", "SC required"), acronyms with everyday senses (SC = South Carolina, PV = ph
 adjectives ("secret sauce"), and levels that exist in several schemes (the qualifier or the location decides).
 A clearance held in the past ("previously held BPSS", "DV (lapsed 2021)") is stated all the same, as
 clearances.md counts it: it still tells a stranger what the person had access to.
+
+People write clearances loosely (issue 13, decision 0044): a misspelt clearance word is read as the word
+("Top Secrit", "polygragh"); a level with no context word of its own still counts where nothing else can explain
+it, standing alone at the end of a clause or list in a profile with a defence or government employer ("Software
+engineer at Leidos UK. DV"), or beside a clearance the profile states firmly ("Held DV on tours 2006-2014; SC
+today").
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from operator import itemgetter
 from counterpitch.detectors.base import DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.exposure.common import _ASIO, _MAX_MENTIONS, _NPSA, Scan, _ExposureDetector, _Hits
-from counterpitch.detectors.exposure.lists import CLEARANCES, _ClearanceLexicon, _Form, _Group
+from counterpitch.detectors.exposure.lists import CLEARANCES, ROLES, _ClearanceLexicon, _Form, _Group
 from counterpitch.detectors.exposure.text import (
     _ALL,
     _CLAUSE_BREAK,
@@ -35,12 +41,30 @@ from counterpitch.detectors.exposure.text import (
     _View,
     _view,
 )
+from counterpitch.detectors.spelling import Speller
 from counterpitch.model import Profile
 
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'&]*)")
 #: Words after a mention that any rule reads: the after-cue looks at four, context at most six (`window`).
 _AFTER_WORDS = 6
 Candidate = tuple[int, int, _Form]
+#: What the judge says of a level with no context of its own: not yet a disclosure, but one if the profile around
+#: it settles it (see `_scan_clearances`).
+UNSURE = 0.0
+#: The strength of a level the profile around it settled.
+SETTLED = 0.8
+
+
+class _ClearanceSpeller(Speller):
+    """The phrase rules' typo reading (decision 0040) over the closed list of clearance words only. Unlike the
+    phrase rules' reading, a known word plus an ending is still a slip when it is one edit from a clearance word:
+    "cleard" is "cleared", not "clear" + "d"; real words ("clears", "secrets") are never changed."""
+
+    def _extended(self, token: str) -> bool:
+        return False
+
+
+_SPELLER = _ClearanceSpeller(CLEARANCES.spelling, (), CLEARANCES.spelling)
 
 
 class _Marks:
@@ -282,8 +306,8 @@ class _ClearanceJudge:
         if self._in_context(before, after, form) or self._named_beside(text, start, end, lo, hi, form):
             return 1.0
         if form.bare and self._bare(f, start, end, form, marks):
-            return 0.8
-        return None
+            return SETTLED
+        return UNSURE if text[start].isupper() else None
 
     def _hypothetical(
         self,
@@ -378,6 +402,35 @@ class _ClearanceJudge:
             return False
         return not self._other_sense(form)
 
+    @cached_property
+    def vetting_bearing(self) -> bool:
+        """Whether the profile shows a defence or government employer or a cleared trade."""
+        text = self.profile_text()
+        return bool(self.lex.vetting_bearing.search(text)) or bool(ROLES.defence.search(text))
+
+    def settled(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks, held: set[str]) -> bool:
+        """Whether a level with no context of its own (UNSURE) is a disclosure all the same: the profile states
+        another level of one of its schemes firmly (`held`), or it closes a clause or list ("Leidos UK. DV",
+        "engineer, Secret") in a profile with a defence or government employer. Never where the profile shows
+        the token's other sense, nor in a scheme the profile's country does not use."""
+        if self.country is not None and self.country not in form.schemes:
+            return False
+        if self._other_sense(form):
+            return False
+        if any(v.split(":", 1)[0] in form.schemes for v in held):
+            return True
+        return self.vetting_bearing and self._closes(f.text, start, end, form, marks)
+
+    def _closes(self, text: str, start: int, end: int, form: _Form, marks: _Marks) -> bool:
+        """Whether the list of names holding text[start:end] opens its clause or follows a comma, and only
+        known words (context, connectors, dates, qualifiers) follow it to the clause's end."""
+        lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
+        first, last = marks.list_span(start, end, lo, hi)
+        head = text[lo:first].rstrip()
+        if head and not head.endswith(","):
+            return False
+        return all(self._known_word(w, form) for w in _WORD.findall(text, last, hi) if not w.isdigit())
+
     def _other_sense(self, form: _Form) -> bool:
         """Whether the profile shows the token's other sense (once per form: the answer cannot change)."""
         if form.other_senses is None:
@@ -415,19 +468,62 @@ def scan_clearances(p: Profile) -> Scan:
 
 
 def _scan_clearances(view: _View) -> Scan:
-    groups = [CLEARANCES.groups[i] for i in CLEARANCES.anchors.present(view.joined(_PROSE))]
+    prose = view.joined(_PROSE)
+    fields, back = view.fields(_PROSE), None
+    if _SPELLER.read(prose)[1] is not None:
+        fields, back = _mended(fields)
+        prose = "\n".join([f.text for f in fields])
+    groups = [CLEARANCES.groups[i] for i in CLEARANCES.anchors.present(prose)]
     hits: Scan = {}
     if not groups:
         return hits
     judge = _ClearanceJudge(view, CLEARANCES)
-    for f, cands in _candidates(view.fields(_PROSE), groups):
+    unsure = []
+    for f, cands in _candidates(fields, groups):
         marks = _Marks(f.text, cands)
         for start, end, form in cands[:_MAX_MENTIONS]:
             strength = judge(f, start, end, form, marks)
-            if strength is not None:
-                value = judge.value(form, f, start, end, marks)
-                hits.setdefault(value, _Hits()).add(Span(f.path, start, end, f.text), strength)
+            if strength == UNSURE:
+                unsure.append((f, start, end, form, marks))
+            elif strength is not None:
+                _add(hits, judge.value(form, f, start, end, marks), f, start, end, strength, back)
+    # A level settled here may settle another beside it ("Since 2020, DV. Before that SC"): a second round.
+    for _ in range(2):
+        held, left = set(hits), []
+        for f, start, end, form, marks in unsure:
+            if judge.settled(f, start, end, form, marks, held):
+                _add(hits, judge.value(form, f, start, end, marks), f, start, end, SETTLED, back)
+            else:
+                left.append((f, start, end, form, marks))
+        if len(left) == len(unsure):
+            break
+        unsure = left
     return hits
+
+
+_Back = dict[str, tuple[str, tuple[int, ...]]]
+
+
+def _mended(fields: Sequence[_Field]) -> tuple[tuple[_Field, ...], _Back]:
+    """The fields with misspelt clearance words read as the words, and for each mended field its original text
+    and where each character came from (evidence quotes the profile as written)."""
+    out, back = [], {}
+    for f in fields:
+        text, where = _SPELLER.read(f.text)
+        if where is None:
+            out.append(f)
+        else:
+            out.append(_Field(f.path, f.kind, text, text.lower()))
+            back[f.path] = (f.text, where)
+    return tuple(out), back
+
+
+def _add(hits: Scan, value: str, f: _Field, start: int, end: int, strength: float, back: _Back | None) -> None:
+    text = f.text
+    if back and f.path in back:
+        text, where = back[f.path]
+        start, end = where[start], where[end]
+    hits.setdefault(value, _Hits()).add(Span(f.path, start, end, text), strength)
 
 
 # --- the detector ---------------------------------------------------------------------------------------------

@@ -123,6 +123,12 @@ class _ClearanceContextSpec(_Spec):
     strong: str
     weak: str
     connectors: str
+    vetting_bearing: str
+
+
+class _SpellingSpec(_Spec):
+    source: str
+    words: list[str] = Field(min_length=1)
 
 
 class _HypotheticalSpec(_Spec):
@@ -136,6 +142,7 @@ class _ClearanceFile(_Spec):
     version: Literal[1]
     schemes: dict[str, _SchemeSpec]
     context: _ClearanceContextSpec
+    spelling: _SpellingSpec
     hypothetical: _HypotheticalSpec
     levels: list[_LevelSpec] = Field(min_length=1)
 
@@ -247,6 +254,10 @@ class _ClearanceLexicon:
     before: re.Pattern[str]
     after: re.Pattern[str]
     recruiting: re.Pattern[str]
+    #: A defence or government employer or a cleared trade (with ROLES.defence): see clearances.yaml.
+    vetting_bearing: re.Pattern[str]
+    #: The clearance words whose misspellings are read as them (clearances.yaml, `spelling`).
+    spelling: tuple[str, ...]
     #: form text -> what raises a mention of it to another level
     raises: dict[str, tuple[_Raise, ...]]
     #: The scheme of each location read so far (filled by the clearance judge; the lists cannot change).
@@ -445,6 +456,8 @@ def _load_clearances() -> _ClearanceLexicon:
         before=_req(spec.hypothetical.before, f"{where}: hypothetical.before", re.I),
         after=_req(spec.hypothetical.after, f"{where}: hypothetical.after", re.I),
         recruiting=_req(spec.hypothetical.recruiting, f"{where}: hypothetical.recruiting", re.I),
+        vetting_bearing=_req(spec.context.vetting_bearing, f"{where}: context.vetting_bearing"),
+        spelling=tuple(w.lower() for w in spec.spelling.words),
     )
 
 

@@ -500,6 +500,8 @@ class _RolesFile(_Spec):
     staff_cues: _CuesSpec
     negation: _CuesSpec
     commentary_cues: _PatternSpec
+    commentary_roles: _PatternSpec
+    involvement_cues: _PatternSpec
     defence_context: _ContextListSpec
     roles: list[_RoleSpec] = Field(min_length=1)
 
@@ -525,6 +527,10 @@ class _RoleLexicon:
     staff_after: re.Pattern[str]
     negation: re.Pattern[str]
     commentary: re.Pattern[str]
+    #: A headline or job title of someone who writes about programmes (journalist, researcher).
+    commentary_roles: re.Pattern[str]
+    #: Words saying the person works on what their sentence names.
+    involvement: re.Pattern[str]
     #: An RE2 pattern (linear time over a whole profile); ASCII word boundaries suffice for these words.
     defence: Any
 
@@ -567,6 +573,8 @@ def _load_roles() -> _RoleLexicon:
         staff_after=_req(spec.staff_cues.after, f"{where}: staff_cues.after"),
         negation=_req(spec.negation.before, f"{where}: negation.before"),
         commentary=_req(spec.commentary_cues.pattern, f"{where}: commentary_cues"),
+        commentary_roles=_req(spec.commentary_roles.pattern, f"{where}: commentary_roles"),
+        involvement=_req(spec.involvement_cues.pattern, f"{where}: involvement_cues"),
         defence=_re2(
             r"\b(?:" + "|".join(f"(?:{p})" for p in spec.defence_context.patterns) + r")\b", f"{where}: defence_context"
         ),

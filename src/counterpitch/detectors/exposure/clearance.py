@@ -23,6 +23,8 @@ from functools import cached_property
 from itertools import islice
 from operator import itemgetter
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from counterpitch.detectors.base import DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.exposure.common import _ASIO, _MAX_MENTIONS, _NPSA, Scan, _ExposureDetector, _Hits
@@ -63,7 +65,17 @@ class _ClearanceSpeller(Speller):
     def _extended(self, token: str) -> bool:
         return False
 
+    def correct(self, token: str) -> str | None:
+        """One edit only, but for the longest words: two edits would read a word the rules know in its own right
+        as another ("clearable", a hypothetical cue, is two edits from "clearance")."""
+        fix = super().correct(token)
+        if fix is None or len(token) >= _TWO_EDITS_FROM:
+            return fix
+        return fix if DamerauLevenshtein.distance(token, fix, score_cutoff=1) <= 1 else None
 
+
+#: From this length a clearance word may be misspelt twice ("counterintellgence").
+_TWO_EDITS_FROM = 12
 _SPELLER = _ClearanceSpeller(CLEARANCES.spelling, (), CLEARANCES.spelling)
 
 

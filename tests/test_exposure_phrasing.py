@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from counterpitch.audit.core import audit_engine, audit_profile
 from counterpitch.audit.inputs import read_terms
+from counterpitch.audit.person import changes_for
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.exposure import DETECTORS
 from counterpitch.detectors.exposure.projects import compile_terms, parse_term
@@ -237,3 +239,32 @@ def test_when_an_old_one_per_line_terms_file_is_read_then_every_term_is_its_own_
     path = tmp_path / "terms.txt"
     path.write_text("# ours\nType 26\nHunter class\n\nSKYNET 6\n", encoding="utf-8")
     assert [t.name for t in compile_terms(read_terms(path)).terms] == ["Type 26", "Hunter class", "SKYNET 6"]
+
+
+# --- explanations: the words that decided each finding ---------------------------------------------------------
+
+EXPLAINED = [
+    ("exposure.clearance", {"about": "Active DV, Cheltenham."}, "UK:DV", "“Active”"),
+    ("exposure.clearance", {"about": "Software engineer at Leidos UK. DV", "location": "Bristol"}, "UK:DV", "“Leidos”"),
+    ("exposure.clearance", {"about": "DV held; SC before that.", "location": "Leeds"}, "UK:SC", "beside UK:DV"),
+    ("exposure.clearance", {"about": "Top Secrit clearance."}, "US:TOP_SECRET", "“Top Secrit” read as “Top Secret”"),
+    ("exposure.sensitive_project", {"about": "I work on the Inspiration class frigates."}, "Type 31", "“work on”"),
+    ("exposure.sensitive_project", {"about": "Gale jammer trials lead."}, "Gale", "sense word “jammer”"),
+]
+
+
+@pytest.mark.parametrize(("detector_id", "fields", "value", "words"), EXPLAINED)
+def test_when_a_finding_is_made_then_its_explanation_names_the_words_that_decided_it(
+    detector_id: str, fields: dict[str, Any], value: str, words: str
+) -> None:
+    p = Profile.model_validate({"id": "why", **fields})
+    by_value = {f.value: f for f in DETECTOR[detector_id].detect(p, Context(sensitive_terms=TERMS))}
+    assert "Decided by: " in by_value[value].explanation
+    assert words in by_value[value].explanation
+
+
+def test_when_a_person_is_listed_for_change_then_the_line_says_what_decided_it() -> None:
+    p = Profile(id="line", about="I work on the Inspiration class frigates. Active DV.")
+    lines = changes_for(audit_profile(audit_engine(TERMS), p))
+    assert any("Decided by: “work on”" in line for line in lines)
+    assert any("Decided by: “Active”" in line for line in lines)

@@ -257,6 +257,8 @@ class _ClearanceJudge:
         self._country_known = False
         self._country: str | None = None
         self._senses: dict[_Form, bool] = {}
+        #: The words that decided the last mention judged a disclosure (for the finding's explanation).
+        self.cue = ""
 
     @property
     def country(self) -> str | None:
@@ -314,10 +316,14 @@ class _ClearanceJudge:
         if self._hypothetical(text, start, end, lo, hi, last, before, after, marks):
             return None
         if not form.ambiguous:
+            self.cue = "the clearance's own name"
             return 1.0
-        if self._in_context(before, after, form) or self._named_beside(text, start, end, lo, hi, form):
+        word = self._in_context(before, after, form) or self._named_beside(text, start, end, lo, hi, form)
+        if word:
+            self.cue = f"“{word}”"
             return 1.0
         if form.bare and self._bare(f, start, end, form, marks):
+            self.cue = "alone in a headline segment or list item"
             return SETTLED
         return UNSURE if text[start].isupper() else None
 
@@ -388,22 +394,26 @@ class _ClearanceJudge:
             return False
         return not self._known_word(m.group(1), form)
 
-    def _in_context(self, before: list[re.Match[str]], after: list[re.Match[str]], form: _Form) -> bool:
+    def _in_context(self, before: list[re.Match[str]], after: list[re.Match[str]], form: _Form) -> str | None:
+        """The context word that makes the form a clearance here, if any."""
         near = form.near.fullmatch
-        if any(near(m.group()) for m in before[-form.window :]) or any(near(m.group()) for m in after[: form.window]):
-            return True
+        for m in before[-form.window :] + after[: form.window]:
+            if near(m.group()):
+                return m.group()
         adjacent = [m.group() for m in before[-1:] + after[:1]]
-        if form.weak and any(self.lex.weak.fullmatch(w) for w in adjacent):
-            return True
-        return any(form.qualified.fullmatch(w) for w in adjacent)
+        if form.weak:
+            for w in adjacent:
+                if self.lex.weak.fullmatch(w):
+                    return w
+        return next((w for w in adjacent if form.qualified.fullmatch(w)), None)
 
-    def _named_beside(self, text: str, start: int, end: int, lo: int, hi: int, form: _Form) -> bool:
+    def _named_beside(self, text: str, start: int, end: int, lo: int, hi: int, form: _Form) -> str | None:
         """A form whose own context words are other clearance names ("FSP" beside "TS/SCI") finds them inside
         a list too ("TS/SCI/FSP"), where the list's outer context would not."""
         if form.context is None:
-            return False
+            return None
         near = _WORD.findall(text[lo:start])[-form.window :] + _WORD.findall(text[end:hi])[: form.window]
-        return any(form.context.fullmatch(w) for w in near)
+        return next((w for w in near if form.context.fullmatch(w)), None)
 
     def _bare(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks) -> bool:
         """Alone in a headline segment, list item or skill ("| DV |", "SC & NPPV2"), in a fitting country."""
@@ -415,10 +425,11 @@ class _ClearanceJudge:
         return not self._other_sense(form)
 
     @cached_property
-    def vetting_bearing(self) -> bool:
-        """Whether the profile shows a defence or government employer or a cleared trade."""
+    def vetting_bearing(self) -> str:
+        """The words showing a defence or government employer or a cleared trade ("" if none)."""
         text = self.profile_text()
-        return bool(self.lex.vetting_bearing.search(text)) or bool(ROLES.defence.search(text))
+        m = self.lex.vetting_bearing.search(text) or ROLES.defence.search(text)
+        return m.group() if m else ""
 
     def settled(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks, held: set[str]) -> bool:
         """Whether a level with no context of its own (UNSURE) is a disclosure all the same: the profile states
@@ -429,9 +440,14 @@ class _ClearanceJudge:
             return False
         if self._other_sense(form):
             return False
-        if any(v.split(":", 1)[0] in form.schemes for v in held):
+        beside = next((v for v in sorted(held) if v.split(":", 1)[0] in form.schemes), None)
+        if beside is not None:
+            self.cue = f"beside {beside}, stated on the profile"
             return True
-        return self.vetting_bearing and self._closes(f.text, start, end, form, marks)
+        if self.vetting_bearing and self._closes(f.text, start, end, form, marks):
+            self.cue = f"ends a clause in a profile naming “{self.vetting_bearing}”"
+            return True
+        return False
 
     def _closes(self, text: str, start: int, end: int, form: _Form, marks: _Marks) -> bool:
         """Whether the list of names holding text[start:end] opens its clause or follows a comma, and only
@@ -498,13 +514,13 @@ def _scan_clearances(view: _View) -> Scan:
             if strength == UNSURE:
                 unsure.append((f, start, end, form, marks))
             elif strength is not None:
-                _add(hits, judge.value(form, f, start, end, marks), f, start, end, strength, back)
+                _add(hits, judge.value(form, f, start, end, marks), f, start, end, strength, back, judge.cue)
     # A level settled here may settle another beside it ("Since 2020, DV. Before that SC"): a second round.
     for _ in range(2):
         held, left = set(hits), []
         for f, start, end, form, marks in unsure:
             if judge.settled(f, start, end, form, marks, held):
-                _add(hits, judge.value(form, f, start, end, marks), f, start, end, SETTLED, back)
+                _add(hits, judge.value(form, f, start, end, marks), f, start, end, SETTLED, back, judge.cue)
             else:
                 left.append((f, start, end, form, marks))
         if len(left) == len(unsure):
@@ -530,12 +546,17 @@ def _mended(fields: Sequence[_Field]) -> tuple[tuple[_Field, ...], _Back]:
     return tuple(out), back
 
 
-def _add(hits: Scan, value: str, f: _Field, start: int, end: int, strength: float, back: _Back | None) -> None:
+def _add(
+    hits: Scan, value: str, f: _Field, start: int, end: int, strength: float, back: _Back | None, cue: str
+) -> None:
     text = f.text
     if back and f.path in back:
+        read = f.text[start:end]
         text, where = back[f.path]
         start, end = where[start], where[end]
-    hits.setdefault(value, _Hits()).add(Span(f.path, start, end, text), strength)
+        if text[start:end] != read:
+            cue = f"{cue}; “{text[start:end]}” read as “{read}”"
+    hits.setdefault(value, _Hits()).add(Span(f.path, start, end, text), strength, cue)
 
 
 # --- the detector ---------------------------------------------------------------------------------------------

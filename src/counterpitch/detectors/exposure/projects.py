@@ -133,11 +133,13 @@ def _writes_about_programmes(p: Profile) -> bool:
     return any(ROLES.commentary_roles.search(t) for t in titles if t)
 
 
-def _involved(text: str, start: int, end: int) -> bool:
-    """Whether the sentence naming the programme says the person works on it ("worked on", "team")."""
+def _involved(text: str, start: int, end: int) -> str:
+    """The words of the sentence naming the programme that say the person works on it ("worked on", "team");
+    "" if none."""
     lo, _ = _bounds(_SENTENCE_BREAK, text, start, start)
     _, hi = _bounds(_SENTENCE_BREAK, text, end, end)
-    return bool(ROLES.involvement.search(text, lo, hi))
+    m = ROLES.involvement.search(text, lo, hi)
+    return m.group() if m else ""
 
 
 def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) -> Scan:
@@ -165,21 +167,26 @@ def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) ->
                     continue
                 if writer is None:
                     writer = _writes_about_programmes(p)
-                if writer and not _involved(f.text, m.start(), m.end()):
+                involved = _involved(f.text, m.start(), m.end())
+                if writer and not involved:
                     continue
-                found.add(Span(f.path, m.start(), m.end(), f.text), 0.8 if term.common else 1.0)
+                cue = f"“{involved}”" if involved else ""
+                found.add(Span(f.path, m.start(), m.end(), f.text), 0.8 if term.common else 1.0, cue)
         if found.spans and term.common and corroborate:
-            if term.senses is not None and term.senses.search(_joined(p, _ALL)):
-                pass
+            sense = term.senses.search(_joined(p, _ALL)) if term.senses is not None else None
+            if sense is not None:
+                found.cues.append(f"the programme's sense word “{sense.group()}”")
             else:
                 if corroborated is None:
                     corroborated = _defence_work(p)
                 if not corroborated:
                     continue
+                found.cues.append("defence work on the profile")
         if found.spans:
             hit = hits.setdefault(term.name, _Hits())
             for span in found.spans:
                 hit.add(span, found.strength)
+            hit.cues += [c for c in found.cues if c not in hit.cues]
     return hits
 
 

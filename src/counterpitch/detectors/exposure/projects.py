@@ -91,7 +91,7 @@ def compile_terms(terms: tuple[str, ...]) -> _Terms:
             continue
         seen.add(names[0].lower())
         senses = (
-            re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in sense_words) + r")(?![^\W_])", re.I)
+            re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in sense_words) + r")(?:s|es)?(?![^\W_])", re.I)
             if sense_words
             else None
         )

@@ -87,6 +87,8 @@ HISTORIES = [
         {"NZ:CONFIDENTIAL", "NZ:SECRET"},
     ),
     ({"about": "DV from 2010 to 2016; SC today.", "location": "London, England"}, {"UK:DV", "UK:SC"}),
+    ({"about": "My DV was renewed in 2023.", "location": "Bristol, England"}, {"UK:DV"}),
+    ({"about": "Top Secret was granted in 2015.", "location": "Auckland, New Zealand"}, {"NZ:TOP_SECRET"}),
 ]
 
 

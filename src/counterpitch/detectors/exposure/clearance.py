@@ -434,8 +434,8 @@ class _ClearanceJudge:
     def settled(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks, held: set[str]) -> bool:
         """Whether a level with no context of its own (UNSURE) is a disclosure all the same: the profile states
         another level of one of its schemes firmly (`held`), or it closes a clause or list ("Leidos UK. DV",
-        "engineer, Secret") in a profile with a defence or government employer. Never where the profile shows
-        the token's other sense, nor in a scheme the profile's country does not use."""
+        "engineer, Secret") in a profile with a defence or government employer. Never where the profile shows the token's other sense,
+        nor in a scheme the profile's country does not use."""
         if self.country is not None and self.country not in form.schemes:
             return False
         if self._other_sense(form):
@@ -444,20 +444,24 @@ class _ClearanceJudge:
         if beside is not None:
             self.cue = f"beside {beside}, stated on the profile"
             return True
+        # Alone in its sentence is not enough here ("Video editor. DV." is the tape format): the employer decides.
         if self.vetting_bearing and self._closes(f.text, start, end, form, marks):
             self.cue = f"ends a clause in a profile naming “{self.vetting_bearing}”"
             return True
         return False
 
-    def _closes(self, text: str, start: int, end: int, form: _Form, marks: _Marks) -> bool:
-        """Whether the list of names holding text[start:end] opens its clause or follows a comma, and only
-        known words (context, connectors, dates, qualifiers) follow it to the clause's end."""
+    def _closes(self, text: str, start: int, end: int, form: _Form, marks: _Marks) -> str:
+        """Whether the list of names holding text[start:end] ends its clause, with only known words (context,
+        connectors, dates, qualifiers) after it: "alone" if it also opens the clause, "after a comma" if a
+        comma leads to it, else ""."""
         lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
         first, last = marks.list_span(start, end, lo, hi)
-        head = text[lo:first].rstrip()
+        head = text[lo:first].strip()
         if head and not head.endswith(","):
-            return False
-        return all(self._known_word(w, form) for w in _WORD.findall(text, last, hi) if not w.isdigit())
+            return ""
+        if not all(self._known_word(w, form) for w in _WORD.findall(text, last, hi) if not w.isdigit()):
+            return ""
+        return "after a comma" if head else "alone"
 
     def _other_sense(self, form: _Form) -> bool:
         """Whether the profile shows the token's other sense (once per form: the answer cannot change)."""

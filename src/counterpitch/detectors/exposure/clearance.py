@@ -434,8 +434,8 @@ class _ClearanceJudge:
     def settled(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks, held: set[str]) -> bool:
         """Whether a level with no context of its own (UNSURE) is a disclosure all the same: the profile states
         another level of one of its schemes firmly (`held`), or it closes a clause or list ("Leidos UK. DV",
-        "engineer, Secret") in a profile with a defence or government employer. Never where the profile shows the token's other sense,
-        nor in a scheme the profile's country does not use."""
+        "engineer, Secret") in a profile with a defence or government employer. Never where the profile shows
+        the token's other sense, nor in a scheme the profile's country does not use."""
         if self.country is not None and self.country not in form.schemes:
             return False
         if self._other_sense(form):

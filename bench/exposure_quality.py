@@ -6,6 +6,8 @@ never read for failures while the rules were written; only its figures are looke
 clearances and sensitive programmes (the kinds issue 13 is about), so only those two kinds are scored on it.
 
 Run: `PYTHONPATH=src .venv/bin/python bench/exposure_quality.py [--errors dev]` -> bench/results/exposure_quality.json
+The figures before issue 13 (bench/results/exposure_quality_before.json) are this script with `--short-names`
+and `--out`, run with PYTHONPATH at `git archive 1b1a7fd src` (the revision before the issue's changes).
 """
 
 from __future__ import annotations

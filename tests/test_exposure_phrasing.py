@@ -270,3 +270,8 @@ def test_when_a_person_is_listed_for_change_then_the_line_says_what_decided_it()
     lines = changes_for(audit_profile(audit_engine(TERMS), p))
     assert any("Decided by: “work on”" in line for line in lines)
     assert any("Decided by: “Active”" in line for line in lines)
+
+
+def test_when_only_the_location_names_a_base_then_a_closing_level_is_not_settled() -> None:
+    assert clearances(about="Video editor, DV", location="HMNB Portsmouth Naval Base, England") == set()
+    assert clearances(about="Video editor, DV", location="Portsmouth, England", headline="Royal Navy") == {"UK:DV"}

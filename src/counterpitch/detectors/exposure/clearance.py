@@ -34,6 +34,7 @@ from counterpitch.detectors.exposure.text import (
     _CLAUSE_BREAK,
     _PROSE,
     _REACH,
+    _ROLE_KINDS,
     _SCOPE_END,
     _SEGMENT_BREAK,
     _WORD,
@@ -426,8 +427,9 @@ class _ClearanceJudge:
 
     @cached_property
     def vetting_bearing(self) -> str:
-        """The words showing a defence or government employer or a cleared trade ("" if none)."""
-        text = self.profile_text()
+        """The words showing a defence or government employer or a cleared trade ("" if none). Never read from
+        a location: a place alone ("Naval Base Kitsap") says nothing of what the person does."""
+        text = self.view.joined(_ROLE_KINDS)
         m = self.lex.vetting_bearing.search(text) or ROLES.defence.search(text)
         return m.group() if m else ""
 

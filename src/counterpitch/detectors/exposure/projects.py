@@ -173,7 +173,8 @@ def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) ->
                 cue = f"“{involved}”" if involved else ""
                 found.add(Span(f.path, m.start(), m.end(), f.text), 0.8 if term.common else 1.0, cue)
         if found.spans and term.common and corroborate:
-            sense = term.senses.search(_joined(p, _ALL)) if term.senses is not None else None
+            # Not from a location: a place alone says nothing of the person's work.
+            sense = term.senses.search(_joined(p, _ROLE_KINDS)) if term.senses is not None else None
             if sense is not None:
                 found.cues.append(f"the programme's sense word “{sense.group()}”")
             else:

@@ -108,6 +108,7 @@ DOTTED = [
     ({"headline": "Targeting analyst, T.S./S.C.I."}, {"US:TS/SCI"}),
     ({"about": "active t.s./sci with the Army"}, {"US:TS/SCI"}),
     ({"about": "D.V. cleared since 2019."}, {"UK:DV"}),
+    ({"about": "Security clearance: TS.", "location": "Halifax, Nova Scotia, Canada"}, {"CA:TOP_SECRET"}),
 ]
 
 

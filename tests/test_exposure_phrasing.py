@@ -194,6 +194,10 @@ INVOLVED = [
         {"headline": "Defence journalist, formerly an engineer", "about": "I worked on Type 31 for six years."},
         {"Type 31"},
     ),
+    (
+        {"headline": "Lecturer", "about": "Before academia I designed hull blocks for the Inspiration class."},
+        {"Type 31"},
+    ),
 ]
 NOT_INVOLVED = [
     {"headline": "Defence correspondent", "about": "I cover Type 31 and NORTHSTAR 2 for the Telegraph."},

@@ -195,7 +195,10 @@ INVOLVED = [
         {"Type 31"},
     ),
     (
-        {"headline": "Lecturer", "about": "Before academia I designed hull blocks for the Inspiration class."},
+        {
+            "headline": "Lecturer",
+            "about": "Before academia I designed hull blocks for the Inspiration class frigates at Babcock.",
+        },
         {"Type 31"},
     ),
 ]

@@ -49,7 +49,8 @@ STATED = [
     ({"about": "AGSVA Baseline clearance.", "location": "Adelaide, South Australia, Australia"}, {"AU:BASELINE"}),
     ({"about": "PV cleared analyst.", "location": "Canberra, Australia"}, {"AU:PV"}),
     ({"headline": "Intelligence Analyst | TSPV", "location": "Canberra, Australia"}, {"AU:PV"}),
-    ({"about": "Holds an NV2 and a Baseline before that.", "location": "Perth, Australia"}, {"AU:NV2"}),
+    # A level held before the current one is held too (issue 13: each level of a history is found).
+    ({"about": "Holds an NV2 and a Baseline before that.", "location": "Perth, Australia"}, {"AU:NV2", "AU:BASELINE"}),
     # NATO
     ({"about": "Cleared to NATO Secret."}, {"NATO:SECRET"}),
     ({"about": "COSMIC TOP SECRET (CTS) holder."}, {"NATO:COSMIC_TOP_SECRET"}),

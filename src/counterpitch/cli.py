@@ -32,7 +32,8 @@ WatchlistOpt = Annotated[
     list[Path] | None, typer.Option("--watchlist", "-w", help="Extra watchlist (YAML or CSV); repeatable.")
 ]
 NoSeedOpt = Annotated[bool, typer.Option("--no-seed-watchlist", help="Do not load the built-in public watchlist.")]
-TermsOpt = Annotated[Path | None, typer.Option("--terms", help="Sensitive project names, one per line.")]
+TERMS_HELP = "Sensitive programme names, one per line: SHORT = Full Name = alias | sense words (only SHORT needed)."
+TermsOpt = Annotated[Path | None, typer.Option("--terms", help=TERMS_HELP)]
 SemanticOpt = Annotated[bool, typer.Option("--semantic/--no-semantic", help="Use the meaning-level layer.")]
 WeightsOpt = Annotated[Path | None, typer.Option("--weights", help="Scorer weights JSON (from `train`).")]
 RulesOpt = Annotated[

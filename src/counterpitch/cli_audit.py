@@ -25,7 +25,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from counterpitch.cli import BAD_INPUT, _fail, app, err, out
+from counterpitch.cli import BAD_INPUT, TERMS_HELP, _fail, app, err, out
 
 if TYPE_CHECKING:
     from counterpitch.audit.approached import ApproachedIndex
@@ -68,7 +68,7 @@ def audit(
             help="Profile JSONL/JSON, CSV, Parquet, a LinkedIn archive (.zip) or a folder of them; '-' for stdin."
         ),
     ],
-    terms: Annotated[Path | None, typer.Option("--terms", help="Sensitive project names, one per line.")] = None,
+    terms: Annotated[Path | None, typer.Option("--terms", help=TERMS_HELP)] = None,
     org: Annotated[str | None, typer.Option("--org", help="The organisation's name, for the report.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl or csv")] = "table",
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write every output into this folder.")] = None,

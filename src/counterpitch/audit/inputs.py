@@ -127,7 +127,8 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
 
 
 def read_terms(path: Path) -> tuple[str, ...]:
-    """A sensitive-terms file: one term per line, blank lines and `#` comments ignored."""
+    """A sensitive-terms file: one term per line (`SHORT = Full Name = alias | sense words`, read by
+    detectors/exposure/projects.py), blank lines and `#` comments ignored."""
     lines = (line.strip() for line in path.read_text("utf-8").splitlines())
     return tuple(line for line in lines if line and not line.startswith("#"))
 

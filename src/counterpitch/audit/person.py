@@ -22,6 +22,8 @@ _KIND_ORDER = (
     "exposure.personal_contact",
 )
 _INDEX = re.compile(r"(\w+)\[(\d+)\]")
+#: The words that decided an exposure finding, as its explanation states them (detectors/exposure/common.py).
+_DECIDED = re.compile(r" Decided by: (.+?)\. (?=[A-Z])")
 
 
 def place(field_path: str) -> str:
@@ -35,9 +37,15 @@ def place(field_path: str) -> str:
 
 
 def _change(f: Finding) -> str:
+    """What to change, with the words that decided the finding, so a reviewer can disagree at a glance."""
     ev = f.evidence[0] if f.evidence else None
     where = place(ev.field) if ev else "the profile"
     quote = f" (“{ev.quote}”)" if ev and ev.quote else ""
+    decided = _DECIDED.search(f.explanation)
+    return _what(f, where, quote) + (f" Decided by: {decided.group(1)}." if decided else "")
+
+
+def _what(f: Finding, where: str, quote: str) -> str:
     if f.detector == "exposure.clearance":
         return f"Take the clearance {f.value} off the {where}{quote}."
     if f.detector == "exposure.sensitive_project":

@@ -6,7 +6,8 @@ also converts an approach's recipient into one) and report each distinct disclos
 was seen. Word lists live in data/clearances.yaml and data/sensitive_roles.yaml; this package holds the rules
 that tell a disclosure from its look-alikes: negated and hypothetical mentions ("eligible for SC", "SC
 required"), acronyms with everyday senses (SC = South Carolina, PV = photovoltaic), words used as adjectives
-("secret sauce"), and programme names that are also ordinary words ("Sentinel" lymph nodes).
+("secret sauce"), programme names that are also ordinary words ("Sentinel" lymph nodes), and people who write
+about a programme rather than work on it. Misspelt clearance words are read as the words (decision 0044).
 
 Layout, in the order a profile meets it:
     text.py       the profile as cleaned text fields; clause breaks; RE2 anchor sets

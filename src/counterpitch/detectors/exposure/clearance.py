@@ -5,6 +5,12 @@ SC", "SC required"), acronyms with everyday senses (SC = South Carolina, PV = ph
 adjectives ("secret sauce"), and levels that exist in several schemes (the qualifier or the location decides).
 A clearance held in the past ("previously held BPSS", "DV (lapsed 2021)") is stated all the same, as
 clearances.md counts it: it still tells a stranger what the person had access to.
+
+People write clearances loosely (issue 13, decision 0044): a misspelt clearance word is read as the word
+("Top Secrit", "polygragh"); a level with no context word of its own still counts where nothing else can explain
+it, standing alone at the end of a clause or list in a profile with a defence or government employer ("Software
+engineer at Leidos UK. DV"), or beside a clearance the profile states firmly ("Held DV on tours 2006-2014; SC
+today").
 """
 
 from __future__ import annotations
@@ -17,15 +23,18 @@ from functools import cached_property
 from itertools import islice
 from operator import itemgetter
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from counterpitch.detectors.base import DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.exposure.common import _ASIO, _MAX_MENTIONS, _NPSA, Scan, _ExposureDetector, _Hits
-from counterpitch.detectors.exposure.lists import CLEARANCES, _ClearanceLexicon, _Form, _Group
+from counterpitch.detectors.exposure.lists import CLEARANCES, ROLES, _ClearanceLexicon, _Form, _Group
 from counterpitch.detectors.exposure.text import (
     _ALL,
     _CLAUSE_BREAK,
     _PROSE,
     _REACH,
+    _ROLE_KINDS,
     _SCOPE_END,
     _SEGMENT_BREAK,
     _WORD,
@@ -35,12 +44,40 @@ from counterpitch.detectors.exposure.text import (
     _View,
     _view,
 )
+from counterpitch.detectors.spelling import Speller
 from counterpitch.model import Profile
 
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'&]*)")
 #: Words after a mention that any rule reads: the after-cue looks at four, context at most six (`window`).
 _AFTER_WORDS = 6
 Candidate = tuple[int, int, _Form]
+#: What the judge says of a level with no context of its own: not yet a disclosure, but one if the profile around
+#: it settles it (see `_scan_clearances`).
+UNSURE = 0.0
+#: The strength of a level the profile around it settled.
+SETTLED = 0.8
+
+
+class _ClearanceSpeller(Speller):
+    """The phrase rules' typo reading (decision 0040) over the closed list of clearance words only. Unlike the
+    phrase rules' reading, a known word plus an ending is still a slip when it is one edit from a clearance word:
+    "cleard" is "cleared", not "clear" + "d"; real words ("clears", "secrets") are never changed."""
+
+    def _extended(self, token: str) -> bool:
+        return False
+
+    def correct(self, token: str) -> str | None:
+        """One edit only, but for the longest words: two edits would read a word the rules know in its own right
+        as another ("clearable", a hypothetical cue, is two edits from "clearance")."""
+        fix = super().correct(token)
+        if fix is None or len(token) >= _TWO_EDITS_FROM:
+            return fix
+        return fix if DamerauLevenshtein.distance(token, fix, score_cutoff=1) <= 1 else None
+
+
+#: From this length a clearance word may be misspelt twice ("counterintellgence").
+_TWO_EDITS_FROM = 12
+_SPELLER = _ClearanceSpeller(CLEARANCES.spelling, (), CLEARANCES.spelling)
 
 
 class _Marks:
@@ -221,6 +258,8 @@ class _ClearanceJudge:
         self._country_known = False
         self._country: str | None = None
         self._senses: dict[_Form, bool] = {}
+        #: The words that decided the last mention judged a disclosure (for the finding's explanation).
+        self.cue = ""
 
     @property
     def country(self) -> str | None:
@@ -278,12 +317,16 @@ class _ClearanceJudge:
         if self._hypothetical(text, start, end, lo, hi, last, before, after, marks):
             return None
         if not form.ambiguous:
+            self.cue = "the clearance's own name"
             return 1.0
-        if self._in_context(before, after, form) or self._named_beside(text, start, end, lo, hi, form):
+        word = self._in_context(before, after, form) or self._named_beside(text, start, end, lo, hi, form)
+        if word:
+            self.cue = f"“{word}”"
             return 1.0
         if form.bare and self._bare(f, start, end, form, marks):
-            return 0.8
-        return None
+            self.cue = "alone in a headline segment or list item"
+            return SETTLED
+        return UNSURE if text[start].isupper() else None
 
     def _hypothetical(
         self,
@@ -352,22 +395,26 @@ class _ClearanceJudge:
             return False
         return not self._known_word(m.group(1), form)
 
-    def _in_context(self, before: list[re.Match[str]], after: list[re.Match[str]], form: _Form) -> bool:
+    def _in_context(self, before: list[re.Match[str]], after: list[re.Match[str]], form: _Form) -> str | None:
+        """The context word that makes the form a clearance here, if any."""
         near = form.near.fullmatch
-        if any(near(m.group()) for m in before[-form.window :]) or any(near(m.group()) for m in after[: form.window]):
-            return True
+        for m in before[-form.window :] + after[: form.window]:
+            if near(m.group()):
+                return m.group()
         adjacent = [m.group() for m in before[-1:] + after[:1]]
-        if form.weak and any(self.lex.weak.fullmatch(w) for w in adjacent):
-            return True
-        return any(form.qualified.fullmatch(w) for w in adjacent)
+        if form.weak:
+            for w in adjacent:
+                if self.lex.weak.fullmatch(w):
+                    return w
+        return next((w for w in adjacent if form.qualified.fullmatch(w)), None)
 
-    def _named_beside(self, text: str, start: int, end: int, lo: int, hi: int, form: _Form) -> bool:
+    def _named_beside(self, text: str, start: int, end: int, lo: int, hi: int, form: _Form) -> str | None:
         """A form whose own context words are other clearance names ("FSP" beside "TS/SCI") finds them inside
         a list too ("TS/SCI/FSP"), where the list's outer context would not."""
         if form.context is None:
-            return False
+            return None
         near = _WORD.findall(text[lo:start])[-form.window :] + _WORD.findall(text[end:hi])[: form.window]
-        return any(form.context.fullmatch(w) for w in near)
+        return next((w for w in near if form.context.fullmatch(w)), None)
 
     def _bare(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks) -> bool:
         """Alone in a headline segment, list item or skill ("| DV |", "SC & NPPV2"), in a fitting country."""
@@ -377,6 +424,46 @@ class _ClearanceJudge:
         if self.country is not None and self.country not in form.schemes:
             return False
         return not self._other_sense(form)
+
+    @cached_property
+    def vetting_bearing(self) -> str:
+        """The words showing a defence or government employer or a cleared trade ("" if none). Never read from
+        a location: a place alone ("Naval Base Kitsap") says nothing of what the person does."""
+        text = self.view.joined(_ROLE_KINDS)
+        m = self.lex.vetting_bearing.search(text) or ROLES.defence.search(text)
+        return m.group() if m else ""
+
+    def settled(self, f: _Field, start: int, end: int, form: _Form, marks: _Marks, held: set[str]) -> bool:
+        """Whether a level with no context of its own (UNSURE) is a disclosure all the same: the profile states
+        another level of one of its schemes firmly (`held`), or it closes a clause or list ("Leidos UK. DV",
+        "engineer, Secret") in a profile with a defence or government employer. Never where the profile shows
+        the token's other sense, nor in a scheme the profile's country does not use."""
+        if self.country is not None and self.country not in form.schemes:
+            return False
+        if self._other_sense(form):
+            return False
+        beside = next((v for v in sorted(held) if v.split(":", 1)[0] in form.schemes), None)
+        if beside is not None:
+            self.cue = f"beside {beside}, stated on the profile"
+            return True
+        # Alone in its sentence is not enough here ("Video editor. DV." is the tape format): the employer decides.
+        if self.vetting_bearing and self._closes(f.text, start, end, form, marks):
+            self.cue = f"ends a clause in a profile naming “{self.vetting_bearing}”"
+            return True
+        return False
+
+    def _closes(self, text: str, start: int, end: int, form: _Form, marks: _Marks) -> str:
+        """Whether the list of names holding text[start:end] ends its clause, with only known words (context,
+        connectors, dates, qualifiers) after it: "alone" if it also opens the clause, "after a comma" if a
+        comma leads to it, else ""."""
+        lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
+        first, last = marks.list_span(start, end, lo, hi)
+        head = text[lo:first].strip()
+        if head and not head.endswith(","):
+            return ""
+        if not all(self._known_word(w, form) for w in _WORD.findall(text, last, hi) if not w.isdigit()):
+            return ""
+        return "after a comma" if head else "alone"
 
     def _other_sense(self, form: _Form) -> bool:
         """Whether the profile shows the token's other sense (once per form: the answer cannot change)."""
@@ -414,20 +501,76 @@ def scan_clearances(p: Profile) -> Scan:
     return view.made(scan_clearances, lambda: _scan_clearances(view))
 
 
+#: Per mended field: its text as written, and where each character of the reading came from.
+_Back = dict[str, tuple[str, tuple[int, ...]]]
+
+
 def _scan_clearances(view: _View) -> Scan:
-    groups = [CLEARANCES.groups[i] for i in CLEARANCES.anchors.present(view.joined(_PROSE))]
+    """The profile as written; then, unless that states a clearance firmly, as read with misspelt clearance
+    words mended ("Top Secrit"). The reading costs a quarter of the scan, and a profile with a firm statement is
+    on the list already: a slip elsewhere in it could only add a level (decision 0044)."""
+    fields = view.fields(_PROSE)
+    hits = _scan_fields(view, fields, view.joined(_PROSE), None)
+    if any(h.strength == 1.0 for h in hits.values()) or _SPELLER.read(view.joined(_PROSE))[1] is None:
+        return hits
+    mended, back = _mended(fields)
+    return _scan_fields(view, mended, "\n".join([f.text for f in mended]), back)
+
+
+def _scan_fields(view: _View, fields: Sequence[_Field], prose: str, back: _Back | None) -> Scan:
+    groups = [CLEARANCES.groups[i] for i in CLEARANCES.anchors.present(prose)]
     hits: Scan = {}
     if not groups:
         return hits
     judge = _ClearanceJudge(view, CLEARANCES)
-    for f, cands in _candidates(view.fields(_PROSE), groups):
+    unsure = []
+    for f, cands in _candidates(fields, groups):
         marks = _Marks(f.text, cands)
         for start, end, form in cands[:_MAX_MENTIONS]:
             strength = judge(f, start, end, form, marks)
-            if strength is not None:
-                value = judge.value(form, f, start, end, marks)
-                hits.setdefault(value, _Hits()).add(Span(f.path, start, end, f.text), strength)
+            if strength == UNSURE:
+                unsure.append((f, start, end, form, marks))
+            elif strength is not None:
+                _add(hits, judge.value(form, f, start, end, marks), f, start, end, strength, back, judge.cue)
+    # A level settled here may settle another beside it ("Since 2020, DV. Before that SC"): a second round.
+    for _ in range(2):
+        held, left = set(hits), []
+        for f, start, end, form, marks in unsure:
+            if judge.settled(f, start, end, form, marks, held):
+                _add(hits, judge.value(form, f, start, end, marks), f, start, end, SETTLED, back, judge.cue)
+            else:
+                left.append((f, start, end, form, marks))
+        if len(left) == len(unsure):
+            break
+        unsure = left
     return hits
+
+
+def _mended(fields: Sequence[_Field]) -> tuple[tuple[_Field, ...], _Back]:
+    """The fields with misspelt clearance words read as the words, and for each mended field its original text
+    and where each character came from (evidence quotes the profile as written)."""
+    out, back = [], {}
+    for f in fields:
+        text, where = _SPELLER.read(f.text)
+        if where is None:
+            out.append(f)
+        else:
+            out.append(_Field(f.path, f.kind, text, text.lower()))
+            back[f.path] = (f.text, where)
+    return tuple(out), back
+
+
+def _add(
+    hits: Scan, value: str, f: _Field, start: int, end: int, strength: float, back: _Back | None, cue: str
+) -> None:
+    text = f.text
+    if back and f.path in back:
+        read = f.text[start:end]
+        text, where = back[f.path]
+        start, end = where[start], where[end]
+        if text[start:end] != read:
+            cue = f"{cue}; “{text[start:end]}” read as “{read}”"
+    hits.setdefault(value, _Hits()).add(Span(f.path, start, end, text), strength, cue)
 
 
 # --- the detector ---------------------------------------------------------------------------------------------

@@ -30,12 +30,16 @@ class _Hits:
     spans: list[Span] = field(default_factory=list)
     strength: float = 0.0
     seen: set[tuple[str, int, int]] = field(default_factory=set)
+    #: The words that decided each sighting ("“cleared”", "works on"), first seen first, for the explanation.
+    cues: list[str] = field(default_factory=list)
 
-    def add(self, span: Span, strength: float) -> None:
+    def add(self, span: Span, strength: float, cue: str = "") -> None:
         key = (span.field, span.start, span.end)
         if key not in self.seen and len(self.spans) < _MAX_EVIDENCE:
             self.seen.add(key)
             self.spans.append(span)
+            if cue and cue not in self.cues:
+                self.cues.append(cue)
         self.strength = max(self.strength, strength)
 
 
@@ -70,11 +74,12 @@ class _ExposureDetector(Detector):
         if not isinstance(subject, Profile):
             return
         for value, hits in self.scan(subject, ctx).items():
+            decided = f" Decided by: {'; '.join(hits.cues)}." if hits.cues else ""
             yield self.finding(
                 evidence_of(hits.spans),
                 value=value,
                 strength=hits.strength,
-                explanation=f"{self.describe(value)} {self.meta.explanation}",
+                explanation=f"{self.describe(value)}{decided} {self.meta.explanation}",
             )
 
 

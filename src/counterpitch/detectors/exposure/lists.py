@@ -123,6 +123,12 @@ class _ClearanceContextSpec(_Spec):
     strong: str
     weak: str
     connectors: str
+    vetting_bearing: str
+
+
+class _SpellingSpec(_Spec):
+    source: str
+    words: list[str] = Field(min_length=1)
 
 
 class _HypotheticalSpec(_Spec):
@@ -136,6 +142,7 @@ class _ClearanceFile(_Spec):
     version: Literal[1]
     schemes: dict[str, _SchemeSpec]
     context: _ClearanceContextSpec
+    spelling: _SpellingSpec
     hypothetical: _HypotheticalSpec
     levels: list[_LevelSpec] = Field(min_length=1)
 
@@ -247,6 +254,10 @@ class _ClearanceLexicon:
     before: re.Pattern[str]
     after: re.Pattern[str]
     recruiting: re.Pattern[str]
+    #: A defence or government employer or a cleared trade (with ROLES.defence): see clearances.yaml.
+    vetting_bearing: re.Pattern[str]
+    #: The clearance words whose misspellings are read as them (clearances.yaml, `spelling`).
+    spelling: tuple[str, ...]
     #: form text -> what raises a mention of it to another level
     raises: dict[str, tuple[_Raise, ...]]
     #: The scheme of each location read so far (filled by the clearance judge; the lists cannot change).
@@ -445,6 +456,8 @@ def _load_clearances() -> _ClearanceLexicon:
         before=_req(spec.hypothetical.before, f"{where}: hypothetical.before", re.I),
         after=_req(spec.hypothetical.after, f"{where}: hypothetical.after", re.I),
         recruiting=_req(spec.hypothetical.recruiting, f"{where}: hypothetical.recruiting", re.I),
+        vetting_bearing=_req(spec.context.vetting_bearing, f"{where}: context.vetting_bearing"),
+        spelling=tuple(w.lower() for w in spec.spelling.words),
     )
 
 
@@ -487,6 +500,8 @@ class _RolesFile(_Spec):
     staff_cues: _CuesSpec
     negation: _CuesSpec
     commentary_cues: _PatternSpec
+    commentary_roles: _PatternSpec
+    involvement_cues: _PatternSpec
     defence_context: _ContextListSpec
     roles: list[_RoleSpec] = Field(min_length=1)
 
@@ -512,6 +527,10 @@ class _RoleLexicon:
     staff_after: re.Pattern[str]
     negation: re.Pattern[str]
     commentary: re.Pattern[str]
+    #: A headline or job title of someone who writes about programmes (journalist, researcher).
+    commentary_roles: re.Pattern[str]
+    #: Words saying the person works on what their sentence names.
+    involvement: re.Pattern[str]
     #: An RE2 pattern (linear time over a whole profile); ASCII word boundaries suffice for these words.
     defence: Any
 
@@ -554,6 +573,8 @@ def _load_roles() -> _RoleLexicon:
         staff_after=_req(spec.staff_cues.after, f"{where}: staff_cues.after"),
         negation=_req(spec.negation.before, f"{where}: negation.before"),
         commentary=_req(spec.commentary_cues.pattern, f"{where}: commentary_cues"),
+        commentary_roles=_req(spec.commentary_roles.pattern, f"{where}: commentary_roles"),
+        involvement=_req(spec.involvement_cues.pattern, f"{where}: involvement_cues"),
         defence=_re2(
             r"\b(?:" + "|".join(f"(?:{p})" for p in spec.defence_context.patterns) + r")\b", f"{where}: defence_context"
         ),

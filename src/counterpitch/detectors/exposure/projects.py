@@ -2,7 +2,15 @@
 
 The terms come from the Context (each organisation has its own), not from a data file. A term of words only
 ("Osprey", "Kestrel Bay") may be a bird, a bay or a fund, so it counts only where the profile also shows defence
-work; a term with a number ("Type 26") is a designation and counts on its own.
+work or one of the term's own sense words; a term with a number ("Type 26") is a designation and counts on its
+own. A one-word term written all in lower case is its everyday sense ("tempest warnings", "sentinel lymph node").
+
+Naming a programme is not always working on it (issue 13, decision 0044): someone whose headline or title says
+they write about programmes (a journalist, a researcher) discloses a programme only where the sentence naming it
+says they work on it; anyone's mention after "I write about", "covering", "a paper on" is commentary.
+
+A line of the terms file may give other names and sense words: `SHORT = Full Name = other alias | sense, words`.
+Every name is looked for; findings report the short name.
 """
 
 from __future__ import annotations
@@ -19,19 +27,33 @@ from counterpitch.detectors.exposure.clearance import scan_clearances
 from counterpitch.detectors.exposure.common import _MAX_MENTIONS, _NPSA, Scan, _discounted, _ExposureDetector, _Hits
 from counterpitch.detectors.exposure.lists import ROLES
 from counterpitch.detectors.exposure.roles import scan_roles
-from counterpitch.detectors.exposure.text import _ALL, _LETTER_DIGIT, _ROLE_KINDS, _Anchors, _fields, _joined
+from counterpitch.detectors.exposure.text import (
+    _ALL,
+    _LETTER_DIGIT,
+    _ROLE_KINDS,
+    _SENTENCE_BREAK,
+    _Anchors,
+    _bounds,
+    _fields,
+    _joined,
+)
 from counterpitch.model import Profile
 
 
 @dataclass(frozen=True)
 class _Term:
+    #: The short name as listed: what a finding reports.
     name: str
     regex: re.Pattern[str]
     anchor: str
     #: Words only, no number ("Ajax", "Hunter class"): it may be an everyday phrase, a place or a famous other
-    #: thing, so it counts only where the profile also shows defence work. A number makes a designation
-    #: ("Type 26", "LAND 400").
+    #: thing, so it counts only where the profile also shows defence work or a sense word. A number makes a
+    #: designation ("Type 26", "LAND 400").
     common: bool
+    #: One word with a capital as listed ("Sentinel"): written all in lower case it is the everyday word.
+    cased: bool
+    #: The term's sense words from the terms file, as one whole-word regex (None: none given).
+    senses: re.Pattern[str] | None
 
 
 _TERM_CHUNK = re.compile(r"[^\W_]+")
@@ -44,38 +66,80 @@ class _Terms:
     anchors: _Anchors
 
 
+def parse_term(line: str) -> tuple[list[str], list[str]]:
+    """One terms-file line -> its names (the short name first) and its sense words.
+
+    `SHORT = Full Name = other alias | sense, words`; a plain line is one name with no sense words.
+    """
+    names, _, senses = line.partition("|")
+    return (
+        [n for n in (" ".join(part.split()) for part in names.split("=")) if n],
+        [w for w in (" ".join(part.split()) for part in senses.split(",")) if w],
+    )
+
+
 @lru_cache(maxsize=16)
 def compile_terms(terms: tuple[str, ...]) -> _Terms:
     """User terms -> patterns tolerant of case, spacing and hyphens ("Type-26", "type 26", "Hunter-class")."""
     out: list[_Term] = []
     seen: set[str] = set()
     for raw in terms:
-        name = " ".join(raw.split())
-        if not name or name.startswith("#") or name.lower() in seen:
+        if raw.strip().startswith("#"):
             continue
-        pieces = [
-            piece
-            for chunk in _TERM_CHUNK.findall(name)
-            for part in _CAMEL.split(chunk)
-            for piece in _LETTER_DIGIT.split(part)
-            if piece
-        ]
-        if not pieces:
+        names, sense_words = parse_term(raw)
+        if not names or names[0].lower() in seen:
             continue
-        seen.add(name.lower())
-        body = r"[\s\-_.]{0,3}".join(re.escape(p) for p in pieces)
-        # A variant letter may follow a number ("SKYNET 6A"); a number after a name makes another thing
-        # ("Sentinel-2" is a satellite).
-        tail = r"[^\W\d_]?(?![^\W_])" if pieces[-1].isdigit() else r"(?:'?s|es)?(?![^\W_])(?!-\d)"
-        regex = re.compile(rf"(?<![^\W_])(?:{body}){tail}", re.IGNORECASE)
-        common = not any(piece.isdigit() for piece in pieces)
-        out.append(_Term(name, regex, max(pieces, key=len).lower(), common))
+        seen.add(names[0].lower())
+        senses = (
+            re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in sense_words) + r")(?:s|es)?(?![^\W_])", re.I)
+            if sense_words
+            else None
+        )
+        for name in dict.fromkeys(names):
+            term = _compiled(names[0], name, senses)
+            if term is not None:
+                out.append(term)
     return _Terms(tuple(out), _Anchors([(t.anchor, False) for t in out]))
+
+
+def _compiled(short: str, name: str, senses: re.Pattern[str] | None) -> _Term | None:
+    pieces = [
+        piece
+        for chunk in _TERM_CHUNK.findall(name)
+        for part in _CAMEL.split(chunk)
+        for piece in _LETTER_DIGIT.split(part)
+        if piece
+    ]
+    if not pieces:
+        return None
+    body = r"[\s\-_.]{0,3}".join(re.escape(p) for p in pieces)
+    # A variant letter may follow a number ("SKYNET 6A"); a number after a name makes another thing
+    # ("Sentinel-2" is a satellite).
+    tail = r"[^\W\d_]?(?![^\W_])" if pieces[-1].isdigit() else r"(?:'?s|es)?(?![^\W_])(?!-\d)"
+    regex = re.compile(rf"(?<![^\W_])(?:{body}){tail}", re.IGNORECASE)
+    common = not any(piece.isdigit() for piece in pieces)
+    cased = len(pieces) == 1 and not name.islower()
+    return _Term(short, regex, max(pieces, key=len).lower(), common, cased, senses)
 
 
 def _defence_work(p: Profile) -> bool:
     """Corroboration for a common-word term: defence context, a clearance or a sensitive role anywhere."""
     return bool(ROLES.defence.search(_joined(p, _ALL))) or bool(scan_clearances(p)) or bool(scan_roles(p))
+
+
+def _writes_about_programmes(p: Profile) -> bool:
+    """Whether the headline or a job title says the person writes about programmes (journalist, researcher)."""
+    titles = [p.headline or "", *(pos.title or "" for pos in p.experience)]
+    return any(ROLES.commentary_roles.search(t) for t in titles if t)
+
+
+def _involved(text: str, start: int, end: int) -> str:
+    """The words of the sentence naming the programme that say the person works on it ("worked on", "team");
+    "" if none."""
+    lo, _ = _bounds(_SENTENCE_BREAK, text, start, start)
+    _, hi = _bounds(_SENTENCE_BREAK, text, end, end)
+    m = ROLES.involvement.search(text, lo, hi)
+    return m.group() if m else ""
 
 
 def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) -> Scan:
@@ -89,21 +153,41 @@ def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) ->
     index = compile_terms(tuple(terms))
     fields = _fields(p, _ROLE_KINDS)
     corroborated: bool | None = None
+    writer: bool | None = None
     for k in index.anchors.present(_joined(p, _ROLE_KINDS)):
         term = index.terms[k]
         found = _Hits()
         for f in fields:
-            if term.anchor in f.low:
-                for m in islice(term.regex.finditer(f.text), _MAX_MENTIONS):
-                    if not _discounted(f.text, m.start()):
-                        found.add(Span(f.path, m.start(), m.end(), f.text), 0.8 if term.common else 1.0)
-        if found.spans and term.common and corroborate:
-            if corroborated is None:
-                corroborated = _defence_work(p)
-            if not corroborated:
+            if term.anchor not in f.low:
                 continue
+            for m in islice(term.regex.finditer(f.text), _MAX_MENTIONS):
+                if term.cased and m.group().islower():
+                    continue
+                if _discounted(f.text, m.start()):
+                    continue
+                if writer is None:
+                    writer = _writes_about_programmes(p)
+                involved = _involved(f.text, m.start(), m.end())
+                if writer and not involved:
+                    continue
+                cue = f"“{involved}”" if involved else ""
+                found.add(Span(f.path, m.start(), m.end(), f.text), 0.8 if term.common else 1.0, cue)
+        if found.spans and term.common and corroborate:
+            # Not from a location: a place alone says nothing of the person's work.
+            sense = term.senses.search(_joined(p, _ROLE_KINDS)) if term.senses is not None else None
+            if sense is not None:
+                found.cues.append(f"the programme's sense word “{sense.group()}”")
+            else:
+                if corroborated is None:
+                    corroborated = _defence_work(p)
+                if not corroborated:
+                    continue
+                found.cues.append("defence work on the profile")
         if found.spans:
-            hits[term.name] = found
+            hit = hits.setdefault(term.name, _Hits())
+            for span in found.spans:
+                hit.add(span, found.strength)
+            hit.cues += [c for c in found.cues if c not in hit.cues]
     return hits
 
 

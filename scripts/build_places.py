@@ -214,15 +214,19 @@ def entries(names: Names, ordinary: Ordinary) -> tuple[dict[str, list[str]], lis
 def _doubtful(words: list[str], level: int, ordinary: Ordinary) -> bool:
     """Left out, unless SURE: a single word of three letters or fewer ("Ai", "San"); a name whose every word is
     an ordinary English word or a common word of the training set's other languages; a name of several words
-    whose anchor (the word the engine looks for first, semantic/blind.py) is ordinary or common in English
-    ("Harari People", "Ta'if"), which would cost every message a check for a name it almost never holds."""
+    whose anchor (the word the engine looks for first, semantic/blind.py) is ordinary, or for a small place
+    common in English ("Harari People", "Ta'if"), which would cost every message a check for a name it almost
+    never holds."""
     if level == SURE:
         return False
     if len(words) == 1 and len(words[0]) <= 3:
         return True
     if len(words) > 1:
         key = words[anchor(tuple(words))]
-        if len(key) <= 3 or ordinary(key, None) or zipf_frequency(key, "en") >= COMMON_ZIPF:
+        # An anchor frequent in English only because the city is ("francisco", "angeles", "diego") does not
+        # make a large city's name doubtful: the frequency test is for the small places.
+        common = level == MINOR and zipf_frequency(key, "en") >= COMMON_ZIPF
+        if len(key) <= 3 or ordinary(key, None) or common:
             return True
     return all(ordinary(w, FOREIGN_ZIPF if level == MINOR else FUNCTION_ZIPF) for w in words)
 

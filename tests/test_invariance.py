@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from counterpitch.counterfactual import Swap, changes, summary, swaps
+from counterpitch.counterfactual import Swap, changes, renamed, summary, swaps
 from counterpitch.engine import Engine
 from counterpitch.evaluation import training_cases
 from counterpitch.model import Approach
-from counterpitch.semantic.blind import is_organisation
 
 SWAPS = [
     ({"location": "Shanghai, China"}, None),
@@ -24,18 +23,16 @@ SWAPS = [
 
 
 def variants(a: Approach) -> list[Approach]:
+    """The approach with its sender moved or renamed (in the profile, and wherever the text uses the name, as
+    counterfactual.renamed does it: titles kept, an organisation's name left alone)."""
     out = []
     for change, new_name in SWAPS:
         if a.sender is None:
             continue
-        sender = a.sender.model_copy(update=change)
-        text = a.text
-        if new_name and a.sender.name and is_organisation(a.sender.name):
-            continue  # "Grants Team" is no person's name: renaming it to a person's takes its words away
-        if new_name and a.sender.name:
-            # The signature usually repeats the name: swap it there too.
-            text = text.replace(a.sender.name, new_name)
-        out.append(a.model_copy(update={"sender": sender, "text": text}))
+        moved = a.model_copy(
+            update={"sender": a.sender.model_copy(update={k: v for k, v in change.items() if k != "name"})}
+        )
+        out.append(renamed(moved, "sender", new_name) if new_name else moved)
     return out
 
 

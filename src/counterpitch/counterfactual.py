@@ -108,7 +108,7 @@ def _name_parts(name: str) -> list[str]:
     return [w for w in re.findall(r"[^\W\d_][\w'-]*", name) if w.lower().rstrip(".") not in _TITLES and len(w) > 2]
 
 
-def _renamed(a: Approach, role: str, new: str) -> Approach:
+def renamed(a: Approach, role: str, new: str) -> Approach:
     """`a` with the sender's or recipient's name replaced in their profile and wherever the text uses it."""
     person: PersonProfile | None = getattr(a, role)
     if person is None or not person.name or not _PERSON.fullmatch(person.name) or _organisation(person.name):
@@ -159,8 +159,8 @@ def _located(place: str) -> Callable[[Approach], Approach]:
     return change
 
 
-def _both_renamed(sender: str, recipient: str) -> Callable[[Approach], Approach]:
-    return lambda a: _renamed(_renamed(a, "sender", sender), "recipient", recipient)
+def _bothrenamed(sender: str, recipient: str) -> Callable[[Approach], Approach]:
+    return lambda a: renamed(renamed(a, "sender", sender), "recipient", recipient)
 
 
 def swaps() -> list[Swap]:
@@ -173,7 +173,7 @@ def swaps() -> list[Swap]:
     ]
     out += [Swap(f"text places west->{t}", _changed(_moved(_WESTERN, TARGETS[t]))) for t in LOCATIONS]
     out.append(Swap("text places hostile->uk", _changed(_moved(_HOSTILE, TARGETS["uk"]))))
-    out += [Swap(f"names ->{k}", _changed(_both_renamed(*names))) for k, names in NAMES.items()]
+    out += [Swap(f"names ->{k}", _changed(_bothrenamed(*names))) for k, names in NAMES.items()]
     out += [Swap(f"sender location ->{k}", _changed(_located(p))) for k, p in LOCATIONS.items()]
     return out
 

@@ -248,13 +248,6 @@ def _profile_name(person: PersonProfile | None, c: NameCues) -> frozenset[str]:
     return _name_forms(person.name, c.skip, c.organisation_words)
 
 
-def is_organisation(name: str) -> bool:
-    """Whether a profile's "name" is an organisation's or a role's ("Grants Team", "Associate Editor"): its words
-    are what the sender writes about, and are read, not masked, by the wording model."""
-    c = cues()
-    return any(w.lower() in c.organisation_words for w in words_as_written(name))
-
-
 @lru_cache(maxsize=4096)
 def _name_forms(name: str, skip: frozenset[str], organisation: frozenset[str]) -> frozenset[str]:
     """A profile's name as its words may be written: as given, capitalised, in capitals; titles, words that are

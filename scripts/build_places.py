@@ -74,6 +74,9 @@ REGION_ADJECTIVES = "African|Asian|European|American|Oceanian|Caribbean|Latin Am
 #: Names that are ordinary words or institutions far more often than places in these messages: the capitals of
 #: the Maldives ("Male") and Anguilla ("The Valley"), Réunion written without its accent, Chatham House.
 NOT_PLACES = {"male", "valley", "reunion", "chatham"}
+#: What qualifies a city's name after its usual short form ("Frankfurt am Main", "Newcastle upon Tyne",
+#: "Freiburg im Breisgau", "Halle (Saale)", "Boulogne-sur-Mer" stays whole: its parts are joined).
+QUALIFIED = re.compile(r" (?:am|an der|an|im|in der|upon|on|sur|bei|ob der) |\s*\(")
 KINDS = ("country", "demonym", "language", "capital", "region", "city")
 
 
@@ -159,7 +162,12 @@ def gather() -> Names:
     for city in gc.get_cities().values():
         people = city["population"]
         if people >= MIN_POPULATION:
-            add(names, "city", [city["name"]], SURE if people >= HUGE_CITY else MAJOR if people >= BIG_CITY else MINOR)
+            level = SURE if people >= HUGE_CITY else MAJOR if people >= BIG_CITY else MINOR
+            add(names, "city", [city["name"]], level)
+            # A qualified name is usually written short: "Frankfurt am Main" as "Frankfurt".
+            short = QUALIFIED.split(city["name"], maxsplit=1)[0]
+            if short != city["name"] and level > MINOR:
+                add(names, "city", [short], level)
         if people >= OTHER_NAMES:
             other = (n for n in city["alternatenames"] if latin(n) and n[:1].isupper() and len(n.split()) <= 3)
             add(names, "city", other, MAJOR)

@@ -103,9 +103,15 @@ def _organisation(name: str) -> bool:
 
 
 def _name_parts(name: str) -> list[str]:
-    """The words of a name, titles left out; words of two letters too ("An", "He"), which the text also uses
-    as ordinary words that a swap must not touch."""
-    return [w for w in re.findall(r"[^\W\d_][\w'-]*", name) if w.lower().rstrip(".") not in _TITLES and len(w) > 2]
+    """The words of a name, titles left out; and words the wording model never masks as a name ("An", "He",
+    "van", "de": data/names.yaml's `skip`), which the text also uses as ordinary words a swap must not touch.
+    Other short parts ("Al", "Ng") are swapped: the model masks them in the name it was given."""
+    skip = cues().skip
+    return [
+        w
+        for w in re.findall(r"[^\W\d_][\w'-]*", name)
+        if w.lower().rstrip(".") not in _TITLES and len(w) > 1 and w.lower() not in skip
+    ]
 
 
 def renamed(a: Approach, role: str, new: str) -> Approach:

@@ -84,9 +84,9 @@ class TextModel:
     #: (first word, second word) -> row, so word pairs are looked up without building their strings
     _pairs: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False, compare=False)
     #: Inverse regularisation strength of the fit, chosen on writers held out (bench/voices.py).
-    C: ClassVar[float] = 10.0
+    C: ClassVar[float] = 30.0
     #: How many n-gram occurrences make full evidence (see `contributions_many`); 0 turns the discount off.
-    FULL_EVIDENCE: ClassVar[int] = int(os.environ.get("COUNTERPITCH_FULL_EVIDENCE", "0"))
+    FULL_EVIDENCE: ClassVar[int] = int(os.environ.get("COUNTERPITCH_FULL_EVIDENCE", "30"))
     #: every word of every n-gram: masking a word outside it changes no n-gram the model holds
     _known: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
     _places: Places = field(
@@ -220,7 +220,13 @@ class TextModel:
             for g, i in vec.vocabulary_.items()
             if abs(clf.coef_[0][i]) > 1e-6
         }
-        meta = {"documents": len(docs), "C": c, "min_df": min_df, "masked": "places (data/places.yaml), names"}
+        meta = {
+            "documents": len(docs),
+            "C": c,
+            "min_df": min_df,
+            "full_evidence": cls.FULL_EVIDENCE,
+            "masked": "places (data/places.yaml), names",
+        }
         return cls(terms, float(clf.intercept_[0]), max_n, meta)
 
     def to_json(self) -> dict[str, Any]:

@@ -86,7 +86,7 @@ class TextModel:
     #: Inverse regularisation strength of the fit, chosen on writers held out (bench/voices.py).
     C: ClassVar[float] = 30.0
     #: How many n-gram occurrences make full evidence (see `contributions_many`); 0 turns the discount off.
-    FULL_EVIDENCE: ClassVar[int] = int(os.environ.get("COUNTERPITCH_FULL_EVIDENCE", "30"))
+    FULL_EVIDENCE: ClassVar[int] = int(os.environ.get("COUNTERPITCH_FULL_EVIDENCE", "0"))
     #: every word of every n-gram: masking a word outside it changes no n-gram the model holds
     _known: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
     _places: Places = field(

@@ -23,7 +23,7 @@ from counterpitch.semantic.textmodel import (
     tokens,
 )
 from counterpitch.semantic.tokens import tokens_with_gaps, words_as_written
-from counterpitch.training import training_cases
+from counterpitch.training import FIRST, training_cases, training_sets
 from tests.helpers import approach, assert_fires, assert_quiet
 
 DOCS = [
@@ -47,7 +47,7 @@ def test_when_model_scores_text_then_it_matches_scikit_learn(small: TextModel) -
     from sklearn.linear_model import LogisticRegression
 
     vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, token_pattern=TOKEN.pattern)
-    clf = LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced").fit(vec.fit_transform(DOCS), LABELS)
+    clf = LogisticRegression(C=TextModel.C, max_iter=5000, class_weight="balanced").fit(vec.fit_transform(DOCS), LABELS)
     for text in ["Keep it between us, we pay in crypto.", "Apply on the careers page.", "nothing known here"]:
         expected = clf.predict_proba(vec.transform([text]))[0, 1]
         assert small.probability(text) == pytest.approx(expected, abs=1e-6)
@@ -82,7 +82,12 @@ def test_when_text_is_arbitrary_then_probability_is_a_probability(text: str) -> 
 def test_shipped_model_says_where_it_came_from() -> None:
     m = load_default_text_model()
     assert len(m.terms) > 1000
-    assert m.meta["trained_on"] == ["counterpitch/data/training/approaches_train.jsonl"]
+    trained_on = m.meta["trained_on"]
+    assert trained_on[0] == "counterpitch/data/training/approaches_train.jsonl"
+    assert set(trained_on[1:]) == {
+        f"counterpitch/data/training/voices/{w}.jsonl" for w in training_sets() if w != FIRST
+    }
+    assert m.meta["C"] == TextModel.C
 
 
 WORDING = Context(text_model=load_default_text_model())
@@ -224,7 +229,7 @@ def test_when_model_masks_places_then_it_still_matches_scikit_learn() -> None:
     docs = [d + " Based in China." if i % 2 else d + " Offices in New York." for i, d in enumerate(DOCS)]
     model = TextModel.fit(docs, LABELS, min_df=1)
     vec = TfidfVectorizer(analyzer=partial(grams, max_n=2), sublinear_tf=True, min_df=1)
-    clf = LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced").fit(vec.fit_transform(docs), LABELS)
+    clf = LogisticRegression(C=TextModel.C, max_iter=5000, class_weight="balanced").fit(vec.fit_transform(docs), LABELS)
     for text in ["Keep it between us in Beijing.", "Apply on the careers page in Paris.", "New York, New York"]:
         expected = clf.predict_proba(vec.transform([text]))[0, 1]
         assert model.probability(text) == pytest.approx(expected, abs=1e-6)

@@ -284,6 +284,15 @@ class Assertion:
             shifts=shifts if told else (),
         )
 
+    def warns(self, sentence: str) -> bool:
+        """Whether a sentence reports or warns about what others do ("MI5 has warned that headhunters offer
+        fees", "be wary of recruiters who ...") rather than speaking for its writer ("we will pay")."""
+        return self.has_frame(sentence) and not _hit(self.own_voice, sentence.encode("utf-8"))
+
+    def has_frame(self, text: str) -> bool:
+        """Whether `text` holds a warning or reporting frame anywhere (a pre-check before `warns` per sentence)."""
+        return _hit(self.frame_quoting, text.encode("utf-8"))
+
     def narrated(self, pattern: str) -> str:
         """A rule's pattern as an account is read: each of its words for the recipient and the sender ("you",
         "your", "we", "me", "us"), standing whole, also reads the account's person ("me", "her", "our

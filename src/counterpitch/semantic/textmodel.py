@@ -26,10 +26,11 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from counterpitch.detectors.assertion import ASSERTION
 from counterpitch.model import Approach
 from counterpitch.semantic.blind import GAP, Places, masked, person_names, places
 from counterpitch.semantic.tokens import TOKEN, tokens, tokens_with_gaps
-from counterpitch.text import message_fields, without_invisible
+from counterpitch.text import ACCOUNT, message_fields, sentences, without_invisible
 
 __all__ = ["TOKEN", "Document", "Text", "TextModel", "document", "grams", "load_default_text_model", "tokens"]
 
@@ -46,9 +47,21 @@ class Document(NamedTuple):
 
 
 def document(approach: Approach) -> Document:
-    """The sender's own words (subject, message, their turns of the thread) and the names of the people in it."""
-    text = without_invisible("\n".join(text for _, text in message_fields(approach)))[0]
-    return Document(text, person_names(approach))
+    """The sender's own words (subject, message, their turns of the thread; the reporter's account) and the names
+    of the people in it. A sentence that warns about or reports a tactic ("MI5 has warned that headhunters offer
+    consultancy fees") is left out, as the rules set it aside (detectors/assertion.py): a security bulletin
+    quoting the lures is not the lures."""
+    parts = (text if name == ACCOUNT else own_words(text) for name, text in message_fields(approach))
+    return Document(without_invisible("\n".join(parts))[0], person_names(approach))
+
+
+def own_words(text: str) -> str:
+    """`text` without its sentences that warn about or report what others do (most texts hold no such frame and
+    are returned as they are, after one pass)."""
+    if not ASSERTION.has_frame(text):
+        return text
+    kept = (text[sp.start : sp.end] for sp in sentences("text", text))
+    return " ".join(s for s in kept if not ASSERTION.warns(s))
 
 
 Text = str | Document

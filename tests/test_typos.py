@@ -9,6 +9,7 @@ key word, names, and words a key word only begins: these are never "corrected". 
 from __future__ import annotations
 
 import gzip
+import json
 import pickle
 from importlib.resources import files
 from itertools import pairwise
@@ -247,3 +248,23 @@ def test_when_the_word_list_is_shipped_then_it_names_its_sources_and_licences() 
         header = [line for line in fh.read(4000).splitlines() if line.startswith("#")]
     assert sum("source:" in line and "licence" in line for line in header) == 2
     assert any("scripts/build_words.py" in line for line in header)
+
+
+def test_when_the_rules_are_loaded_then_the_saved_key_words_are_the_ones_they_spell() -> None:
+    # data/spelling_keys.json saves spelling the rules out at start-up; remake it with
+    # scripts/build_spelling_keys.py when a rule changes (a stale file is ignored, at a cost in start-up time).
+    saved = json.loads((files("counterpitch") / "data" / spelling.KEYS).read_text("utf-8"))
+    patterns = spelling.builtin_patterns()
+    assert saved["patterns_sha256"] == spelling.patterns_digest(patterns), "run scripts/build_spelling_keys.py"
+    words, stems = spelling.key_words(patterns)
+    assert (frozenset(saved["words"]), frozenset(saved["stems"])) == (words, stems)
+    assert spelling.builtin_key_words() == (words, stems)
+
+
+def test_when_the_saved_key_words_are_stale_then_they_are_spelt_out_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    spelling.builtin_key_words.cache_clear()
+    monkeypatch.setattr(spelling, "patterns_digest", lambda patterns: "stale")
+    try:
+        assert spelling.builtin_key_words() == spelling.key_words(spelling.builtin_patterns())
+    finally:
+        spelling.builtin_key_words.cache_clear()

@@ -19,7 +19,9 @@ rapidfuzz's Damerau-Levenshtein distance confirms, and the answer is remembered.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -124,8 +126,34 @@ def speller_for(patterns: frozenset[str]) -> Speller:
 
 @lru_cache(maxsize=16)
 def _speller(extra: frozenset[str]) -> Speller:
-    words, stems = key_words(builtin_patterns() | extra)
+    words, stems = builtin_key_words()
+    if extra:
+        more_words, more_stems = key_words(extra)
+        words, stems = words | more_words, stems | more_stems
     return Speller(words, stems)
+
+
+#: The built-in rules' key words as last spelt out (scripts/build_spelling_keys.py), with a digest of the patterns
+#: they came from: spelling them out parses every pattern, a third of a second at every start.
+KEYS = "spelling_keys.json"
+
+
+def patterns_digest(patterns: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(patterns)).encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def builtin_key_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The key words and stems of the built-in rules: from data/spelling_keys.json when it was made from these very
+    patterns, else spelt out here (a rule edited without remaking the file costs start-up time, never a word)."""
+    patterns = builtin_patterns()
+    try:
+        saved = json.loads((_DATA / KEYS).read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        saved = None
+    if isinstance(saved, dict) and saved.get("patterns_sha256") == patterns_digest(patterns):
+        return frozenset(saved["words"]), frozenset(saved["stems"])
+    return key_words(patterns)
 
 
 # Key words out of the rules' patterns. A pattern is parsed (Python's parser reads the RE2 syntax the rules use)

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from counterpitch.store.accounts import DETAIL_FIELDS, MAX_DETAIL, Actor
 from counterpitch.web.auth import page_actor, service, verify_csrf
+from counterpitch.web.params import Flag
 from counterpitch.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -22,7 +23,7 @@ Detail = Annotated[str, Form(max_length=FORM_DETAIL)]
 
 
 @router.get("/account")
-def account(request: Request, actor: Anyone, saved: int = 0) -> Response:
+def account(request: Request, actor: Anyone, saved: Flag = 0) -> Response:
     details = service(request).details(actor, actor.id)
     values = {k: getattr(details, k) or "" for k in DETAIL_FIELDS} if details is not None else {}
     return _page(request, values, None, saved=bool(saved))

@@ -13,6 +13,7 @@ from counterpitch.store.accounts import MAX_DETAIL, MAX_NAME, MAX_PASSWORD, Acto
 from counterpitch.store.tables import ROLES
 from counterpitch.web.account_pages import Detail
 from counterpitch.web.auth import require_page, service, verify_csrf
+from counterpitch.web.params import QueryId, RowId
 from counterpitch.web.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -54,7 +55,7 @@ def add_user(
 
 @router.post("/users/{user_id}/details", dependencies=[Depends(verify_csrf)])
 def set_details(
-    request: Request, user_id: int, actor: Admin, title: Detail = "", team: Detail = "", organisation: Detail = ""
+    request: Request, user_id: RowId, actor: Admin, title: Detail = "", team: Detail = "", organisation: Detail = ""
 ) -> Response:
     """An account's title, team and organisation, as its owner would set them on /account."""
     details = {"title": title, "team": team, "organisation": organisation}
@@ -68,12 +69,12 @@ def set_details(
 
 
 @router.post("/users/{user_id}/deactivate", dependencies=[Depends(verify_csrf)])
-def deactivate(request: Request, user_id: int, actor: Admin) -> Response:
+def deactivate(request: Request, user_id: RowId, actor: Admin) -> Response:
     return _set_active(request, actor, user_id, False)
 
 
 @router.post("/users/{user_id}/activate", dependencies=[Depends(verify_csrf)])
-def activate(request: Request, user_id: int, actor: Admin) -> Response:
+def activate(request: Request, user_id: RowId, actor: Admin) -> Response:
     return _set_active(request, actor, user_id, True)
 
 
@@ -88,6 +89,6 @@ def _set_active(request: Request, actor: Actor, user_id: int, active: bool) -> R
 
 
 @router.get("/audit")
-def audit_log(request: Request, actor: Admin, before: int | None = None) -> Response:
+def audit_log(request: Request, actor: Admin, before: QueryId = None) -> Response:
     rows = service(request).audit_log(actor, limit=AUDIT_PAGE, before_id=before)
     return render(request, "admin_audit.html.j2", {"rows": rows, "more": len(rows) == AUDIT_PAGE})

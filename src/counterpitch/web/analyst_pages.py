@@ -16,6 +16,7 @@ from counterpitch.store.accounts import Actor
 from counterpitch.store.reports import MAX_NOTE, ReportFilter
 from counterpitch.store.tables import STATUSES
 from counterpitch.web.auth import require_page, service, verify_csrf
+from counterpitch.web.params import MAX_ID, PageNo, RowId
 from counterpitch.web.templating import render
 from counterpitch.web.verdict import STATUS_LABELS, verdict_context
 
@@ -40,7 +41,7 @@ def queue_filter(band: str, status: str, since: str, until: str, campaign: str, 
         raise HTTPException(422, f"band: must be one of {', '.join(BANDS)}")
     if status and status not in STATUSES:
         raise HTTPException(422, f"status: must be one of {', '.join(STATUSES)}")
-    if campaign and not campaign.isdigit():
+    if campaign and not (campaign.isascii() and campaign.isdigit() and 1 <= int(campaign) <= MAX_ID):
         raise HTTPException(422, "campaign: must be a campaign number")
     start, end = _day(since, "from"), _day(until, "to")
     return ReportFilter(
@@ -56,7 +57,7 @@ def queue_filter(band: str, status: str, since: str, until: str, campaign: str, 
 
 
 @router.get("/queue")
-def queue(request: Request, actor: Analyst, page: int = 1) -> Response:
+def queue(request: Request, actor: Analyst, page: PageNo = 1) -> Response:
     """Filters come as band, status, from, to (dates) and campaign in the query string."""
     page = max(1, min(page, 100_000))
     args = {k: request.query_params.get(k, "")[:40] for k in ("band", "status", "from", "to", "campaign")}
@@ -76,7 +77,7 @@ def queue(request: Request, actor: Analyst, page: int = 1) -> Response:
 
 
 @router.get("/cases/{report_id}")
-def case(request: Request, report_id: int, actor: Analyst, listed: str = "") -> Response:
+def case(request: Request, report_id: RowId, actor: Analyst, listed: str = "") -> Response:
     view = service(request).get_report(actor, report_id)
     if view is None:
         raise HTTPException(404, "No such report.")
@@ -92,7 +93,7 @@ def case(request: Request, report_id: int, actor: Analyst, listed: str = "") -> 
 
 @router.post("/cases/{report_id}/status", dependencies=[Depends(verify_csrf)])
 def set_status(
-    request: Request, report_id: int, actor: Analyst, status: Annotated[str, Form(max_length=40)]
+    request: Request, report_id: RowId, actor: Analyst, status: Annotated[str, Form(max_length=40)]
 ) -> Response:
     if status not in STATUSES:
         raise HTTPException(422, f"status: must be one of {', '.join(STATUSES)}")
@@ -103,7 +104,7 @@ def set_status(
 
 @router.post("/cases/{report_id}/notes", dependencies=[Depends(verify_csrf)])
 def add_note(
-    request: Request, report_id: int, actor: Analyst, text: Annotated[str, Form(max_length=MAX_NOTE)]
+    request: Request, report_id: RowId, actor: Analyst, text: Annotated[str, Form(max_length=MAX_NOTE)]
 ) -> Response:
     try:
         found = service(request).add_note(actor, report_id, text)
@@ -115,7 +116,7 @@ def add_note(
 
 
 @router.post("/cases/{report_id}/watchlist", dependencies=[Depends(verify_csrf)])
-async def list_sender(request: Request, report_id: int, actor: Analyst) -> Response:
+async def list_sender(request: Request, report_id: RowId, actor: Analyst) -> Response:
     """Add the case's sender to the watchlist (name, firm, profile URL, e-mail, messenger ids; provenance)."""
     try:
         entry_id = await run_in_threadpool(service(request).add_watchlist_from_report, actor, report_id)

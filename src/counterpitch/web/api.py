@@ -20,6 +20,7 @@ from counterpitch.store.reports import ReportFilter
 from counterpitch.store.tables import STATUSES
 from counterpitch.web.auth import api_actor, require_api, service
 from counterpitch.web.errors import field_errors, validation_response
+from counterpitch.web.params import Offset, QueryId, RowId
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -92,9 +93,9 @@ def list_reports(
     status: Status | None = None,
     reported_from: Annotated[datetime | None, Query(alias="from")] = None,
     reported_to: Annotated[datetime | None, Query(alias="to")] = None,
-    campaign_id: int | None = None,
+    campaign_id: QueryId = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, list[dict[str, object]]]:
     """Reporters get their own reports; analysts and admins get all. Newest first."""
     f = ReportFilter(band, status, reported_from, reported_to, campaign_id, limit, offset)
@@ -102,7 +103,7 @@ def list_reports(
 
 
 @router.get("/reports/{report_id}")
-def get_report(request: Request, report_id: int, actor: Annotated[Actor, Depends(api_actor)]) -> dict[str, object]:
+def get_report(request: Request, report_id: RowId, actor: Annotated[Actor, Depends(api_actor)]) -> dict[str, object]:
     view = service(request).get_report(actor, report_id)
     if view is None:
         raise HTTPException(404, "report_id: no such report")

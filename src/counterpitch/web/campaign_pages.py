@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from counterpitch.store.accounts import Actor
 from counterpitch.store.reports import ReportFilter
 from counterpitch.web.auth import require_page, service
+from counterpitch.web.params import PageNo, RowId
 from counterpitch.web.services import ReportSummary
 from counterpitch.web.templating import render
 from counterpitch.web.verdict import STATUS_LABELS
@@ -94,7 +95,7 @@ def campaigns(request: Request, actor: Analyst) -> Response:
 
 
 @router.get("/campaigns/{campaign_id}")
-def campaign(request: Request, campaign_id: int, actor: Analyst) -> Response:
+def campaign(request: Request, campaign_id: RowId, actor: Analyst) -> Response:
     svc = service(request)
     summary = svc.campaign(actor, campaign_id)
     if summary is None:
@@ -114,7 +115,7 @@ def campaign(request: Request, campaign_id: int, actor: Analyst) -> Response:
 
 
 @router.get("/alerts")
-def alerts(request: Request, actor: Analyst, page: int = 1) -> Response:
+def alerts(request: Request, actor: Analyst, page: PageNo = 1) -> Response:
     page = max(1, min(page, 100_000))
     rows = service(request).alerts(actor, limit=ALERTS_PAGE + 1, offset=(page - 1) * ALERTS_PAGE)
     context = {"rows": rows[:ALERTS_PAGE], "page": page, "more": len(rows) > ALERTS_PAGE}
@@ -122,7 +123,7 @@ def alerts(request: Request, actor: Analyst, page: int = 1) -> Response:
 
 
 @router.get("/alerts/{alert_id}")
-def alert(request: Request, alert_id: int, actor: Analyst) -> Response:
+def alert(request: Request, alert_id: RowId, actor: Analyst) -> Response:
     """The briefing as text (escaped), and its HTML version in a sandboxed frame with no scripts allowed."""
     found = service(request).alert(actor, alert_id)
     if found is None:

@@ -28,6 +28,7 @@ from counterpitch.store.accounts import Actor
 from counterpitch.store.reports import ReportFilter
 from counterpitch.web.auth import page_actor, service, verify_csrf
 from counterpitch.web.errors import field_errors
+from counterpitch.web.params import Flag, PageNo, RowId
 from counterpitch.web.templating import render
 from counterpitch.web.verdict import verdict_context
 
@@ -150,7 +151,7 @@ def _profile_from_pdf(data: bytes) -> PersonProfile:
 
 
 @router.get("/my-reports")
-def my_reports(request: Request, actor: Anyone, page: int = 1) -> Response:
+def my_reports(request: Request, actor: Anyone, page: PageNo = 1) -> Response:
     page = max(1, min(page, 10_000))
     rows = service(request).list_reports(actor, _mine(actor, page))
     context = {"rows": rows[:PAGE], "page": page, "more": len(rows) > PAGE}
@@ -163,7 +164,7 @@ def _mine(actor: Actor, page: int) -> ReportFilter:
 
 
 @router.get("/my-reports/{report_id}")
-def my_report(request: Request, report_id: int, actor: Anyone, new: int = 0) -> Response:
+def my_report(request: Request, report_id: RowId, actor: Anyone, new: Flag = 0) -> Response:
     view = service(request).get_report(actor, report_id)
     if view is None or view.summary.reporter_id != actor.id:
         raise HTTPException(404, "No such report.")

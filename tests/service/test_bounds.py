@@ -72,3 +72,26 @@ def test_when_a_page_offset_or_flag_is_out_of_range_then_it_is_refused_with_422(
     path = url.split("?", 1)[0]
     bad = _check(bworld, "GET", path, url)
     assert bad is None
+
+
+@pytest.mark.parametrize(("path", "api"), [("/api/v1/reports/{report_id}", True), ("/my-reports/{report_id}", False)])
+def test_when_a_route_fails_unexpectedly_then_the_500_still_carries_the_security_headers(
+    bworld: World, monkeypatch: pytest.MonkeyPatch, path: str, api: bool
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from counterpitch.web.services import Service
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Service, "get_report", broken)
+    signed_in = bworld.api("reporter") if api else bworld.page("reporter")
+    client = TestClient(bworld.app, raise_server_exceptions=False, follow_redirects=False)
+    client.headers.update(signed_in.headers)
+    client.cookies.update(signed_in.cookies)
+    r = client.get(bworld.url(path))
+    assert r.status_code == 500
+    assert r.headers.get("x-content-type-options") == "nosniff"
+    assert "default-src 'self'" in r.headers.get("content-security-policy", "")
+    assert "a bug" not in r.text

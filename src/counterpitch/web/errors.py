@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -10,12 +11,14 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from counterpitch.web.auth import SignInRequired
+from counterpitch.web.security import SECURITY_HEADERS
 from counterpitch.web.services import Forbidden
 from counterpitch.web.templating import render
 
+_log = logging.getLogger("counterpitch.web")
 _HEADINGS = {400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Not allowed", 413: "Too large"}
 _HEADINGS |= {422: "Cannot use that input", 429: "Too many attempts"}
 
@@ -64,6 +67,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
         return await http_error(request, HTTPException(403, str(exc)))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Answered by the outermost handler, outside the middleware that adds the security headers: add them
+        # here. The page is plain text, not the template, which may be what failed.
+        _log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        if is_api(request):
+            return JSONResponse({"detail": "internal error"}, status_code=500, headers=SECURITY_HEADERS)
+        return PlainTextResponse("Something went wrong on our side.", status_code=500, headers=SECURITY_HEADERS)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, exc: SignInRequired) -> Response:

@@ -25,6 +25,10 @@ _HEADERS = [
 ]
 
 
+#: The same headers for a response made outside the middleware (a server error answered by the outermost handler).
+SECURITY_HEADERS = {name.decode(): value.decode() for name, value in _HEADERS} | {"cache-control": "no-store"}
+
+
 class BodyTooLarge(Exception):
     pass
 

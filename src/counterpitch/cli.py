@@ -181,7 +181,7 @@ def check(
             }.items()
             if v
         }
-        record: dict[str, object] = {"id": "pasted", "text": text or "", "subject": subject, "account": account}
+        record: dict[str, object] = {"id": "pasted", "text": text, "subject": subject, "account": account}
         whole = False
         if sender_pdf is not None:
             saved = _profile_from_pdf(sender_pdf)

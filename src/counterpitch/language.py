@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from counterpitch.model import Approach, Language
+from counterpitch.text import ACCOUNT, message_fields
 
 __all__ = ["ENGLISH", "covered", "identify", "language_of", "sender_text", "unread_notice"]
 
@@ -95,10 +96,9 @@ ENGLISH = Language(code="en", name="English", read=True)
 
 
 def sender_text(approach: Approach) -> str:
-    """What the sender wrote: the subject, the message and their turns of the thread."""
-    parts = [approach.subject or "", approach.text]
-    parts += [t.text for t in approach.thread if t.from_ == "sender"]
-    return "\n".join(p for p in parts if p)
+    """What the sender wrote: the subject, the message and their turns of the thread (not the reporter's account,
+    which the rules of other languages read as written)."""
+    return "\n".join(text for name, text in message_fields(approach) if text and name != ACCOUNT)
 
 
 def language_of(approach: Approach) -> Language:

@@ -241,13 +241,10 @@ class Assertion:
         stop += "|" + _alternation(term.clause, f"{where}: terminators.clause")
         post = _alternation(neg.after, f"{where}: negation.after", immediate=False)
         next_word = _alternation(neg.after, f"{where}: negation.after", immediate=True)
-        frames = rep.before
-        if told:
-            names = {c.name for c in rep.before}
-            unknown = [a for a in spec.told.advisories if a not in names]
-            if unknown:
-                raise ValueError(f"{where}: told.advisories: no reported.before list named {unknown[0]!r}")
-            frames = [c for c in rep.before if c.name in spec.told.advisories]
+        unknown = [a for a in spec.told.advisories if a not in {c.name for c in rep.before}]
+        if unknown:  # checked however the file is read, so a broken `told` section fails at start-up
+            raise ValueError(f"{where}: told.advisories: no reported.before list named {unknown[0]!r}")
+        frames = [c for c in rep.before if c.name in spec.told.advisories] if told else rep.before
         said = _alternation(frames, f"{where}: reported.before")
         said_after = _alternation([] if told else rep.after, f"{where}: reported.after")
         refusal = _alternation(spec.told.refusal, f"{where}: told.refusal")
@@ -510,8 +507,13 @@ def _after(buf: bytes, ascii: bool, end: int, hi: int, reach: int) -> bytes:
 
 #: The cues of data/assertion.yaml, compiled once on import (a broken file fails at start-up, naming the list).
 ASSERTION = Assertion.load()
-#: ... and as an approach told in the reporter's own words is read (the Approach's `account`).
-TOLD = Assertion.told()
+
+
+@cache
+def told_cues() -> Assertion:
+    """The same cues as an approach told in the reporter's own words is read (the Approach's `account`): compiled
+    when the first account comes (the `told` section itself is checked at start-up, by ASSERTION's load)."""
+    return Assertion.told()
 
 
 @cache

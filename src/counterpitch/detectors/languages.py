@@ -23,6 +23,7 @@ import yaml
 from counterpitch.detectors.assertion import assertion_for
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.phrases import PhraseDetector, PhraseIndex, match_args
+from counterpitch.language import covered
 from counterpitch.model import Approach, Evidence, Finding
 
 __all__ = ["LanguageRules", "merge_findings"]
@@ -40,11 +41,7 @@ class LanguageRules:
     def __init__(self, english: Iterable[PhraseDetector]) -> None:
         self._english = {d.meta.id: d for d in english}
         folder = resources.files("counterpitch") / "data" / "languages"
-        self._files = {
-            e.name.removesuffix(".yaml"): e
-            for e in folder.iterdir()
-            if e.name.endswith(".yaml") and e.name != "languages.yaml"
-        }
+        self._files = {code: folder / f"{code}.yaml" for code in covered() - {"en"}}
         self._loaded: dict[str, tuple[tuple[PhraseDetector, ...], PhraseIndex]] = {}
 
     def __reduce__(self) -> tuple[Any, ...]:

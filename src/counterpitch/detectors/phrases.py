@@ -25,7 +25,14 @@ from typing import Any, Literal, NamedTuple
 import re2
 
 from counterpitch.detectors.anchors import is_anchored, loosened
-from counterpitch.detectors.assertion import ASSERTION, NEGATION_REACH, TOLD, Assertion, Sentences, assertion_for
+from counterpitch.detectors.assertion import (
+    ASSERTION,
+    NEGATION_REACH,
+    Assertion,
+    Sentences,
+    assertion_for,
+    told_cues,
+)
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
 from counterpitch.detectors.context import Context
 from counterpitch.detectors.spelling import Speller, speller_for
@@ -227,7 +234,7 @@ class PhraseDetector(Detector):
             assert self._written is not None
             return self._written
         if self._told is None:
-            object.__setattr__(self, "_told", _compiled(self.all_of, self.none_of, self.meta.id, TOLD))
+            object.__setattr__(self, "_told", _compiled(self.all_of, self.none_of, self.meta.id, told_cues()))
         assert self._told is not None
         return self._told
 
@@ -256,8 +263,7 @@ class PhraseDetector(Detector):
         for name, raw in self.fields(subject):
             original = clean(raw)
             text, back = reading(speller, original)  # "pa\u200by" and "whatsap" as "pay" and "whatsapp"
-            # The reporter's account: read as told (detectors/assertion.py, `told`), by the English rules.
-            told = name == ACCOUNT and self.language == "en"
+            told = read_as_told(name, self.language)
             if not self._every_group_occurs(text, index, told):  # one pass; most fields stop here
                 continue
             f = _prepared(name, text)
@@ -277,7 +283,7 @@ class PhraseDetector(Detector):
         """
         n = len(f.spans)
         rules = self.compiled(told)
-        assertion = TOLD if told else self._assertion
+        assertion = told_cues() if told else self._assertion
         assert assertion is not None  # set in __post_init__
         # The first group is searched over the field; the others only near the sentences that hold it.
         first = self._matches_by_sentence(rules.groups[0], f)
@@ -366,6 +372,11 @@ class PhraseIndex:
 
     def __init__(self, detectors: Sequence[PhraseDetector]) -> None:
         self.detectors = tuple(detectors)
+        languages = {d.language for d in self.detectors}
+        if len(languages) > 1:
+            raise ValueError(f"one phrase index per language, not {sorted(languages)}")
+        #: The language of its rules: whether an account is read as told (`read_as_told`), as the rules read it.
+        self.language = languages.pop() if languages else "en"
         self._owner: list[tuple[str, int]] = []
         self._groups: dict[str, int] = {}
         for d in self.detectors:
@@ -427,7 +438,7 @@ class PhraseIndex:
     def _in_fields(self, approach: Approach, scope: str, idents: set[str]) -> set[str]:
         out: set[str] = set()
         for name, raw in _scope_fields(approach, scope):
-            out |= self._passing(reading(self.speller, clean(raw))[0], name == ACCOUNT) & idents
+            out |= self._passing(reading(self.speller, clean(raw))[0], read_as_told(name, self.language)) & idents
         return out
 
     def _passing(self, text: str, told: bool = False) -> frozenset[str]:
@@ -436,7 +447,7 @@ class PhraseIndex:
         passing = self._memo.get((told, text))
         if passing is None:
             if told and self._told_set is None:
-                self._told_set = self._search_set(TOLD)
+                self._told_set = self._search_set(told_cues())
             found: dict[str, set[int]] = {}
             owner = self._owner
             for i in (self._told_set if told else self._set).Match(text) or ():
@@ -451,6 +462,12 @@ class PhraseIndex:
 
     def every_group_occurs(self, ident: str, text: str, told: bool = False) -> bool:
         return ident in self._passing(text, told)
+
+
+def read_as_told(field: str, language: str) -> bool:
+    """Whether a field is read as told in the reporter's words (detectors/assertion.py, `told`): the account, by
+    the English rules; the rules of other languages read it as written."""
+    return field == ACCOUNT and language == "en"
 
 
 def _flags(value: object, name: str) -> bool | tuple[bool, ...]:

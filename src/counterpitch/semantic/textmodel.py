@@ -98,8 +98,6 @@ class TextModel:
     _pairs: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False, compare=False)
     #: Inverse regularisation strength of the fit, chosen on writers held out (bench/voices.py).
     C: ClassVar[float] = 30.0
-    #: How many n-gram occurrences make full evidence (see `contributions_many`); 0 turns the discount off.
-    FULL_EVIDENCE: ClassVar[int] = int(os.environ.get("COUNTERPITCH_FULL_EVIDENCE", "0"))
     #: every word of every n-gram: masking a word outside it changes no n-gram the model holds
     _known: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
     _places: Places = field(
@@ -168,10 +166,6 @@ class TextModel:
         weights = (1.0 + np.log(counts)) * self._idf[rows]
         weights /= np.sqrt(np.bincount(doc, weights * weights, minlength=n))[doc]
         shares = weights * self._coef[rows]
-        if self.FULL_EVIDENCE > 0:
-            # A few words are little evidence: the L2 norm makes a five-word text as sure as a long one, so a
-            # text with fewer n-grams than FULL_EVIDENCE moves the log-odds in proportion to how many it has.
-            shares *= np.minimum(1.0, lengths / self.FULL_EVIDENCE)[doc]
         z = self.intercept + np.bincount(doc, shares, minlength=n)
         parts: list[list[tuple[str, float]]] = [[] for _ in range(n)]
         keep = (z > explain_above)[doc]
@@ -237,7 +231,6 @@ class TextModel:
             "documents": len(docs),
             "C": c,
             "min_df": min_df,
-            "full_evidence": cls.FULL_EVIDENCE,
             "masked": "places (data/places.yaml), names",
         }
         return cls(terms, float(clf.intercept_[0]), max_n, meta)

@@ -115,8 +115,7 @@ def _build(
     if values.get("text", "").strip():
         doc["text"] = values["text"]
     if values.get("account", "").strip():
-        doc["account"] = values["account"]
-        doc.setdefault("text", "")  # told only: the schema's `text` is then empty (decision 0043)
+        doc["account"] = values["account"]  # told only: Approach makes `text` empty (decision 0043)
     if values.get("subject", "").strip():
         doc["subject"] = values["subject"].strip()
     if values.get("channel") in CHANNELS and not (mail is not None and values.get("channel") == "linkedin_message"):

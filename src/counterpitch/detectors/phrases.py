@@ -41,7 +41,7 @@ from counterpitch.text import ACCOUNT, bounded_sentences, clean, message_fields,
 
 __all__ = ["NEGATION_REACH", "PhraseDetector", "PhraseIndex", "from_spec", "match_args"]
 
-Scope = Literal["message", "sender", "recipient"]
+Scope = Literal["message", "sender", "recipient", "account"]
 Pattern = Any  # a compiled RE2 pattern (google-re2 ships no type stubs)
 
 _OPTIONS = re2.Options()
@@ -55,6 +55,8 @@ def _scope_fields(approach: Approach, scope: str) -> Iterator[tuple[str, str]]:
         yield from profile_fields(approach.sender, "sender")
     elif scope == "recipient" and approach.recipient:
         yield from profile_fields(approach.recipient, "recipient")
+    elif scope == "account" and approach.account:  # what the reporter says of the sender, and only that
+        yield ACCOUNT, approach.account
 
 
 @lru_cache(maxsize=4096)
@@ -492,8 +494,8 @@ def from_spec(spec: Mapping[str, Any], where: str) -> PhraseDetector:
             attack=tuple(spec.get("attack", ())),
         )
         scope = spec.get("scope", "message")
-        if scope not in ("message", "sender", "recipient"):
-            raise ValueError(f"{ident}: scope must be message, sender or recipient")
+        if scope not in ("message", "sender", "recipient", "account"):
+            raise ValueError(f"{ident}: scope must be message, sender, recipient or account")
         return PhraseDetector(meta=meta, scope=scope, **match_args(spec["match"], ident))
     except KeyError as exc:
         raise ValueError(f"{where}: detector {ident}: missing field {exc.args[0]!r}") from exc

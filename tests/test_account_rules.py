@@ -49,6 +49,15 @@ QUIET = [
 ]
 
 
+#: How published sources tell an approach: the recipients as a class, the passive, whose material it was.
+NARRATED = [
+    ("lure.paid_reports", "Analysts were offered $400 for each short paper on the negotiations."),
+    ("lure.paid_reports", "She had been promised a monthly fee for background notes on the reshuffle."),
+    ("lure.secrecy", "Targets were told that if anyone asked, they should call it a translation job."),
+    ("lure.secrecy", "He was instructed to describe the payments as consultancy fees."),
+]
+
+
 def told(account: str, text: str = "") -> Approach:
     return Approach.model_validate({"id": "account-rules", "text": text, "account": account})
 
@@ -74,6 +83,11 @@ def test_when_the_same_words_are_the_senders_message_then_the_account_rules_do_n
     detector: str, words: str
 ) -> None:
     assert_quiet(detector, told("", text=words))
+
+
+@pytest.mark.parametrize(("detector", "account"), NARRATED)
+def test_when_a_source_narrates_the_approach_then_its_rule_fires(detector: str, account: str) -> None:
+    assert_fires(detector, told(account))
 
 
 def test_when_an_account_says_the_sender_was_found_out_then_at_least_medium(engine: Engine) -> None:

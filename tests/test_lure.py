@@ -30,6 +30,10 @@ POSITIVE = [
     ("lure.secrecy", "Please keep this between us - your manager does not need to hear about it."),
     ("lure.secrecy", "There is no need to tell your department; no paperwork is involved."),
     ("lure.secrecy", "Delete this message once you have read it."),
+    # a cover story for the contact or the money
+    ("lure.secrecy", "If your manager ever asks, just tell them it is a translation job."),
+    ("lure.secrecy", "Best to describe the payments as tutoring fees."),
+    ("lure.secrecy", "Please never message me from your office e-mail or work phone."),
     ("lure.cash_crypto_gifts", "We can settle in USDT so nothing reaches your bank."),
     ("lure.cash_crypto_gifts", "Payment can go to your cousin's account if that is simpler."),
     ("lure.cash_crypto_gifts", "I sent you a little something for your help last week."),
@@ -61,6 +65,8 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    ("lure.secrecy", "If anyone asks about the programme, it is all on our website."),
+    ("lure.secrecy", "Please describe your work in a short paragraph for the speaker page."),
     # Job-advert wording the high-severity rules must not read as lures (a high-severity finding is never shown
     # under a low band, so each of these would raise an alarm).
     ("lure.cash_crypto_gifts", "We also have our own dedicated team offshore so we can work 24 hours a day."),

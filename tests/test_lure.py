@@ -30,6 +30,8 @@ POSITIVE = [
     ("lure.secrecy", "Please keep this between us - your manager does not need to hear about it."),
     ("lure.secrecy", "There is no need to tell your department; no paperwork is involved."),
     ("lure.secrecy", "Delete this message once you have read it."),
+    ("lure.secrecy", "No pressure, but please keep this between us."),
+    ("lure.credential_request", "Log in on our onboarding portal with your current employer's Outlook account."),
     # a cover story for the contact or the money
     ("lure.secrecy", "If your manager ever asks, just tell them it is a translation job."),
     ("lure.secrecy", "Best to describe the payments as tutoring fees."),
@@ -65,6 +67,13 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    ("lure.secrecy", "Have a look whenever suits, no pressure at all."),
+    ("lure.secrecy", "Please don't tell me anything about your current projects."),
+    ("lure.secrecy", "We don't need to know which programme you are on."),
+    ("lure.secrecy", "Officials may attend in a personal capacity with their employer's approval."),
+    ("lure.credential_request", "No reputable body will ever ask for your password by e-mail."),
+    ("lure.credential_request", "Speakers should not be asked to log in to any outside portal."),
+    ("lure.credential_request", "Reach the benefits portal from the intranet and sign in with your usual network login."),
     ("lure.secrecy", "If anyone asks about the programme, it is all on our website."),
     ("lure.secrecy", "Please describe your work in a short paragraph for the speaker page."),
     # Job-advert wording the high-severity rules must not read as lures (a high-severity finding is never shown

@@ -32,6 +32,11 @@ POSITIVE = [
     ("lure.secrecy", "Delete this message once you have read it."),
     ("lure.secrecy", "No pressure, but please keep this between us."),
     ("lure.credential_request", "Log in on our onboarding portal with your current employer's Outlook account."),
+    ("lure.credential_request", "Just approve the MFA push you get now, it links your candidate profile."),
+    ("lure.credential_request", "For the deployment task please send your AWS access keys."),
+    ("lure.credential_request", "Send photos of your staff ID badge, front and back, to verify employment."),
+    ("lure.install_software", "The PDF only opens with our secure reader, download it from the link."),
+    ("lure.install_software", "Connect with the VPN config I attached to reach the test environment."),
     # a cover story for the contact or the money
     ("lure.secrecy", "If your manager ever asks, just tell them it is a translation job."),
     ("lure.secrecy", "Best to describe the payments as tutoring fees."),
@@ -67,6 +72,7 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    ("lure.install_software", "Researchers must use the university-managed VPN, which IT installs on request."),
     ("lure.secrecy", "Have a look whenever suits, no pressure at all."),
     ("lure.secrecy", "Please don't tell me anything about your current projects."),
     ("lure.secrecy", "We don't need to know which programme you are on."),

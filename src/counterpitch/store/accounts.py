@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from counterpitch.model import PersonProfile
-from counterpitch.store import audit
+from counterpitch.store import audit, sessions
 from counterpitch.store.tables import ROLES, ApiToken, LoginAttempt, User, utcnow
 
 _hasher = PasswordHasher()
@@ -172,10 +172,40 @@ def set_active(session: Session, user_id: int, active: bool, *, by: int | None) 
         return None
     if user.active != active:
         user.active = active
-        if not active:  # a deactivated account's tokens stay dead even if it is reactivated
+        if not active:  # a deactivated account's tokens and sessions stay dead even if it is reactivated
             session.execute(update(ApiToken).where(ApiToken.user_id == user_id).values(revoked=True))
+            sessions.end_all(session, user_id)
         action = "user.activate" if active else "user.deactivate"
         audit.record(session, actor_id=by, action=action, object_type="user", object_id=user_id)
+    return user
+
+
+def set_role(session: Session, user_id: int, role: str, *, by: int | None) -> User | None:
+    """Give an account another role (None when there is no such account). Its page sessions end: whoever holds
+    one signs in again and gets the pages of the new role."""
+    if role not in ROLES:
+        raise ValueError(f"role: must be one of {', '.join(ROLES)}")
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    if user.role != role:
+        detail = {"from": user.role, "to": role}
+        user.role = role
+        sessions.end_all(session, user_id)
+        audit.record(session, actor_id=by, action="user.role", object_type="user", object_id=user_id, detail=detail)
+    return user
+
+
+def set_password(session: Session, user_id: int, password: str, *, by: int | None) -> User | None:
+    """A new password for an account (ValueError when it will not do). Every page session of the account ends,
+    so a browser that knew the old password is signed out everywhere."""
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    check_password(password)
+    user.password_hash = _hasher.hash(password)
+    sessions.end_all(session, user_id)
+    audit.record(session, actor_id=by, action="user.password", object_type="user", object_id=user_id)
     return user
 
 

@@ -84,6 +84,20 @@ class ApiToken(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class WebSession(Base):
+    """A signed-in browser (store/sessions.py). The cookie carries a random token; only its SHA-256 is kept here,
+    so a copy of the database signs no one in. Deleting the row ends the session wherever the cookie is."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    #: Moved on at most once a minute (store/sessions.TOUCH_EVERY), so a page costs no write.
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class LoginAttempt(Base):
     """Failed sign-ins, for rate limiting across processes (keyed by user name and by client address)."""
 

@@ -5,9 +5,11 @@ signed-in user); a visitor without a session is redirected to /signin, a wrong r
 state-changing page route also declares `Depends(verify_csrf)`. API routes use `api_actor` / `require_api`
 and never read the cookie, so the API needs no CSRF defence.
 
-The session is Starlette's signed cookie (itsdangerous, HttpOnly, SameSite=Lax, Secure by setting) holding
-the user id, a random session id and the CSRF token. Sign-in replaces the whole session (new id, new CSRF
-token). The user is re-read from the database on every request, so deactivation takes effect at once.
+The cookie is Starlette's signed cookie (itsdangerous, HttpOnly, SameSite=Lax, Secure by setting) holding
+the user id, the session's random token and the CSRF token. The session itself lives on the server
+(store/sessions.py): every request looks its token up, so signing out, deactivation and a new role or password
+end it at once, wherever the cookie has been copied to, and it ends after an hour unused or eight after sign-in
+(settings). Sign-in replaces the whole cookie (new token, new CSRF token).
 """
 
 from __future__ import annotations
@@ -47,12 +49,20 @@ def settings(request: Request) -> Settings:
 
 
 # --- pages ------------------------------------------------------------------------------------------------
+def session_actor(request: Request) -> Actor | None:
+    """The active user whose live server-side session this cookie names, else None."""
+    token, uid = request.session.get("sid"), request.session.get("uid")
+    if not isinstance(token, str) or not isinstance(uid, int):
+        return None
+    actor = service(request).actor_by_session(token)
+    return actor if actor is not None and actor.id == uid else None
+
+
 def page_actor(request: Request) -> Actor:
     """The signed-in, active user, or a redirect to sign-in."""
-    uid = request.session.get("uid")
-    actor = service(request).actor_by_id(uid) if isinstance(uid, int) else None
+    actor = session_actor(request)
     if actor is None:
-        if uid is not None:  # a deactivated or deleted account: forget it, keep nothing of its session
+        if "uid" in request.session:  # an ended session or a deactivated account: keep nothing of it
             request.session.clear()
         raise SignInRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     request.state.actor = actor
@@ -60,8 +70,7 @@ def page_actor(request: Request) -> Actor:
 
 
 def optional_actor(request: Request) -> Actor | None:
-    uid = request.session.get("uid")
-    actor = service(request).actor_by_id(uid) if isinstance(uid, int) else None
+    actor = session_actor(request)
     request.state.actor = actor
     return actor
 
@@ -77,11 +86,16 @@ def require_page(*roles: str) -> Callable[[Actor], Actor]:
 
 def sign_in(request: Request, user: User) -> None:
     """A fresh session for this user: nothing from the anonymous session carries over."""
+    token = service(request).start_session(user.id)
     request.session.clear()
-    request.session.update({"uid": user.id, "sid": secrets.token_urlsafe(16), "csrf": secrets.token_urlsafe(32)})
+    request.session.update({"uid": user.id, "sid": token, "csrf": secrets.token_urlsafe(32)})
 
 
 def sign_out(request: Request) -> None:
+    """End the session on the server (a copy of the cookie is worth nothing after this) and forget the cookie."""
+    token = request.session.get("sid")
+    if isinstance(token, str):
+        service(request).end_session(token)
     request.session.clear()
 
 

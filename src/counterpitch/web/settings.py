@@ -26,7 +26,9 @@ class Settings:
     secret_key: str = ""
     #: Send the session cookie over HTTPS only. On by default; `make run` on loopback turns it off.
     cookie_secure: bool = True
+    #: A page session ends this long after sign-in (seconds), or after `session_idle_seconds` without use.
     session_max_age: int = 8 * 3600
+    session_idle_seconds: int = 3600
     org_name: str = "Your organisation"
     #: JSON bodies of the API; form posts (which may carry a saved profile PDF or an e-mail) get the larger limit.
     max_body_bytes: int = 1_000_000

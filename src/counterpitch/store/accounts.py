@@ -1,4 +1,4 @@
-"""Users, their passwords and API tokens, and the record of failed sign-ins that rate limiting reads.
+"""Users, their passwords and API tokens (sign-in limits: signin_limits.py; page sessions: sessions.py).
 
 Passwords are argon2id hashes (argon2-cffi's defaults, re-hashed on sign-in when those defaults grow). API
 tokens are 256-bit random strings shown once; only their SHA-256 is stored, which is enough because a token
@@ -13,16 +13,15 @@ import secrets
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from counterpitch.model import PersonProfile
 from counterpitch.store import audit, sessions
-from counterpitch.store.tables import ROLES, ApiToken, LoginAttempt, User, utcnow
+from counterpitch.store.tables import ROLES, ApiToken, User
 
 _hasher = PasswordHasher()
 #: Verified against when the user does not exist, so a wrong name takes as long as a wrong password.
@@ -217,19 +216,43 @@ def by_name(session: Session, name: str) -> User | None:
     return session.scalar(select(User).where(User.name == name.strip()))
 
 
+def name_key(name: str) -> str:
+    """A name as sign-in limits count it (NFKC, case-folded)."""
+    return unicodedata.normalize("NFKC", name).strip().casefold()[: MAX_NAME * 2]
+
+
+def password_of(session: Session, name: str) -> tuple[int, str] | None:
+    """The id and password hash of the active account with this name, if it has a password."""
+    user = by_name(session, name) if len(name) <= MAX_NAME else None
+    if user is None or not user.active or user.password_hash is None:
+        return None
+    return user.id, user.password_hash
+
+
 def verify_password(session: Session, name: str, password: str) -> User | None:
     """The active user with this name and password, else None (in about the same time either way)."""
     user = by_name(session, name) if len(name) <= MAX_NAME else None
     stored = user.password_hash if user is not None and user.active else None
+    if not password_matches(stored, password) or user is None or stored is None:
+        return None
+    rehash_if_needed(user, password)
+    return user
+
+
+def password_matches(stored: str | None, password: str) -> bool:
+    """Whether `password` is the one `stored` is the hash of; with no hash, a dummy one is checked instead, so a
+    missing account takes as long as a wrong password. Slow by design: call it outside a write transaction."""
     try:
         _hasher.verify(stored or _DUMMY_HASH, password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):
-        return None
-    if user is None or stored is None:
-        return None
-    if _hasher.check_needs_rehash(stored):
+        return False
+    return stored is not None
+
+
+def rehash_if_needed(user: User, password: str) -> None:
+    """Re-hash a right password when argon2-cffi's defaults have grown since it was set."""
+    if user.password_hash is not None and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    return user
 
 
 # --- API tokens -------------------------------------------------------------------------------------------
@@ -256,22 +279,3 @@ def user_for_token(session: Session, token: str) -> User | None:
         .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked.is_(False), User.active.is_(True))
     ).first()
     return row[0] if row is not None else None
-
-
-# --- sign-in attempts -------------------------------------------------------------------------------------
-def failures_since(session: Session, key: str, since: datetime) -> int:
-    query = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.key == key, LoginAttempt.at >= since)
-    return int(session.scalar(query) or 0)
-
-
-def note_failure(session: Session, keys: list[str]) -> None:
-    for key in keys:
-        session.add(LoginAttempt(key=key[:255]))
-
-
-def forget_failures(session: Session, key: str, older_than: timedelta | None = None) -> None:
-    """Clear one key (after a good sign-in), or everything older than the window (housekeeping)."""
-    if older_than is not None:
-        session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - older_than))
-    else:
-        session.execute(delete(LoginAttempt).where(LoginAttempt.key == key))

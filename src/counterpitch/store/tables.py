@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -99,13 +100,28 @@ class WebSession(Base):
 
 
 class LoginAttempt(Base):
-    """Failed sign-ins, for rate limiting across processes (keyed by user name and by client address)."""
+    """Sign-in attempts, for rate limiting across processes (store/signin_limits.py): one row per key an attempt
+    counts against (the name from this address, the name, the address), written before the password is checked
+    and deleted again when it was right."""
 
     __tablename__ = "login_attempts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(255), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class KnownAddress(Base):
+    """An address an account signed in from with its password: the limits that count every name from an address,
+    or every address for a name, do not apply to it there (store/signin_limits.py)."""
+
+    __tablename__ = "known_addresses"
+    __table_args__ = (UniqueConstraint("user_id", "address"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(64))
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Campaign(Base):

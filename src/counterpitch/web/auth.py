@@ -14,6 +14,7 @@ end it at once, wherever the cookie has been copied to, and it ends after an hou
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -22,9 +23,10 @@ from typing import Annotated, cast
 from fastapi import Depends, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from counterpitch.store import accounts, audit
+from counterpitch.store import accounts, audit, signin_limits
 from counterpitch.store.accounts import Actor
-from counterpitch.store.tables import User, utcnow
+from counterpitch.store.signin_limits import Limits
+from counterpitch.store.tables import User
 from counterpitch.web.services import Service
 from counterpitch.web.settings import Settings
 
@@ -148,7 +150,11 @@ def require_api(*roles: str) -> Callable[[Actor], Actor]:
     return check
 
 
-# --- sign-in rate limiting --------------------------------------------------------------------------------
+# --- sign-in and its limits -------------------------------------------------------------------------------
+class TooManyAttempts(Exception):
+    """A sign-in limit refused the attempt before its password was checked (store/signin_limits.py)."""
+
+
 def client_address(request: Request) -> str:
     if settings(request).trust_proxy:
         forwarded = request.headers.get("x-forwarded-for", "")
@@ -157,32 +163,50 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _keys(name: str, address: str) -> tuple[str, str]:
-    return f"user:{name.strip().lower()[:200]}", f"addr:{address}"
-
-
-def sign_in_blocked(request: Request, name: str) -> bool:
-    """True when this name or this address failed too often within the window (counted in the database)."""
-    s = settings(request)
-    user_key, addr_key = _keys(name, client_address(request))
-    since = utcnow() - timedelta(seconds=s.login_window_seconds)
-    with service(request).store.read() as session:
-        return (
-            accounts.failures_since(session, user_key, since) >= s.login_max_per_user
-            or accounts.failures_since(session, addr_key, since) >= s.login_max_per_address
-        )
+def limits(s: Settings) -> Limits:
+    return Limits(
+        window=timedelta(seconds=s.login_window_seconds),
+        per_pair=s.login_max_per_user,
+        per_name=s.login_max_per_user_all_addresses,
+        per_address=s.login_max_per_address,
+        known_for=timedelta(days=s.login_known_days),
+    )
 
 
 def check_password(request: Request, name: str, password: str) -> User | None:
-    """Verify and record the outcome: failures counted under both keys; success clears the name's count."""
-    user_key, addr_key = _keys(name, client_address(request))
-    window = timedelta(seconds=settings(request).login_window_seconds)
-    with service(request).store.write() as session:
-        user = accounts.verify_password(session, name, password)
-        if user is None:
-            accounts.note_failure(session, [user_key, addr_key])
-        else:
-            accounts.forget_failures(session, user_key)
-            accounts.forget_failures(session, "", older_than=window * 4)
+    """The account this name and password sign in, else None; TooManyAttempts when a limit refuses it first.
+
+    Three steps: the attempt is counted (one short transaction, serialised per name and address), the password
+    checked outside any transaction (argon2 is slow on purpose), and the outcome written: a right password takes
+    its count back; a wrong one stays counted and goes into the audit log."""
+    svc, address, key = service(request), client_address(request), accounts.name_key(name)
+    rules = limits(settings(request))
+    with svc.store.write() as session:
+        user_id, stored = accounts.password_of(session, name) or (None, None)
+        attempt = signin_limits.begin(session, key, address, user_id, rules)
+    if attempt.refused:
+        raise TooManyAttempts(attempt.refused_by)
+    right = accounts.password_matches(stored, password)
+    with svc.store.write() as session:
+        user = session.get(User, user_id) if user_id is not None and right else None
+        if user is not None and user.active and user.password_hash == stored:  # not changed meanwhile
+            signin_limits.succeeded(session, attempt, key, address, user.id, rules)
+            accounts.rehash_if_needed(user, password)
             audit.record(session, actor_id=user.id, action="auth.signin", object_type="user", object_id=user.id)
-        return user
+            return user
+        detail = {"address": address} if user_id is not None else {"address": address, "name_sha256": _digest(key)}
+        audit.record(
+            session,
+            actor_id=None,
+            action="auth.signin_failed",
+            object_type="user",
+            object_id=user_id if user_id is not None else "unknown",
+            detail=detail,
+        )
+        return None
+
+
+def _digest(name_key: str) -> str:
+    """A short digest of a name that is no account: failures can be told apart in the log without keeping what
+    was typed (often a password typed into the wrong box)."""
+    return hashlib.sha256(name_key.encode("utf-8")).hexdigest()[:16]

@@ -21,14 +21,14 @@ from sqlalchemy.orm import Session
 
 from counterpitch.model import PersonProfile
 from counterpitch.store import audit, sessions
+from counterpitch.store.passwords import MAX_PASSWORD as MAX_PASSWORD
+from counterpitch.store.passwords import check
 from counterpitch.store.tables import ROLES, ApiToken, User
 
 _hasher = PasswordHasher()
 #: Verified against when the user does not exist, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 MAX_NAME = 120
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1024
 
 
 #: Longest title, team or organisation kept (characters, after cleaning): a LinkedIn headline is at most 220.
@@ -126,9 +126,9 @@ def check_name(name: str) -> str:
     return clean
 
 
-def check_password(password: str) -> None:
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise ValueError(f"password: {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+def check_password(password: str, name: str | None = None) -> None:
+    """ValueError("password: why") unless the password will do for the account called `name` (passwords.py)."""
+    check(password, name)
 
 
 def add_user(
@@ -147,7 +147,7 @@ def add_user(
     if role not in ROLES:
         raise ValueError(f"role: must be one of {', '.join(ROLES)}")
     if password is not None:
-        check_password(password)
+        check_password(password, name)
     stated = check_details(details or {})
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise ValueError(f"name: a user called {name!r} already exists")
@@ -201,7 +201,7 @@ def set_password(session: Session, user_id: int, password: str, *, by: int | Non
     user = session.get(User, user_id)
     if user is None:
         return None
-    check_password(password)
+    check_password(password, user.name)
     user.password_hash = _hasher.hash(password)
     sessions.end_all(session, user_id)
     audit.record(session, actor_id=by, action="user.password", object_type="user", object_id=user_id)

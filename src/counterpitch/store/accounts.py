@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from counterpitch.model import PersonProfile
-from counterpitch.store import audit, sessions
+from counterpitch.store import audit, names, sessions
+from counterpitch.store.names import MAX_NAME as MAX_NAME
 from counterpitch.store.passwords import MAX_PASSWORD as MAX_PASSWORD
 from counterpitch.store.passwords import check
 from counterpitch.store.tables import ROLES, ApiToken, User
@@ -28,7 +29,6 @@ from counterpitch.store.tables import ROLES, ApiToken, User
 _hasher = PasswordHasher()
 #: Verified against when the user does not exist, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
-MAX_NAME = 120
 
 
 #: Longest title, team or organisation kept (characters, after cleaning): a LinkedIn headline is at most 220.
@@ -120,10 +120,26 @@ def set_details(session: Session, user_id: int, changes: Mapping[str, str | None
 
 
 def check_name(name: str) -> str:
-    clean = name.strip()
-    if not clean or len(clean) > MAX_NAME or not clean.isprintable():
-        raise ValueError(f"name: 1 to {MAX_NAME} printable characters on one line")
-    return clean
+    """The name as kept (names.clean); ValueError naming the field when it will not do."""
+    return names.clean(name)
+
+
+def name_clash(session: Session, name: str) -> str | None:
+    """Why `name` cannot be a new account's (it is taken, or looks like one that is), else None."""
+    _one_at_a_time(session)
+    other = names.look_alike(name, session.scalars(select(User.name)))
+    if other is None:
+        return None
+    if names.key(other) == names.key(name):
+        return f"name: a user called {other!r} already exists"
+    return f"name: {name!r} looks like the existing user {other!r} (letters of other scripts, 0 and O, 1 and l)"
+
+
+def _one_at_a_time(session: Session) -> None:
+    """On PostgreSQL, names are checked and added one transaction at a time, so two look-alikes added at the same
+    moment cannot both pass (SQLite's write transaction already is one at a time)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended('counterpitch.users.name', 0))"))
 
 
 def check_password(password: str, name: str | None = None) -> None:
@@ -149,8 +165,9 @@ def add_user(
     if password is not None:
         check_password(password, name)
     stated = check_details(details or {})
-    if session.scalar(select(User.id).where(User.name == name)) is not None:
-        raise ValueError(f"name: a user called {name!r} already exists")
+    clash = name_clash(session, name)
+    if clash is not None:
+        raise ValueError(clash)
     user = User(
         name=name,
         role=role,
@@ -213,12 +230,15 @@ def list_users(session: Session) -> list[User]:
 
 
 def by_name(session: Session, name: str) -> User | None:
-    return session.scalar(select(User).where(User.name == name.strip()))
+    """The account called `name`, however its case is typed (names.key); the exact name first, which is how
+    accounts whose keys clashed before names were case-blind still sign in (migration 0007)."""
+    exact = session.scalar(select(User).where(User.name == unicodedata.normalize("NFKC", name).strip()))
+    return exact or session.scalar(select(User).where(User.name_key == names.key(name)))
 
 
 def name_key(name: str) -> str:
-    """A name as sign-in limits count it (NFKC, case-folded)."""
-    return unicodedata.normalize("NFKC", name).strip().casefold()[: MAX_NAME * 2]
+    """A name as sign-in limits count it (names.key)."""
+    return names.key(name)[: MAX_NAME * 4]
 
 
 def password_of(session: Session, name: str) -> tuple[int, str] | None:

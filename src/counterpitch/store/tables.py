@@ -8,6 +8,7 @@ Times are stored in UTC with their zone.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -47,16 +48,28 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+def _name_key(context: Any) -> str:
+    """Every account row gets its name's key, however it is inserted."""
+    from counterpitch.store.names import key
+
+    return key(str(context.get_current_parameters()["name"]))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+    __table_args__ = (
+        CheckConstraint(_one_of("role", ROLES), name="role"),
+        Index("ix_users_name_key", "name_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    #: The name as sign-in looks it up (store/names.key: NFKC, case-folded), one account per key.
+    name_key: Mapped[str] = mapped_column(String(480), default=lambda ctx: _name_key(ctx), server_default="")
     role: Mapped[str] = mapped_column(String(16))
     #: argon2id hash; None for accounts that sign in only through OpenID Connect.
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)

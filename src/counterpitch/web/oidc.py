@@ -74,10 +74,10 @@ def _account(request: Request, subject: str, email: str) -> User | None:
 
 
 def _free_name(session: Any, wanted: str) -> str:
-    """An unused user name from the e-mail or subject the issuer sent (printable, short enough)."""
+    """An unused user name from the e-mail or subject the issuer sent (printable, short enough, like no other)."""
     base = "".join(c for c in wanted if c.isprintable()).strip()[: accounts.MAX_NAME - 4] or "oidc-user"
     name, n = base, 1
-    while session.scalar(select(User.id).where(User.name == name)) is not None:
+    while accounts.name_clash(session, name) is not None:
         n += 1
         name = f"{base}-{n}"
     return name

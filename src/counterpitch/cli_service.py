@@ -232,3 +232,51 @@ def tokens_create(
         store.dispose()
     err.print("API token (shown once; send it as 'Authorization: Bearer TOKEN'):", highlight=False)
     sys.stdout.write(token + "\n")
+
+
+@tokens_app.command("list")
+def tokens_list(
+    name: Annotated[str | None, typer.Option("--user", help="Only this user's tokens.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """List API tokens, one a line: id, user, state, created, label (the tokens themselves are never stored)."""
+    from counterpitch.store import accounts
+
+    store = _store(db)
+    try:
+        with store.read() as session:
+            user_id = None
+            if name is not None:
+                user = accounts.by_name(session, name)
+                if user is None:
+                    raise _fail(f"name: no user called {name!r}")
+                user_id = user.id
+            rows = accounts.list_tokens(session, user_id)
+    finally:
+        store.dispose()
+    sys.stdout.write("id\tuser\tstate\tcreated\tlabel\n")
+    for r in rows:
+        created = r.created_at.strftime("%Y-%m-%d %H:%M")
+        sys.stdout.write(f"{r.id}\t{r.user}\t{r.state}\t{created}\t{r.label or ''}\n")
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token_id: Annotated[
+        int, typer.Argument(help="The token's id, as `tokens list` shows it.", min=1, max=(1 << 63) - 1)
+    ],
+    db: DbOpt = None,
+) -> None:
+    """Revoke one API token. Service processes that checked it in the last 10 seconds may still accept it
+    until then (web/tokens.py)."""
+    from counterpitch.store import accounts
+
+    store = _store(db)
+    try:
+        with store.write() as session:
+            row = accounts.revoke_token(session, token_id, by=None)
+            if row is None:
+                raise _fail(f"token: no token with id {token_id}")
+    finally:
+        store.dispose()
+    err.print(f"revoked token {token_id}", highlight=False)

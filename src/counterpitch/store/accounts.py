@@ -13,6 +13,7 @@ import secrets
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -288,6 +289,41 @@ def create_token(session: Session, user: User, label: str | None = None, *, by: 
     session.flush()
     audit.record(session, actor_id=by, action="token.create", object_type="user", object_id=user.id)
     return token
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    """An API token as admins see it: never the token, which is shown once and not stored."""
+
+    id: int
+    user: str
+    label: str | None
+    created_at: datetime
+    revoked: bool
+    user_active: bool
+
+    @property
+    def state(self) -> str:
+        return "revoked" if self.revoked else "active" if self.user_active else "user deactivated"
+
+
+def list_tokens(session: Session, user_id: int | None = None) -> list[TokenRow]:
+    query = select(ApiToken, User).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id)
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    return [TokenRow(t.id, u.name, t.label, t.created_at, t.revoked, u.active) for t, u in session.execute(query)]
+
+
+def revoke_token(session: Session, token_id: int, *, by: int | None) -> ApiToken | None:
+    """Revoke one token (None when there is no such token); revoking it twice changes and records nothing."""
+    row = session.get(ApiToken, token_id)
+    if row is not None and not row.revoked:
+        row.revoked = True
+        detail = {"token": token_id}
+        audit.record(
+            session, actor_id=by, action="token.revoke", object_type="user", object_id=row.user_id, detail=detail
+        )
+    return row
 
 
 def user_for_token(session: Session, token: str) -> User | None:

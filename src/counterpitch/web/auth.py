@@ -34,6 +34,13 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
 
+class Refused(HTTPException):
+    """403 for a signed-in user whose role may not do this; written to the audit log (web/errors.py)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(403, detail)
+
+
 class SignInRequired(Exception):
     """Raised by page dependencies; the app answers with a redirect to the sign-in page."""
 
@@ -80,7 +87,7 @@ def optional_actor(request: Request) -> Actor | None:
 def require_page(*roles: str) -> Callable[[Actor], Actor]:
     def check(actor: Annotated[Actor, Depends(page_actor)]) -> Actor:
         if actor.role not in roles:
-            raise HTTPException(403, "Your role may not open this page.")
+            raise Refused("Your role may not open this page.")
         return actor
 
     return check
@@ -144,7 +151,7 @@ async def api_actor(request: Request) -> Actor:
 def require_api(*roles: str) -> Callable[[Actor], Actor]:
     def check(actor: Annotated[Actor, Depends(api_actor)]) -> Actor:
         if actor.role not in roles:
-            raise HTTPException(403, f"role: {actor.role} may not call this")
+            raise Refused(f"role: {actor.role} may not call this")
         return actor
 
     return check

@@ -353,6 +353,19 @@ class Service:
         self.tokens.clear()  # API calls in this process act with the new role at once
         return found
 
+    def record_refusal(self, actor: Actor, method: str, route: str, path: str) -> None:
+        """A 403 for the actor's role, in the audit log (what they sent is not kept)."""
+        detail = {"method": method, "path": path[:200], "role": actor.role}
+        with self.store.write() as session:
+            audit.record(
+                session,
+                actor_id=actor.id,
+                action="access.refused",
+                object_type="route",
+                object_id=route[:64],
+                detail=detail,
+            )
+
     def audit_log(self, viewer: Actor, *, limit: int = 200, before_id: int | None = None) -> list[audit.AuditRow]:
         self._need(viewer, {"admin"})
         with self.store.read() as session:

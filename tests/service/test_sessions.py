@@ -164,3 +164,12 @@ def test_migration_0005_adds_the_session_table_and_takes_it_away_again(db_url: s
         assert current_revision(store.engine) == head_revision()
     finally:
         store.dispose()
+
+
+def test_when_a_browser_signs_in_again_then_its_earlier_session_ends(world: World) -> None:
+    c = world.page("reporter")
+    thief = copy_of(world, c)
+    r = c.post("/signin", data={"name": PEOPLE["reporter"][0], "password": PASSWORD, "csrf_token": world.csrf(c)})
+    assert r.status_code == 303
+    assert c.get("/my-reports").status_code == 200
+    assert signed_out(thief)

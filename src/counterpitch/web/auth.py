@@ -94,8 +94,10 @@ def require_page(*roles: str) -> Callable[[Actor], Actor]:
 
 
 def sign_in(request: Request, user: User) -> None:
-    """A fresh session for this user: nothing from the anonymous session carries over."""
-    token = service(request).start_session(user.id)
+    """A fresh session for this user: nothing from the cookie's earlier session carries over, and that session,
+    if any, ends on the server too (a copy of the old cookie does not stay signed in)."""
+    earlier = request.session.get("sid")
+    token = service(request).start_session(user.id, replacing=earlier if isinstance(earlier, str) else None)
     request.session.clear()
     request.session.update({"uid": user.id, "sid": token, "csrf": secrets.token_urlsafe(32)})
 

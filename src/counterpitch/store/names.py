@@ -1,4 +1,4 @@
-"""User names: one account however a name is typed, and no new name that looks like another (decision 0046).
+"""User names: one account however a name is typed, and no new name that looks like another (decision 0047).
 
 A name is kept as typed after NFKC (so full-width `ａｄａｍ` is `adam`). Its key, what sign-in looks it up by and
 what the database keeps unique, is that case-folded: `ADAM.ADMIN` is `adam.admin`. A new name is refused when it

@@ -1,4 +1,4 @@
-"""What a new password must be (decision 0046): long, not the user name, and not what guessers try first.
+"""What a new password must be (decision 0047): long, not the user name, and not what guessers try first.
 
 Refused, each with a message naming why: fewer than 12 characters (or more than 1024); blank; one character or
 a short run of up to four repeated ("aaaaaaaaaaaa", "abcabcabcabc"); the user name or anything containing it

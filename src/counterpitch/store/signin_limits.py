@@ -8,7 +8,7 @@ Failures are counted over a sliding window (15 minutes by default) under three k
 The last two do not apply to an account at an address it has signed in from with its password within
 `known_for` (30 days; `known_addresses`). So a flood of failures from an office's shared address, or against a
 name from everywhere, does not lock out the people who sign in there every day: they keep their own pair limit.
-Who has never signed in from that address waits until the failures age out of the window. Decision 0046.
+Who has never signed in from that address waits until the failures age out of the window. Decision 0047.
 
 Atomic: `begin` writes the attempt (a row under each key) before the password is checked, in a transaction that
 first locks the keys: PostgreSQL advisory transaction locks, taken in sorted order; on SQLite the write

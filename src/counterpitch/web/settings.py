@@ -33,7 +33,7 @@ class Settings:
     #: JSON bodies of the API; form posts (which may carry a saved profile PDF or an e-mail) get the larger limit.
     max_body_bytes: int = 1_000_000
     max_upload_bytes: int = 25_000_000
-    #: Sign-in limits (store/signin_limits.py, decision 0046), failures within the window: per user name from one
+    #: Sign-in limits (store/signin_limits.py, decision 0047), failures within the window: per user name from one
     #: address; per user name from all addresses, and per address for all names, neither of which applies to an
     #: account at an address it signed in from within `login_known_days`.
     login_window_seconds: int = 15 * 60

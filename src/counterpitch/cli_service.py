@@ -1,4 +1,5 @@
-"""`counterpitch serve`, `counterpitch users add|set`, `counterpitch tokens create`: running the web service.
+"""`counterpitch serve`, `counterpitch users add|set|password`, `counterpitch tokens create|list|revoke`: running
+the web service.
 
 Registered on the main `app` by importing this module from cli.py. The database URL comes from `--db`, else
 `COUNTERPITCH_DATABASE_URL`, else a SQLite file in the data directory; every command migrates it first.
@@ -115,10 +116,7 @@ def users_add(
         accounts.check_details(details)
     except ValueError as exc:
         raise _fail(str(exc)) from None
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     store = _store(db)
     try:
         with store.write() as session:
@@ -137,30 +135,70 @@ def users_set(
     title: TitleOpt = None,
     team: TeamOpt = None,
     organisation: OrgOpt = None,
+    role: Annotated[
+        str | None, typer.Option("--role", help="reporter, analyst or admin (ends their page sessions).")
+    ] = None,
     db: DbOpt = None,
 ) -> None:
-    """Change a user's title, team or organisation (options left out stay as they are; '' clears one)."""
+    """Change a user's role, title, team or organisation (options left out stay as they are; '' clears one)."""
     from counterpitch.store import accounts
 
     details = _details(title, team, organisation)
-    if not details:
-        raise _fail("give at least one of --title, --team, --organisation")
+    if not details and role is None:
+        raise _fail("give at least one of --title, --team, --organisation or --role")
     store = _store(db)
     try:
         with store.write() as session:
             user = accounts.by_name(session, name)
             if user is None:
                 raise _fail(f"name: no user called {name!r}")
-            accounts.set_details(session, user.id, details, by=None)
-            out.print(
-                f"{escape(user.name)}: {_described(accounts.details_of(user)) or 'no details'}",
-                highlight=False,
-                soft_wrap=True,
-            )
+            if role is not None and role != user.role:
+                accounts.set_role(session, user.id, role, by=None)
+                out.print(f"{escape(user.name)}: role {role}; their page sessions have ended", highlight=False)
+            if details:
+                accounts.set_details(session, user.id, details, by=None)
+                out.print(
+                    f"{escape(user.name)}: {_described(accounts.details_of(user)) or 'no details'}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
     except ValueError as exc:
         raise _fail(str(exc)) from None
     finally:
         store.dispose()
+
+
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(help="The user whose password to set.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Set a new password (prompted, or read from stdin). Every page session of the user ends."""
+    from counterpitch.store import accounts
+
+    store = _store(db)
+    try:
+        with store.read() as session:
+            if accounts.by_name(session, name) is None:
+                raise _fail(f"name: no user called {name!r}")
+        password = _read_password(password_stdin)
+        with store.write() as session:
+            user = accounts.by_name(session, name)
+            if user is None:
+                raise _fail(f"name: no user called {name!r}")
+            accounts.set_password(session, user.id, password, by=None)
+            out.print(f"{escape(user.name)}: password changed; their sessions have ended", highlight=False)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.dispose()
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 def _details(title: str | None, team: str | None, organisation: str | None) -> dict[str, str | None]:
@@ -194,3 +232,51 @@ def tokens_create(
         store.dispose()
     err.print("API token (shown once; send it as 'Authorization: Bearer TOKEN'):", highlight=False)
     sys.stdout.write(token + "\n")
+
+
+@tokens_app.command("list")
+def tokens_list(
+    name: Annotated[str | None, typer.Option("--user", help="Only this user's tokens.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """List API tokens, one a line: id, user, state, created, label (the tokens themselves are never stored)."""
+    from counterpitch.store import accounts
+
+    store = _store(db)
+    try:
+        with store.read() as session:
+            user_id = None
+            if name is not None:
+                user = accounts.by_name(session, name)
+                if user is None:
+                    raise _fail(f"name: no user called {name!r}")
+                user_id = user.id
+            rows = accounts.list_tokens(session, user_id)
+    finally:
+        store.dispose()
+    sys.stdout.write("id\tuser\tstate\tcreated\tlabel\n")
+    for r in rows:
+        created = r.created_at.strftime("%Y-%m-%d %H:%M")
+        sys.stdout.write(f"{r.id}\t{r.user}\t{r.state}\t{created}\t{r.label or ''}\n")
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token_id: Annotated[
+        int, typer.Argument(help="The token's id, as `tokens list` shows it.", min=1, max=(1 << 63) - 1)
+    ],
+    db: DbOpt = None,
+) -> None:
+    """Revoke one API token. Service processes that checked it in the last 10 seconds may still accept it
+    until then (web/tokens.py)."""
+    from counterpitch.store import accounts
+
+    store = _store(db)
+    try:
+        with store.write() as session:
+            row = accounts.revoke_token(session, token_id, by=None)
+            if row is None:
+                raise _fail(f"token: no token with id {token_id}")
+    finally:
+        store.dispose()
+    err.print(f"revoked token {token_id}", highlight=False)

@@ -43,6 +43,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
     ("POST", "/admin/users/{user_id}/deactivate"): ADMIN_POST,
     ("POST", "/admin/users/{user_id}/activate"): ADMIN_POST,
     ("POST", "/admin/users/{user_id}/details"): ADMIN_POST,
+    ("POST", "/admin/users/{user_id}/role"): ADMIN_POST,
     ("GET", "/admin/audit"): ADMIN_PAGE,
     # one's own details (title, team, organisation): every signed-in user, for themselves only
     ("GET", "/account"): SIGNED_IN_PAGE,
@@ -86,6 +87,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/report"): {"data": {"text": "We pay for short notes on policy; keep it between us."}},
     ("POST", "/account"): {"data": {"title": "Matrix title of {role}", "team": "Matrix team"}},
     ("POST", "/admin/users/{user_id}/details"): {"data": {"title": "Matrix title set by {role}"}},
+    ("POST", "/admin/users/{user_id}/role"): {"data": {"role": "reporter"}},  # the spare account's own role
     ("POST", "/cases/{report_id}/status"): {"data": {"status": "triaged"}},
     ("POST", "/cases/{report_id}/notes"): {"data": {"text": "Matrix note by {role}."}},
     ("POST", "/watchlist"): {"data": {"name": "Matrix Persona {role}", "kind": "persona", "source": "access matrix"}},

@@ -29,6 +29,7 @@ def test_migrations_run_from_code_and_are_idempotent(db_url: str) -> None:
         assert current_revision(store.engine) == head_revision()
         names = set(sa.inspect(store.engine).get_table_names())
         assert {"users", "api_tokens", "login_attempts", "reports", "audit_log", "watchlist_entries"} <= names
+        assert {"web_sessions", "known_addresses"} <= names
     finally:
         store.dispose()
 

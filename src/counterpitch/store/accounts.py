@@ -1,4 +1,4 @@
-"""Users, their passwords and API tokens, and the record of failed sign-ins that rate limiting reads.
+"""Users, their passwords and API tokens (sign-in limits: signin_limits.py; page sessions: sessions.py).
 
 Passwords are argon2id hashes (argon2-cffi's defaults, re-hashed on sign-in when those defaults grow). API
 tokens are 256-bit random strings shown once; only their SHA-256 is stored, which is enough because a token
@@ -13,23 +13,23 @@ import secrets
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from counterpitch.model import PersonProfile
-from counterpitch.store import audit
-from counterpitch.store.tables import ROLES, ApiToken, LoginAttempt, User, utcnow
+from counterpitch.store import audit, names, sessions
+from counterpitch.store.names import MAX_NAME as MAX_NAME
+from counterpitch.store.passwords import MAX_PASSWORD as MAX_PASSWORD
+from counterpitch.store.passwords import check
+from counterpitch.store.tables import ROLES, ApiToken, User
 
 _hasher = PasswordHasher()
 #: Verified against when the user does not exist, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
-MAX_NAME = 120
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1024
 
 
 #: Longest title, team or organisation kept (characters, after cleaning): a LinkedIn headline is at most 220.
@@ -121,15 +121,31 @@ def set_details(session: Session, user_id: int, changes: Mapping[str, str | None
 
 
 def check_name(name: str) -> str:
-    clean = name.strip()
-    if not clean or len(clean) > MAX_NAME or not clean.isprintable():
-        raise ValueError(f"name: 1 to {MAX_NAME} printable characters on one line")
-    return clean
+    """The name as kept (names.clean); ValueError naming the field when it will not do."""
+    return names.clean(name)
 
 
-def check_password(password: str) -> None:
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise ValueError(f"password: {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+def name_clash(session: Session, name: str) -> str | None:
+    """Why `name` cannot be a new account's (it is taken, or looks like one that is), else None."""
+    _one_at_a_time(session)
+    other = names.look_alike(name, session.scalars(select(User.name)))
+    if other is None:
+        return None
+    if names.key(other) == names.key(name):
+        return f"name: a user called {other!r} already exists"
+    return f"name: {name!r} looks like the existing user {other!r} (letters of other scripts, 0 and O, 1 and l)"
+
+
+def _one_at_a_time(session: Session) -> None:
+    """On PostgreSQL, names are checked and added one transaction at a time, so two look-alikes added at the same
+    moment cannot both pass (SQLite's write transaction already is one at a time)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended('counterpitch.users.name', 0))"))
+
+
+def check_password(password: str, name: str | None = None) -> None:
+    """ValueError("password: why") unless the password will do for the account called `name` (passwords.py)."""
+    check(password, name)
 
 
 def add_user(
@@ -148,10 +164,11 @@ def add_user(
     if role not in ROLES:
         raise ValueError(f"role: must be one of {', '.join(ROLES)}")
     if password is not None:
-        check_password(password)
+        check_password(password, name)
     stated = check_details(details or {})
-    if session.scalar(select(User.id).where(User.name == name)) is not None:
-        raise ValueError(f"name: a user called {name!r} already exists")
+    clash = name_clash(session, name)
+    if clash is not None:
+        raise ValueError(clash)
     user = User(
         name=name,
         role=role,
@@ -172,10 +189,40 @@ def set_active(session: Session, user_id: int, active: bool, *, by: int | None) 
         return None
     if user.active != active:
         user.active = active
-        if not active:  # a deactivated account's tokens stay dead even if it is reactivated
+        if not active:  # a deactivated account's tokens and sessions stay dead even if it is reactivated
             session.execute(update(ApiToken).where(ApiToken.user_id == user_id).values(revoked=True))
+            sessions.end_all(session, user_id)
         action = "user.activate" if active else "user.deactivate"
         audit.record(session, actor_id=by, action=action, object_type="user", object_id=user_id)
+    return user
+
+
+def set_role(session: Session, user_id: int, role: str, *, by: int | None) -> User | None:
+    """Give an account another role (None when there is no such account). Its page sessions end: whoever holds
+    one signs in again and gets the pages of the new role."""
+    if role not in ROLES:
+        raise ValueError(f"role: must be one of {', '.join(ROLES)}")
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    if user.role != role:
+        detail = {"from": user.role, "to": role}
+        user.role = role
+        sessions.end_all(session, user_id)
+        audit.record(session, actor_id=by, action="user.role", object_type="user", object_id=user_id, detail=detail)
+    return user
+
+
+def set_password(session: Session, user_id: int, password: str, *, by: int | None) -> User | None:
+    """A new password for an account (ValueError when it will not do). Every page session of the account ends,
+    so a browser that knew the old password is signed out everywhere."""
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    check_password(password, user.name)
+    user.password_hash = _hasher.hash(password)
+    sessions.end_all(session, user_id)
+    audit.record(session, actor_id=by, action="user.password", object_type="user", object_id=user_id)
     return user
 
 
@@ -184,22 +231,49 @@ def list_users(session: Session) -> list[User]:
 
 
 def by_name(session: Session, name: str) -> User | None:
-    return session.scalar(select(User).where(User.name == name.strip()))
+    """The account called `name`, however its case is typed (names.key); the exact name first, which is how
+    accounts whose keys clashed before names were case-blind still sign in (migration 0007)."""
+    exact = session.scalar(select(User).where(User.name == unicodedata.normalize("NFKC", name).strip()))
+    return exact or session.scalar(select(User).where(User.name_key == names.key(name)))
+
+
+def name_key(name: str) -> str:
+    """A name as sign-in limits count it (names.key)."""
+    return names.key(name)[: MAX_NAME * 4]
+
+
+def password_of(session: Session, name: str) -> tuple[int, str] | None:
+    """The id and password hash of the active account with this name, if it has a password."""
+    user = by_name(session, name) if len(name) <= MAX_NAME else None
+    if user is None or not user.active or user.password_hash is None:
+        return None
+    return user.id, user.password_hash
 
 
 def verify_password(session: Session, name: str, password: str) -> User | None:
     """The active user with this name and password, else None (in about the same time either way)."""
     user = by_name(session, name) if len(name) <= MAX_NAME else None
     stored = user.password_hash if user is not None and user.active else None
+    if not password_matches(stored, password) or user is None or stored is None:
+        return None
+    rehash_if_needed(user, password)
+    return user
+
+
+def password_matches(stored: str | None, password: str) -> bool:
+    """Whether `password` is the one `stored` is the hash of; with no hash, a dummy one is checked instead, so a
+    missing account takes as long as a wrong password. Slow by design: call it outside a write transaction."""
     try:
         _hasher.verify(stored or _DUMMY_HASH, password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):
-        return None
-    if user is None or stored is None:
-        return None
-    if _hasher.check_needs_rehash(stored):
+        return False
+    return stored is not None
+
+
+def rehash_if_needed(user: User, password: str) -> None:
+    """Re-hash a right password when argon2-cffi's defaults have grown since it was set."""
+    if user.password_hash is not None and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    return user
 
 
 # --- API tokens -------------------------------------------------------------------------------------------
@@ -217,6 +291,41 @@ def create_token(session: Session, user: User, label: str | None = None, *, by: 
     return token
 
 
+@dataclass(frozen=True)
+class TokenRow:
+    """An API token as admins see it: never the token, which is shown once and not stored."""
+
+    id: int
+    user: str
+    label: str | None
+    created_at: datetime
+    revoked: bool
+    user_active: bool
+
+    @property
+    def state(self) -> str:
+        return "revoked" if self.revoked else "active" if self.user_active else "user deactivated"
+
+
+def list_tokens(session: Session, user_id: int | None = None) -> list[TokenRow]:
+    query = select(ApiToken, User).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id)
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    return [TokenRow(t.id, u.name, t.label, t.created_at, t.revoked, u.active) for t, u in session.execute(query)]
+
+
+def revoke_token(session: Session, token_id: int, *, by: int | None) -> ApiToken | None:
+    """Revoke one token (None when there is no such token); revoking it twice changes and records nothing."""
+    row = session.get(ApiToken, token_id)
+    if row is not None and not row.revoked:
+        row.revoked = True
+        detail = {"token": token_id}
+        audit.record(
+            session, actor_id=by, action="token.revoke", object_type="user", object_id=row.user_id, detail=detail
+        )
+    return row
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     if not token or len(token) > 200:
         return None
@@ -226,22 +335,3 @@ def user_for_token(session: Session, token: str) -> User | None:
         .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked.is_(False), User.active.is_(True))
     ).first()
     return row[0] if row is not None else None
-
-
-# --- sign-in attempts -------------------------------------------------------------------------------------
-def failures_since(session: Session, key: str, since: datetime) -> int:
-    query = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.key == key, LoginAttempt.at >= since)
-    return int(session.scalar(query) or 0)
-
-
-def note_failure(session: Session, keys: list[str]) -> None:
-    for key in keys:
-        session.add(LoginAttempt(key=key[:255]))
-
-
-def forget_failures(session: Session, key: str, older_than: timedelta | None = None) -> None:
-    """Clear one key (after a good sign-in), or everything older than the window (housekeeping)."""
-    if older_than is not None:
-        session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - older_than))
-    else:
-        session.execute(delete(LoginAttempt).where(LoginAttempt.key == key))

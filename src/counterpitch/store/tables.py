@@ -8,6 +8,7 @@ Times are stored in UTC with their zone.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -46,16 +48,28 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+def _name_key(context: Any) -> str:
+    """Every account row gets its name's key, however it is inserted."""
+    from counterpitch.store.names import key
+
+    return key(str(context.get_current_parameters()["name"]))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+    __table_args__ = (
+        CheckConstraint(_one_of("role", ROLES), name="role"),
+        Index("ix_users_name_key", "name_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    #: The name as sign-in looks it up (store/names.key: NFKC, case-folded), one account per key.
+    name_key: Mapped[str] = mapped_column(String(480), default=lambda ctx: _name_key(ctx), server_default="")
     role: Mapped[str] = mapped_column(String(16))
     #: argon2id hash; None for accounts that sign in only through OpenID Connect.
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
@@ -84,14 +98,43 @@ class ApiToken(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class WebSession(Base):
+    """A signed-in browser (store/sessions.py). The cookie carries a random token; only its SHA-256 is kept here,
+    so a copy of the database signs no one in. Deleting the row ends the session wherever the cookie is."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    #: Moved on at most once a minute (store/sessions.TOUCH_EVERY), so a page costs no write.
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class LoginAttempt(Base):
-    """Failed sign-ins, for rate limiting across processes (keyed by user name and by client address)."""
+    """Sign-in attempts, for rate limiting across processes (store/signin_limits.py): one row per key an attempt
+    counts against (the name from this address, the name, the address), written before the password is checked
+    and deleted again when it was right."""
 
     __tablename__ = "login_attempts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(255), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class KnownAddress(Base):
+    """An address an account signed in from with its password: the limits that count every name from an address,
+    or every address for a name, do not apply to it there (store/signin_limits.py)."""
+
+    __tablename__ = "known_addresses"
+    __table_args__ = (UniqueConstraint("user_id", "address"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(64))
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Campaign(Base):

@@ -1,5 +1,5 @@
-"""Admin pages: the users (list, add, deactivate, reactivate, their title, team and organisation) and the audit
-log (read only: no edit route)."""
+"""Admin pages: the users (list, add, change role, deactivate, reactivate, their title, team and organisation)
+and the audit log (read only: no edit route)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,18 @@ def set_details(
     if not found:
         raise HTTPException(404, "No such user.")
     return RedirectResponse(f"/admin/users?saved={user_id}", status_code=303)
+
+
+@router.post("/users/{user_id}/role", dependencies=[Depends(verify_csrf)])
+def set_role(request: Request, user_id: RowId, actor: Admin, role: Annotated[str, Form(max_length=16)]) -> Response:
+    """Another role for an account: its page sessions end, so its next page is one the new role may see."""
+    try:
+        found = service(request).set_user_role(actor, user_id, role)
+    except ValueError as exc:
+        return _users_page(request, actor, error=str(exc))
+    if not found:
+        raise HTTPException(404, "No such user.")
+    return RedirectResponse(f"/admin/users#user-{user_id}", status_code=303)
 
 
 @router.post("/users/{user_id}/deactivate", dependencies=[Depends(verify_csrf)])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -20,6 +21,7 @@ from counterpitch.engine import Engine
 from counterpitch.model import Approach
 from counterpitch.store.db import Store
 from counterpitch.store.migrate import upgrade
+from counterpitch.store.sessions import Lifetime
 from counterpitch.web import (
     account_pages,
     admin,
@@ -68,7 +70,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.service = Service(store, holder, campaigns=settings.link_campaigns)
+    lifetime = Lifetime(
+        idle=timedelta(seconds=settings.session_idle_seconds), absolute=timedelta(seconds=settings.session_max_age)
+    )
+    app.state.service = Service(store, holder, campaigns=settings.link_campaigns, lifetime=lifetime)
     app.state.templates = make_templates()
     app.state.service.alerter = alerter
     alerter.retry_pending(store)

@@ -5,13 +5,16 @@ signed-in user); a visitor without a session is redirected to /signin, a wrong r
 state-changing page route also declares `Depends(verify_csrf)`. API routes use `api_actor` / `require_api`
 and never read the cookie, so the API needs no CSRF defence.
 
-The session is Starlette's signed cookie (itsdangerous, HttpOnly, SameSite=Lax, Secure by setting) holding
-the user id, a random session id and the CSRF token. Sign-in replaces the whole session (new id, new CSRF
-token). The user is re-read from the database on every request, so deactivation takes effect at once.
+The cookie is Starlette's signed cookie (itsdangerous, HttpOnly, SameSite=Lax, Secure by setting) holding
+the user id, the session's random token and the CSRF token. The session itself lives on the server
+(store/sessions.py): every request looks its token up, so signing out, deactivation and a new role or password
+end it at once, wherever the cookie has been copied to, and it ends after an hour unused or eight after sign-in
+(settings). Sign-in replaces the whole cookie (new token, new CSRF token).
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -20,14 +23,22 @@ from typing import Annotated, cast
 from fastapi import Depends, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from counterpitch.store import accounts, audit
+from counterpitch.store import accounts, audit, signin_limits
 from counterpitch.store.accounts import Actor
-from counterpitch.store.tables import User, utcnow
+from counterpitch.store.signin_limits import Limits
+from counterpitch.store.tables import User
 from counterpitch.web.services import Service
 from counterpitch.web.settings import Settings
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+
+
+class Refused(HTTPException):
+    """403 for a signed-in user whose role may not do this; written to the audit log (web/errors.py)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(403, detail)
 
 
 class SignInRequired(Exception):
@@ -47,12 +58,20 @@ def settings(request: Request) -> Settings:
 
 
 # --- pages ------------------------------------------------------------------------------------------------
+def session_actor(request: Request) -> Actor | None:
+    """The active user whose live server-side session this cookie names, else None."""
+    token, uid = request.session.get("sid"), request.session.get("uid")
+    if not isinstance(token, str) or not isinstance(uid, int):
+        return None
+    actor = service(request).actor_by_session(token)
+    return actor if actor is not None and actor.id == uid else None
+
+
 def page_actor(request: Request) -> Actor:
     """The signed-in, active user, or a redirect to sign-in."""
-    uid = request.session.get("uid")
-    actor = service(request).actor_by_id(uid) if isinstance(uid, int) else None
+    actor = session_actor(request)
     if actor is None:
-        if uid is not None:  # a deactivated or deleted account: forget it, keep nothing of its session
+        if "uid" in request.session:  # an ended session or a deactivated account: keep nothing of it
             request.session.clear()
         raise SignInRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     request.state.actor = actor
@@ -60,8 +79,7 @@ def page_actor(request: Request) -> Actor:
 
 
 def optional_actor(request: Request) -> Actor | None:
-    uid = request.session.get("uid")
-    actor = service(request).actor_by_id(uid) if isinstance(uid, int) else None
+    actor = session_actor(request)
     request.state.actor = actor
     return actor
 
@@ -69,19 +87,26 @@ def optional_actor(request: Request) -> Actor | None:
 def require_page(*roles: str) -> Callable[[Actor], Actor]:
     def check(actor: Annotated[Actor, Depends(page_actor)]) -> Actor:
         if actor.role not in roles:
-            raise HTTPException(403, "Your role may not open this page.")
+            raise Refused("Your role may not open this page.")
         return actor
 
     return check
 
 
 def sign_in(request: Request, user: User) -> None:
-    """A fresh session for this user: nothing from the anonymous session carries over."""
+    """A fresh session for this user: nothing from the cookie's earlier session carries over, and that session,
+    if any, ends on the server too (a copy of the old cookie does not stay signed in)."""
+    earlier = request.session.get("sid")
+    token = service(request).start_session(user.id, replacing=earlier if isinstance(earlier, str) else None)
     request.session.clear()
-    request.session.update({"uid": user.id, "sid": secrets.token_urlsafe(16), "csrf": secrets.token_urlsafe(32)})
+    request.session.update({"uid": user.id, "sid": token, "csrf": secrets.token_urlsafe(32)})
 
 
 def sign_out(request: Request) -> None:
+    """End the session on the server (a copy of the cookie is worth nothing after this) and forget the cookie."""
+    token = request.session.get("sid")
+    if isinstance(token, str):
+        service(request).end_session(token)
     request.session.clear()
 
 
@@ -128,13 +153,17 @@ async def api_actor(request: Request) -> Actor:
 def require_api(*roles: str) -> Callable[[Actor], Actor]:
     def check(actor: Annotated[Actor, Depends(api_actor)]) -> Actor:
         if actor.role not in roles:
-            raise HTTPException(403, f"role: {actor.role} may not call this")
+            raise Refused(f"role: {actor.role} may not call this")
         return actor
 
     return check
 
 
-# --- sign-in rate limiting --------------------------------------------------------------------------------
+# --- sign-in and its limits -------------------------------------------------------------------------------
+class TooManyAttempts(Exception):
+    """A sign-in limit refused the attempt before its password was checked (store/signin_limits.py)."""
+
+
 def client_address(request: Request) -> str:
     if settings(request).trust_proxy:
         forwarded = request.headers.get("x-forwarded-for", "")
@@ -143,32 +172,50 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _keys(name: str, address: str) -> tuple[str, str]:
-    return f"user:{name.strip().lower()[:200]}", f"addr:{address}"
-
-
-def sign_in_blocked(request: Request, name: str) -> bool:
-    """True when this name or this address failed too often within the window (counted in the database)."""
-    s = settings(request)
-    user_key, addr_key = _keys(name, client_address(request))
-    since = utcnow() - timedelta(seconds=s.login_window_seconds)
-    with service(request).store.read() as session:
-        return (
-            accounts.failures_since(session, user_key, since) >= s.login_max_per_user
-            or accounts.failures_since(session, addr_key, since) >= s.login_max_per_address
-        )
+def limits(s: Settings) -> Limits:
+    return Limits(
+        window=timedelta(seconds=s.login_window_seconds),
+        per_pair=s.login_max_per_user,
+        per_name=s.login_max_per_user_all_addresses,
+        per_address=s.login_max_per_address,
+        known_for=timedelta(days=s.login_known_days),
+    )
 
 
 def check_password(request: Request, name: str, password: str) -> User | None:
-    """Verify and record the outcome: failures counted under both keys; success clears the name's count."""
-    user_key, addr_key = _keys(name, client_address(request))
-    window = timedelta(seconds=settings(request).login_window_seconds)
-    with service(request).store.write() as session:
-        user = accounts.verify_password(session, name, password)
-        if user is None:
-            accounts.note_failure(session, [user_key, addr_key])
-        else:
-            accounts.forget_failures(session, user_key)
-            accounts.forget_failures(session, "", older_than=window * 4)
+    """The account this name and password sign in, else None; TooManyAttempts when a limit refuses it first.
+
+    Three steps: the attempt is counted (one short transaction, serialised per name and address), the password
+    checked outside any transaction (argon2 is slow on purpose), and the outcome written: a right password takes
+    its count back; a wrong one stays counted and goes into the audit log."""
+    svc, address, key = service(request), client_address(request), accounts.name_key(name)
+    rules = limits(settings(request))
+    with svc.store.write() as session:
+        user_id, stored = accounts.password_of(session, name) or (None, None)
+        attempt = signin_limits.begin(session, key, address, user_id, rules)
+    if attempt.refused:
+        raise TooManyAttempts(attempt.refused_by)
+    right = accounts.password_matches(stored, password)
+    with svc.store.write() as session:
+        user = session.get(User, user_id) if user_id is not None and right else None
+        if user is not None and user.active and user.password_hash == stored:  # not changed meanwhile
+            signin_limits.succeeded(session, attempt, key, address, user.id, rules)
+            accounts.rehash_if_needed(user, password)
             audit.record(session, actor_id=user.id, action="auth.signin", object_type="user", object_id=user.id)
-        return user
+            return user
+        detail = {"address": address} if user_id is not None else {"address": address, "name_sha256": _digest(key)}
+        audit.record(
+            session,
+            actor_id=None,
+            action="auth.signin_failed",
+            object_type="user",
+            object_id=user_id if user_id is not None else "unknown",
+            detail=detail,
+        )
+        return None
+
+
+def _digest(name_key: str) -> str:
+    """A short digest of a name that is no account: failures can be told apart in the log without keeping what
+    was typed (often a password typed into the wrong box)."""
+    return hashlib.sha256(name_key.encode("utf-8")).hexdigest()[:16]

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
-from counterpitch.web.auth import SignInRequired
+from counterpitch.web.auth import Refused, SignInRequired
 from counterpitch.web.security import SECURITY_HEADERS
 from counterpitch.web.services import Forbidden
 from counterpitch.web.templating import render
@@ -60,13 +61,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc, Refused):
+            await run_in_threadpool(_audit_refusal, request)
         if is_api(request) or request.url.path == "/openapi.json":
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return _page(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
-        return await http_error(request, HTTPException(403, str(exc)))
+        return await http_error(request, Refused(str(exc)))
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
@@ -80,6 +83,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, exc: SignInRequired) -> Response:
         return RedirectResponse(f"/signin?next={quote(exc.next_path, safe='')}", status_code=303)
+
+
+def _audit_refusal(request: Request) -> None:
+    """A signed-in user was refused for their role: the audit log says who, which route and which path."""
+    actor = getattr(request.state, "actor", None)
+    if actor is not None:
+        route = str(getattr(request.scope.get("route"), "path", request.url.path))
+        request.app.state.service.record_refusal(actor, request.method, route, request.url.path)
 
 
 def _page(request: Request, status: int, message: str) -> Response:

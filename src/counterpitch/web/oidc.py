@@ -12,6 +12,7 @@ from typing import Any, cast
 from authlib.integrations.starlette_client import OAuth, OAuthError  # type: ignore[import-untyped]
 from fastapi import APIRouter, HTTPException, Request
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from counterpitch.store import accounts, audit
@@ -46,10 +47,10 @@ def router_for(conf: Settings) -> APIRouter:
         subject = str(claims.get("sub") or "")
         if not subject:
             raise HTTPException(400, "OpenID Connect sign-in failed: the issuer sent no subject")
-        user = _account(request, subject, str(claims.get("email") or ""))
+        user = await run_in_threadpool(_account, request, subject, str(claims.get("email") or ""))
         if user is None:
             raise HTTPException(403, "Your account is not allowed to use this service. Ask an administrator.")
-        sign_in(request, user)
+        await run_in_threadpool(sign_in, request, user)  # the database, off the event loop
         return RedirectResponse("/", status_code=303)
 
     return router
@@ -73,10 +74,10 @@ def _account(request: Request, subject: str, email: str) -> User | None:
 
 
 def _free_name(session: Any, wanted: str) -> str:
-    """An unused user name from the e-mail or subject the issuer sent (printable, short enough)."""
+    """An unused user name from the e-mail or subject the issuer sent (printable, short enough, like no other)."""
     base = "".join(c for c in wanted if c.isprintable()).strip()[: accounts.MAX_NAME - 4] or "oidc-user"
     name, n = base, 1
-    while session.scalar(select(User.id).where(User.name == name)) is not None:
+    while accounts.name_clash(session, name) is not None:
         n += 1
         name = f"{base}-{n}"
     return name

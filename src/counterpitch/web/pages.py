@@ -9,11 +9,11 @@ from starlette.responses import RedirectResponse, Response
 
 from counterpitch.store.accounts import MAX_NAME, MAX_PASSWORD, Actor
 from counterpitch.web.auth import (
+    TooManyAttempts,
     check_password,
     optional_actor,
     page_actor,
     sign_in,
-    sign_in_blocked,
     sign_out,
     verify_csrf,
 )
@@ -55,10 +55,11 @@ def signin(
 ) -> Response:
     request.state.actor = None
     context = {"next": safe_next(next), "name": name}
-    if sign_in_blocked(request, name):
+    try:
+        user = check_password(request, name, password)
+    except TooManyAttempts:
         message = "Too many failed attempts. Wait a few minutes and try again."
         return render(request, "signin.html.j2", {**context, "error": message}, status=429)
-    user = check_password(request, name, password)
     if user is None:
         return render(request, "signin.html.j2", {**context, "error": "Wrong user name or password."}, status=401)
     sign_in(request, user)

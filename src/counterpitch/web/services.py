@@ -11,7 +11,7 @@ import importlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy.orm import Session
@@ -20,11 +20,12 @@ from counterpitch.alerts import Briefing
 from counterpitch.ingest.mail import MailMessage
 from counterpitch.ingest.mail_findings import assess_mail
 from counterpitch.model import Approach, Assessment
-from counterpitch.store import accounts, audit, casework, reports, watchlist_rows
+from counterpitch.store import accounts, audit, casework, reports, sessions, watchlist_rows
 from counterpitch.store.accounts import Actor, StaffDetails
 from counterpitch.store.db import Store
 from counterpitch.store.reports import TRIAGE_ROLES, ReportFilter
-from counterpitch.store.tables import Report, User
+from counterpitch.store.sessions import Lifetime
+from counterpitch.store.tables import Report, User, utcnow
 from counterpitch.watchlist import WatchlistEntry
 from counterpitch.web.alerting import Alerter
 from counterpitch.web.engines import EngineHolder
@@ -132,8 +133,11 @@ class Service:
     #: Runs the alert rules after each report is linked (web/alerting.py); set by create_app.
     alerter: Alerter | None = None
 
-    def __init__(self, store: Store, engines: EngineHolder, *, campaigns: bool = True) -> None:
+    def __init__(
+        self, store: Store, engines: EngineHolder, *, campaigns: bool = True, lifetime: Lifetime | None = None
+    ) -> None:
         self.store = store
+        self.lifetime = lifetime or Lifetime(idle=timedelta(hours=1), absolute=timedelta(hours=8))
         self.engines = engines
         self.tokens = TokenCache()
         self.persist = campaigns_module() if campaigns else None
@@ -339,6 +343,29 @@ class Service:
         self.tokens.clear()  # a deactivated user's tokens stop working here at once
         return found
 
+    def set_user_role(self, viewer: Actor, user_id: int, role: str) -> bool:
+        """Another role for an account; its page sessions end. False when there is no such account."""
+        self._need(viewer, {"admin"})
+        if user_id == viewer.id:
+            raise ValueError("role: you cannot change your own role")
+        with self.store.write() as session:
+            found = accounts.set_role(session, user_id, role, by=viewer.id) is not None
+        self.tokens.clear()  # API calls in this process act with the new role at once
+        return found
+
+    def record_refusal(self, actor: Actor, method: str, route: str, path: str) -> None:
+        """A 403 for the actor's role, in the audit log (what they sent is not kept)."""
+        detail = {"method": method, "path": path[:200], "role": actor.role}
+        with self.store.write() as session:
+            audit.record(
+                session,
+                actor_id=actor.id,
+                action="access.refused",
+                object_type="route",
+                object_id=route[:64],
+                detail=detail,
+            )
+
     def audit_log(self, viewer: Actor, *, limit: int = 200, before_id: int | None = None) -> list[audit.AuditRow]:
         self._need(viewer, {"admin"})
         with self.store.read() as session:
@@ -346,10 +373,40 @@ class Service:
 
     # --- who is asking --------------------------------------------------------------------------------
     def actor_by_id(self, user_id: int) -> Actor | None:
-        """The active user behind a session, re-read on every request so deactivation takes effect at once."""
+        """The active user with this id (re-read, never remembered)."""
         with self.store.read() as session:
             user = session.get(User, user_id)
             return accounts.actor(user) if user is not None and user.active else None
+
+    def start_session(self, user_id: int, *, replacing: str | None = None) -> str:
+        """A new page session (the token for the cookie), ending the one it replaces; sessions past their time
+        are cleared on the way."""
+        with self.store.write() as session:
+            sessions.purge(session, self.lifetime)
+            if replacing is not None:
+                sessions.end(session, replacing)
+            return sessions.start(session, user_id)
+
+    def actor_by_session(self, token: str) -> Actor | None:
+        """The active user behind a page session's token, checked on every request: None once the session was
+        ended (sign-out, deactivation, a new role or password) or has outlived `lifetime`."""
+        now = utcnow()
+        with self.store.read() as session:
+            found = sessions.find(session, token)
+        if found is None:
+            return None
+        user, row = found
+        if self.lifetime.expired(row, now):
+            self.end_session(token)
+            return None
+        if sessions.due_for_touch(row, now):
+            with self.store.write() as session:
+                sessions.touch(session, row.id, now)
+        return accounts.actor(user)
+
+    def end_session(self, token: str) -> None:
+        with self.store.write() as session:
+            sessions.end(session, token)
 
     def actor_by_token(self, token: str) -> Actor | None:
         """The active user a token belongs to (remembered briefly: web/tokens.py)."""

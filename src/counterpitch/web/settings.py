@@ -26,15 +26,21 @@ class Settings:
     secret_key: str = ""
     #: Send the session cookie over HTTPS only. On by default; `make run` on loopback turns it off.
     cookie_secure: bool = True
+    #: A page session ends this long after sign-in (seconds), or after `session_idle_seconds` without use.
     session_max_age: int = 8 * 3600
+    session_idle_seconds: int = 3600
     org_name: str = "Your organisation"
     #: JSON bodies of the API; form posts (which may carry a saved profile PDF or an e-mail) get the larger limit.
     max_body_bytes: int = 1_000_000
     max_upload_bytes: int = 25_000_000
-    #: Sign-in rate limiting: failures allowed per user name and per client address within the window.
+    #: Sign-in limits (store/signin_limits.py, decision 0047), failures within the window: per user name from one
+    #: address; per user name from all addresses, and per address for all names, neither of which applies to an
+    #: account at an address it signed in from within `login_known_days`.
     login_window_seconds: int = 15 * 60
     login_max_per_user: int = 5
+    login_max_per_user_all_addresses: int = 20
     login_max_per_address: int = 30
+    login_known_days: int = 30
     #: Take the client address from X-Forwarded-For (only behind a reverse proxy you run).
     trust_proxy: bool = False
     #: OpenID Connect: off unless issuer, client id and secret are all set.

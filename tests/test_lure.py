@@ -100,6 +100,11 @@ NEGATIVE = [
     # money for a job, not for information
     ("lure.paid_reports", "The post pays £52,000-£58,000 a year plus pension; apply on our careers page."),
     ("lure.paid_reports", "Our product costs £30 per seat each month."),
+    # a thank-you for user research on the sender's own product
+    (
+        "lure.paid_reports",
+        "Participants in our usability study get a $40 voucher for an hour of feedback on the new app.",
+    ),
     # capped, receipted support
     ("lure.paid_travel", "Speakers may claim up to EUR 900 towards economy travel against receipts."),
     ("lure.paid_travel", "Presenters arrange their own travel and hotels."),

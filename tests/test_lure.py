@@ -66,6 +66,24 @@ POSITIVE = [
     ),
     ("lure.unnamed_client", "The client is an overseas investor who cannot be named at this stage."),
     ("lure.moonlighting", "The work fits easily alongside your current job, a few hours a month."),
+    # other words for the same tactics (issue 12, item 6: the wide set's families)
+    (
+        "lure.unnamed_client",
+        "The family I act for would prefer to stay out of the limelight, so their name stays with me.",
+    ),
+    ("lure.unnamed_client", "Our principal's identity is kept under wraps, but the engagement is very well paid."),
+    ("lure.moonlighting", "None of this would clash with your day job; think of it as paid hours on the side."),
+    ("lure.moonlighting", "We would never ask you to quit your post, and your current role stays as it is."),
+    (
+        "lure.politician_access",
+        "Could you book us a breakfast with the permanent secretary, without it going through the diary office?",
+    ),
+    ("lure.politician_access", "Which senators on the panel could be persuaded, do you think?"),
+    (
+        "lure.talent_spotting",
+        "Anyone in your division going through hard times with money? Names would be appreciated.",
+    ),
+    ("lure.talent_spotting", "Do put us in touch with cleared colleagues who might be receptive to a quiet approach."),
     ("lure.flattery", "Your analysis is exceptional - exactly the perspective my clients lack."),
     ("lure.urgency", "This is urgent: I need an answer within 24 hours."),
     ("lure.vague_contact", "I would like to make friends and exchange views about your country sometimes."),
@@ -79,7 +97,10 @@ NEGATIVE = [
     ("lure.secrecy", "Officials may attend in a personal capacity with their employer's approval."),
     ("lure.credential_request", "No reputable body will ever ask for your password by e-mail."),
     ("lure.credential_request", "Speakers should not be asked to log in to any outside portal."),
-    ("lure.credential_request", "Reach the benefits portal from the intranet and sign in with your usual network login."),
+    (
+        "lure.credential_request",
+        "Reach the benefits portal from the intranet and sign in with your usual network login.",
+    ),
     ("lure.secrecy", "If anyone asks about the programme, it is all on our website."),
     ("lure.secrecy", "Please describe your work in a short paragraph for the speaker page."),
     # Job-advert wording the high-severity rules must not read as lures (a high-severity finding is never shown
@@ -131,6 +152,18 @@ NEGATIVE = [
     ("lure.talent_spotting", "Feel free to share the advert with colleagues who might be interested."),
     ("lure.unnamed_client", "We are retained by Halden Marine Systems, our client, for this hire."),
     ("lure.moonlighting", "This is a full-time permanent role based in Bristol."),
+    ("lure.moonlighting", "You will remain in your current role until the reorganisation is complete."),
+    ("lure.moonlighting", "We are looking for creative, open-minded people; the role involves 40 paid hours a week."),
+    ("lure.unnamed_client", "We never pass the names of our candidates to a client without your written consent."),
+    ("lure.politician_access", "The minister's diary is full this week, so the hospital visit moves to Tuesday."),
+    (
+        "lure.talent_spotting",
+        "Which of your staff hold clearances due for renewal? Please send names to the vetting office.",
+    ),
+    (
+        "lure.talent_spotting",
+        "We are looking for open-minded individuals who can turn disgruntled customers into happy ones.",
+    ),
     ("lure.flattery", "Thanks for your message about the seminar dates."),
     ("lure.urgency", "No rush at all - reply whenever suits you."),
     ("lure.vague_contact", "Could you tell me what the application deadline for the PhD programme is?"),

@@ -2,8 +2,10 @@
 and each hard negative leaves it quiet (issue 12, item 6; docs/decisions/0042).
 
 `dev` was written before the rules were widened and is the set the widening was fitted to; `check` was written
-after and measured once, before any change for it, to see how far the widening carries. The blind sets
-(casebook/paraphrase/, casebook/public/) stay unread. Run as a script, this prints the per-family fire rates
+after and measured once, before any change for it, to see how far the widening carries. `wide_dev` and
+`wide_check` are two halves of a fourth set written for ten families: the rules are widened on the first and
+measured once on the second, one family at a time, so only the families in WIDENED are asserted there. The blind
+sets (casebook/paraphrase/, casebook/public/) stay unread. Run as a script, this prints the per-family fire rates
 the decision record quotes: `PYTHONPATH=src:. python tests/test_lure_paraphrase_dev.py [dev|check]`.
 """
 
@@ -21,7 +23,16 @@ import yaml
 from tests.helpers import approach, assert_fires, assert_quiet, run
 
 DATA = Path(__file__).resolve().parent / "data"
-SETS = ("dev", "check", "fresh", "euphemism")
+SETS = ("dev", "check", "fresh", "euphemism", "wide_dev", "wide_check")
+#: Sets whose families are asserted only once they have been widened on them (issue 12, item 6).
+WIDE = ("wide_dev", "wide_check")
+#: The families widened on `wide_dev` so far; the wide sets' other families are measured, not asserted.
+WIDENED: tuple[str, ...] = (
+    "lure.unnamed_client",
+    "lure.moonlighting",
+    "lure.politician_access",
+    "lure.talent_spotting",
+)
 
 Entry = str | dict[str, str]
 
@@ -36,9 +47,15 @@ def _text(entry: Entry) -> str:
     return entry if isinstance(entry, str) else entry["text"]
 
 
+def _asserted(name: str) -> dict[str, dict[str, list[Entry]]]:
+    """The families of a set whose cases are asserted: all of them, or in a wide set only those in WIDENED."""
+    data = _load(name)
+    return {f: s for f, s in data.items() if name not in WIDE or f in WIDENED}
+
+
 def _cases(kind: str) -> Iterator[Any]:
     for name in SETS:
-        for family, sets in _load(name).items():
+        for family, sets in _asserted(name).items():
             for entry in sets.get(kind, []):
                 reason = None if isinstance(entry, str) else entry["xfail"]
                 marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []

@@ -46,6 +46,18 @@ POSITIVE = [
     ("lure.cash_crypto_gifts", "I sent you a little something for your help last week."),
     ("lure.cash_crypto_gifts", "The fee can go out in USDT to whichever wallet you prefer."),
     ("lure.cash_crypto_gifts", "Each completed form earns a GBP 100 gift card."),
+    # the tactic in other words (issue 12, item 6: the wide paraphrase set)
+    ("lure.secrecy", "I'd rather you kept it from your line manager for the time being."),
+    ("lure.secrecy", "Probably best not to let HR know we've been talking."),
+    ("lure.secrecy", "Don't put any of this in an email, we can talk it through when we meet."),
+    ("lure.secrecy", "No one at your ministry needs to be aware of our little arrangement."),
+    ("lure.cash_crypto_gifts", "We could settle it in used notes each time you come."),
+    ("lure.cash_crypto_gifts", "Hard cash, every month, and nobody asks where it came from."),
+    ("lure.cash_crypto_gifts", "We are happy to clear your credit card debts as a thank you."),
+    ("lure.off_platform", "Is there an app where we can talk more freely? This inbox is rather exposed."),
+    ("lure.off_platform", "Better to continue outside LinkedIn, do you use Viber?"),
+    ("lure.paid_travel", "Our ministry will foot the bill for your flights and the hotel."),
+    ("lure.paid_travel", "They offered to pick up the tab for a week at a resort with my wife."),
     ("lure.install_software", "Unzip the assessment file and run the installer before Friday's interview."),
     ("lure.install_software", "Clone our repo, run npm install and then npm start to see the coding task."),
     # the order starts a later sentence: `^` in a rule means the start of a sentence, not of the message
@@ -172,6 +184,19 @@ NEGATIVE = [
     ("lure.secrecy", "There is no contract between the company and its student ambassadors."),
     ("lure.nonpublic_request", "You are a team player who is interested in the internet of things."),
     ("lure.paid_reports", "Reward every customer with an offer that keeps them in your venue, not background noise."),
+    # everyday wording near the widened secrecy, cash, off-platform and travel vocabularies (issue 12, item 6)
+    ("lure.secrecy", "Don't forget to let your manager know when you book leave."),
+    ("lure.secrecy", "No need to bring your laptop to work tomorrow, the network is down."),
+    ("lure.secrecy", "Don't talk about work this weekend, you deserve a rest!"),
+    ("lure.secrecy", "If anyone asks, I'm in the meeting room until 3."),
+    ("lure.cash_crypto_gifts", "The scholarship covers your tuition fees and a living allowance."),
+    ("lure.cash_crypto_gifts", "Complete the staff survey for a chance to win a £50 Amazon gift card."),
+    ("lure.cash_crypto_gifts", "Our charity can help with your debts; call the free advice line."),
+    ("lure.off_platform", "Follow us on Telegram for event updates."),
+    ("lure.off_platform", "Let's move to a private channel in Slack for the launch plan."),
+    ("lure.off_platform", "Our customer service team is available on WhatsApp only during office hours."),
+    ("lure.paid_travel", "25 days paid holiday plus bank holidays, and occasional travel to client sites."),
+    ("lure.paid_travel", "You won two nights at a spa hotel in the staff prize draw!"),
 ]
 
 

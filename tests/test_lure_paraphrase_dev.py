@@ -7,6 +7,9 @@ after and measured once, before any change for it, to see how far the widening c
 measured once on the second, one family at a time, so only the families in WIDENED are asserted there. The blind
 sets (casebook/paraphrase/, casebook/public/) stay unread. Run as a script, this prints the per-family fire rates
 the decision record quotes: `PYTHONPATH=src:. python tests/test_lure_paraphrase_dev.py [dev|check]`.
+
+`wide_dev` and `wide_check` are two halves of a fourth set covering ten families: rules are widened on `wide_dev`
+and measured once on `wide_check`. Only the families in WIDENED are held to every case of those two files.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ WIDENED: tuple[str, ...] = (
     "lure.moonlighting",
     "lure.politician_access",
     "lure.talent_spotting",
+    "lure.secrecy",
+    "lure.cash_crypto_gifts",
+    "lure.off_platform",
+    "lure.paid_travel",
 )
 
 Entry = str | dict[str, str]

@@ -20,15 +20,14 @@ Run: `.venv/bin/python bench/accounts.py` -> bench/results/accounts.json
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from _casebook import labelled as load
 from _results import write_result
 from counterpitch.engine import Engine
 from counterpitch.evaluation import Report, Scored
-from counterpitch.ingest.records import RecordError, read_records
 from counterpitch.model import Approach, Assessment
 
 HERE = Path(__file__).resolve().parent
@@ -36,19 +35,6 @@ ACCOUNTS = HERE.parent / "casebook" / "accounts"
 PUBLIC = HERE.parent / "casebook" / "public" / "approaches.jsonl"
 #: Sets whose cases are never listed: their figures only.
 HELD_BACK = {"writer_g"}
-
-
-def load(path: Path) -> list[tuple[Approach, dict[str, object]]]:
-    """Each case, with its raw record (for the fields the engine ignores: `family`, `voice`, `form`)."""
-    with path.open("rb") as stream:
-        cases = []
-        for item in read_records(stream, Approach, str(path)):
-            if isinstance(item, RecordError):
-                raise SystemExit(str(item))
-            cases.append(item)
-    raw = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    by_id = {r["id"]: r for r in raw}
-    return [(c, by_id[c.id]) for c in cases]
 
 
 def figures(pairs: list[tuple[Approach, Assessment]]) -> dict[str, object]:

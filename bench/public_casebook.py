@@ -15,15 +15,14 @@ Run: `.venv/bin/python bench/public_casebook.py` -> bench/results/public_caseboo
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections import Counter
 from pathlib import Path
 
+from _casebook import labelled
 from _results import write_result
 from counterpitch.engine import Engine
 from counterpitch.evaluation import Report, Scored
-from counterpitch.ingest.records import RecordError, read_records
 from counterpitch.model import Approach, Assessment
 
 HERE = Path(__file__).resolve().parent
@@ -39,18 +38,8 @@ TARGETS = {
 
 def load(path: Path) -> tuple[list[Approach], dict[str, str]]:
     """The cases, and each case's form (the extra field the engine ignores, read from the same file)."""
-    with path.open("rb") as stream:
-        cases = []
-        for item in read_records(stream, Approach, str(path)):
-            if isinstance(item, RecordError):
-                raise SystemExit(str(item))
-            cases.append(item)
-    forms = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            record = json.loads(line)
-            forms[record["id"]] = record["form"]
-    return cases, forms
+    pairs = labelled(path)
+    return [c for c, _ in pairs], {c.id: r["form"] for c, r in pairs}
 
 
 def shares(assessed: list[Assessment]) -> dict[str, object]:

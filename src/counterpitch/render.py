@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
@@ -65,11 +65,17 @@ def print_assessments(console: Console, items: Sequence[tuple[Assessment, ScoreT
     for a, trail in items:
         console.print(assessment_panel(a, trail))
     if len(items) > 1:
-        counts = {b: sum(a.band == b for a, _ in items) for b in ("high", "medium", "low")}
-        console.print(
-            f"{len(items)} approaches: [red]{counts['high']} high[/], [yellow]{counts['medium']} medium[/], "
-            f"[green]{counts['low']} low[/]"
-        )
+        print_band_counts(console, len(items), {b: sum(a.band == b for a, _ in items) for b in BANDS})
+
+
+BANDS = ("high", "medium", "low")
+
+
+def print_band_counts(console: Console, total: int, counts: Mapping[str, int]) -> None:
+    console.print(
+        f"{total} approaches: [red]{counts['high']} high[/], [yellow]{counts['medium']} medium[/], "
+        f"[green]{counts['low']} low[/]"
+    )
 
 
 def catalogue(console: Console, registry: Registry) -> None:

@@ -427,7 +427,7 @@ def scan(
     if html is not None and not html.parent.is_dir():
         raise _fail(f"{html}: its folder does not exist")
     try:
-        data = read_archive(archive)
+        data = read_archive(archive, lazy=True)
     except RecordError as exc:
         raise _fail(str(exc)) from None
     engine = _engine(watchlist, no_seed_watchlist, terms, True, None)
@@ -435,8 +435,9 @@ def scan(
         PersonProfile(name=c.name, company=c.company, headline=c.position, profile_url=c.url, email=c.email)
         for c in data.connections
     ]
-    with Progress(console=err, transient=True, disable=fmt == "json" or len(data.approaches) < 200) as bar:
-        task = bar.add_task("screening approaches", total=len(data.approaches))
+    # Conversation by conversation: only the HTML report, which lists the quiet approaches too, keeps them all.
+    with Progress(console=err, transient=True, disable=fmt == "json" or data.counts["conversations"] < 200) as bar:
+        task = bar.add_task("screening approaches", total=None)
         result = run_scan(
             engine,
             data.owner,
@@ -445,6 +446,7 @@ def scan(
             data.counts,
             data.warnings,
             progress=lambda n: bar.advance(task, n),
+            keep_low=html is not None,
         )
     if html is not None:
         from counterpitch.report.html import render_scan
@@ -454,7 +456,7 @@ def scan(
         except OSError as exc:
             raise _fail(f"{html}: cannot write the report: {exc.strerror}") from None
     if fmt == "json":
-        print(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
+        result.write_json(sys.stdout)
     else:
         print_scan(out, result)
         if html is not None:

@@ -126,10 +126,14 @@ def print_scan(console: Console, result: ScanResult) -> None:
         f"[bold]{c.get('messages', 0)}[/] messages in [bold]{c.get('conversations', 0)}[/] conversations, "
         f"[bold]{c.get('invitations', 0)}[/] invitations, [bold]{c.get('connections', 0)}[/] connections"
     )
-    attention = [(a, s) for a, s in result.approaches if s.band != "low"]
+    bands = {b: sum(s.band == b for s in result.assessed) for b in BANDS}
+    attention = bands["high"] + bands["medium"]
     if attention:
-        console.print(f"[bold]{len(attention)} approaches need attention:[/]")
-        print_assessments(console, [(s, None) for _, s in attention])
+        console.print(f"[bold]{attention} approaches need attention:[/]")
+        for _, s in result.attention():  # one at a time: a large archive's verdicts stay packed
+            console.print(assessment_panel(s, None))
+        if attention > 1:
+            print_band_counts(console, attention, {**bands, "low": 0})
     else:
         console.print("No approach in this archive shows the marks of a cultivation attempt.")
     e = result.exposure

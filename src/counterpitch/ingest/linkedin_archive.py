@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
@@ -52,7 +53,9 @@ class Connection(Record):
 @dataclass
 class Archive:
     owner: Profile
-    approaches: list[Approach]
+    #: A list, or with `read_archive(lazy=True)` an iterator that builds each conversation's approach as it is
+    #: taken (and only then adds that conversation's warnings).
+    approaches: Iterable[Approach]
     connections: list[Connection]
     #: messages (rows of messages.csv), conversations (distinct ids), invitations (rows), connections (named rows)
     counts: dict[str, int]
@@ -97,8 +100,12 @@ class _People:
         )
 
 
-def read_archive(path: Path | str, limits: Limits | None = None) -> Archive:
-    """Read the export at `path`. Raises `UnsafeArchive` (a RecordError) when the archive itself is refused."""
+def read_archive(path: Path | str, limits: Limits | None = None, *, lazy: bool = False) -> Archive:
+    """Read the export at `path`. Raises `UnsafeArchive` (a RecordError) when the archive itself is refused.
+
+    With `lazy`, the approaches are built one conversation at a time as the caller takes them, each
+    conversation's raw rows let go once its approach is made: only the raw fields of the messages not yet
+    screened are held, never every approach at once."""
     with SafeZip(path, limits) as zf:
         warnings = list(zf.warnings)
         connections, connection_rows = _connections(zf, warnings)
@@ -109,10 +116,13 @@ def read_archive(path: Path | str, limits: Limits | None = None) -> Archive:
         owner_url, owner_name = messages.owner(owner.name)
         summary = _summary(owner, owner_name, owner_url)
         people = _People(connections)
-        approaches = messages.approaches(summary, owner_url, owner_name, people, warnings)
+        conversations = messages.approaches(summary, owner_url, owner_name, people, warnings)
+        approaches: Iterable[Approach] = conversations if lazy else list(conversations)
+        invited: list[Approach] = []
         invitation_rows = 0
         if member := zf.find("Invitations.csv"):
-            invitation_rows = _invitations(zf, member, summary, people, approaches, warnings)
+            invitation_rows = _invitations(zf, member, summary, people, invited, warnings)
+        approaches = chain(approaches, invited) if lazy else [*approaches, *invited]
     owner = owner.model_copy(
         update={"name": owner.name or owner_name, "profile_url": owner_url, "connections": connection_rows}
     )
@@ -205,7 +215,7 @@ class _Messages:
         owner_name: str | None,
         people: _People,
         warnings: list[str],
-    ) -> list[Approach]:
+    ) -> Iterator[Approach]:
         owner_key = url_key(owner_url) if owner_url else None
 
         def is_owner(m: _Message) -> bool:
@@ -213,9 +223,9 @@ class _Messages:
                 return bool(m.sender_url) and url_key(m.sender_url) == owner_key
             return bool(owner_name) and m.sender.casefold() == (owner_name or "").casefold()
 
-        out: list[Approach] = []
-        for conversation, msgs in self.by_conversation.items():
-            self.by_conversation[conversation] = []  # the raw rows are not needed once the approach is built
+        for conversation in list(self.by_conversation):
+            # The raw rows are not needed once the approach is built (the id stays: it is counted).
+            msgs, self.by_conversation[conversation] = self.by_conversation[conversation], []
             if not msgs:
                 continue
             # Oldest first; rows without a usable date keep their file order, after the dated ones.
@@ -235,21 +245,20 @@ class _Messages:
                     )
                     for m in msgs[1:]
                 )
-                out.append(
-                    Approach(
-                        id=f"linkedin-message-{_short_id(conversation)}",
-                        channel=channel,
-                        sent_at=first.sent_at,
-                        sender=people.profile(first.sender, first.sender_url),
-                        recipient=owner,
-                        subject=first.subject or None,
-                        text=html_to_text(first.content),
-                        thread=thread,
-                    )
+                approach = Approach(
+                    id=f"linkedin-message-{_short_id(conversation)}",
+                    channel=channel,
+                    sent_at=first.sent_at,
+                    sender=people.profile(first.sender, first.sender_url),
+                    recipient=owner,
+                    subject=first.subject or None,
+                    text=html_to_text(first.content),
+                    thread=thread,
                 )
             except ValidationError as exc:
                 warnings.append(f"{self.member} line {first.line}: conversation not usable ({_first_error(exc)})")
-        return out
+                continue
+            yield approach
 
 
 def _short_id(*parts: str) -> str:

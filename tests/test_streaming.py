@@ -185,3 +185,53 @@ def test_when_archive_scanned_lazily_then_same_result_as_read_whole(tmp_path: Pa
     b.write_json(text)
     assert text.getvalue() == json.dumps(b.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
     assert all(x.approach is not None or x.band == "low" for x in b.assessed)
+
+
+class _Counted(io.BytesIO):
+    """A stream that counts the bytes read from it."""
+
+    taken = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.taken += len(data)
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        data = super().readline(size)
+        self.taken += len(data)
+        return data
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "array", "csv"])
+def test_when_records_are_read_then_the_stream_is_read_as_they_are_taken(kind: str) -> None:
+    """The first record arrives after a block of a large file has been read, not the whole file."""
+    from counterpitch.ingest.records import read_records
+    from counterpitch.ingest.tabular import read_csv
+
+    recs = [{"id": f"r{i}", "text": f"Hello number {i}, coffee next week?"} for i in range(50_000)]
+    if kind == "jsonl":
+        data = "\n".join(json.dumps(r) for r in recs).encode()
+    elif kind == "array":
+        data = json.dumps(recs, indent=2).encode()
+    else:
+        data = ("id,text\n" + "".join(f"{r['id']},{r['text'].replace(',', ';')}\n" for r in recs)).encode()
+    stream = _Counted(data)
+    records = read_csv(stream, "in.csv") if kind == "csv" else read_records(stream, Approach, "in")
+    first = next(records)
+    assert isinstance(first, Approach) and first.id == "r0"
+    assert stream.taken < 256 * 1024 < len(data)
+    assert [r.id for r in records if isinstance(r, Approach)] == [f"r{i}" for i in range(1, 50_000)]
+
+
+def test_when_an_array_item_is_malformed_then_the_items_before_it_arrive_and_the_place_is_named() -> None:
+    from counterpitch.ingest.records import RecordError, read_records
+
+    text = json.dumps([{"id": f"r{i}", "text": "hi"} for i in range(3000)], indent=2)
+    at = text.index('"r2000"')
+    broken = (text[:at] + "oops" + text[at + 7 :]).encode()
+    out = list(read_records(io.BytesIO(broken), Approach, "in.json"))
+    assert [r.id for r in out[:-1] if isinstance(r, Approach)] == [f"r{i}" for i in range(2000)]
+    err = out[-1]
+    assert isinstance(err, RecordError) and err.where == f"line {text[:at].count(chr(10)) + 1}"
+    assert "malformed JSON at column 11" in err.message

@@ -447,6 +447,7 @@ def scan(
             data.warnings,
             progress=lambda n: bar.advance(task, n),
             keep_low=html is not None,
+            rank=data.rank,
         )
     if html is not None:
         from counterpitch.report.html import render_scan

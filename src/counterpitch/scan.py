@@ -10,7 +10,7 @@ import json
 import textwrap
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -42,6 +42,7 @@ class Screened:
     """One approach's verdict as a scan keeps it: its assessment as compressed JSON (a large archive's
     assessments as objects cost ~19 KB each; packed, about 1 KB), and the approach where it was kept."""
 
+    id: str
     score: float
     band: str
     packed: bytes
@@ -50,7 +51,8 @@ class Screened:
     @classmethod
     def of(cls, assessment: Assessment, approach: Approach | None) -> Screened:
         doc = json.dumps(assessment.to_json_dict(), ensure_ascii=False, separators=(",", ":"))
-        return cls(assessment.score, assessment.band, zlib.compress(doc.encode("utf-8"), 1), approach)
+        packed = zlib.compress(doc.encode("utf-8"), 1)
+        return cls(assessment.id, assessment.score, assessment.band, packed, approach)
 
     def json_dict(self) -> dict[str, Any]:
         return dict(json.loads(zlib.decompress(self.packed)))
@@ -131,11 +133,13 @@ def scan(
     progress: Callable[[int], None] | None = None,
     *,
     keep_low: bool = True,
+    rank: Mapping[str, int] | None = None,
 ) -> ScanResult:
     """Screen `approaches` as they come (lazily, in the engine's batches). Without `keep_low` an approach that
     comes out low is let go and only its assessment kept: what the terminal summary and the JSON need, and
     what keeps a large archive's scan within bounded memory. `warnings` is read at the end (a lazy archive adds
-    to it as its approaches are taken)."""
+    to it as its approaches are taken). `rank` puts approaches of equal score in that order (a lazy archive's
+    `Archive.rank`: the order of a whole reading) rather than the order they came in."""
     assessed: list[Screened] = []
     pending: deque[Approach] = deque()  # the engine's current batch: assessments come out in the same order
 
@@ -149,7 +153,11 @@ def scan(
         assessed.append(Screened.of(assessment, a if keep_low or assessment.band != "low" else None))
         if progress is not None:
             progress(1)
-    assessed.sort(key=lambda s: -s.score)
+    if rank:
+        order = {id(s): rank.get(s.id, len(rank) + i) for i, s in enumerate(assessed)}
+        assessed.sort(key=lambda s: (-s.score, order[id(s)]))
+    else:
+        assessed.sort(key=lambda s: -s.score)
     exposure = exposure_assessment(owner.id, engine.audit(owner))
     return ScanResult(
         counts=dict(counts),

@@ -180,13 +180,13 @@ def test_when_archive_scanned_lazily_then_same_result_as_read_whole(tmp_path: Pa
     lazy = read_archive(path, lazy=True)
     assert not isinstance(lazy.approaches, list)
     a = scan(engine, whole.owner, whole.approaches, [], whole.counts, whole.warnings)
-    b = scan(engine, lazy.owner, lazy.approaches, [], lazy.counts, lazy.warnings, keep_low=False, rank=lazy.rank)
+    b = scan(engine, lazy.owner, lazy.approaches, [], lazy.counts, lazy.warnings, keep_approaches=False, rank=lazy.rank)
     assert any("is not a date" in w for w in b.warnings)
     assert a.to_json_dict() == b.to_json_dict()  # counts, verdicts in the same order, warnings in the same order
     text = io.StringIO()
     b.write_json(text)
     assert text.getvalue() == json.dumps(b.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
-    assert all(x.approach is not None or x.band == "low" for x in b.assessed)
+    assert all(x.approach is None for x in b.assessed)
 
 
 def _unusable() -> list[dict[str, str]]:

@@ -435,7 +435,7 @@ def scan(
         PersonProfile(name=c.name, company=c.company, headline=c.position, profile_url=c.url, email=c.email)
         for c in data.connections
     ]
-    # Conversation by conversation: only the HTML report, which lists the quiet approaches too, keeps them all.
+    # Conversation by conversation: only the HTML report, which shows the approaches themselves, keeps them.
     with Progress(console=err, transient=True, disable=fmt == "json" or data.counts["conversations"] < 200) as bar:
         task = bar.add_task("screening approaches", total=None)
         result = run_scan(
@@ -446,7 +446,7 @@ def scan(
             data.counts,
             data.warnings,
             progress=lambda n: bar.advance(task, n),
-            keep_low=html is not None,
+            keep_approaches=html is not None,
             rank=data.rank,
         )
     if html is not None:

@@ -130,7 +130,7 @@ def print_scan(console: Console, result: ScanResult) -> None:
     attention = bands["high"] + bands["medium"]
     if attention:
         console.print(f"[bold]{attention} approaches need attention:[/]")
-        for _, s in result.attention():  # one at a time: a large archive's verdicts stay packed
+        for s in result.attention():  # one at a time: a large archive's verdicts stay packed
             console.print(assessment_panel(s, None))
         if attention > 1:
             print_band_counts(console, attention, {**bands, "low": 0})

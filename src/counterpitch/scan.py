@@ -64,8 +64,8 @@ class Screened:
 @dataclass
 class ScanResult:
     counts: dict[str, int]
-    #: Every approach's verdict, highest score first; the approach itself is kept for medium and high, and for
-    #: low only when `scan` was asked to keep them (the HTML report lists them).
+    #: Every approach's verdict, highest score first, with the approach itself when `scan` was asked to keep
+    #: them (the HTML report shows them).
     assessed: list[Screened]
     exposure: Assessment
     owner: Profile
@@ -77,9 +77,9 @@ class ScanResult:
         """The approaches kept, with their assessments, highest score first (unpacked one at a time)."""
         return ((s.approach, s.assessment()) for s in self.assessed if s.approach is not None)
 
-    def attention(self) -> Iterator[tuple[Approach, Assessment]]:
-        """The approaches at medium or high, highest score first."""
-        return ((s.approach, s.assessment()) for s in self.assessed if s.approach is not None and s.band != "low")
+    def attention(self) -> Iterator[Assessment]:
+        """The assessments at medium or high, highest score first (unpacked one at a time)."""
+        return (s.assessment() for s in self.assessed if s.band != "low")
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -132,14 +132,15 @@ def scan(
     warnings: Sequence[str] = (),
     progress: Callable[[int], None] | None = None,
     *,
-    keep_low: bool = True,
+    keep_approaches: bool = True,
     rank: Mapping[str, int] | None = None,
 ) -> ScanResult:
-    """Screen `approaches` as they come (lazily, in the engine's batches). Without `keep_low` an approach that
-    comes out low is let go and only its assessment kept: what the terminal summary and the JSON need, and
-    what keeps a large archive's scan within bounded memory. `warnings` is read at the end (a lazy archive adds
+    """Screen `approaches` as they come (lazily, in the engine's batches). Without `keep_approaches` each
+        approach is let go once assessed and only its verdict kept (packed): what the terminal summary and the JSON
+        need, and what keeps a large archive's scan within bounded memory; the HTML report, which shows the
+        approaches themselves, needs them kept. `warnings` is read at the end (a lazy archive adds
     to it as its approaches are taken). `rank` puts approaches of equal score in that order (a lazy archive's
-    `Archive.rank`: the order of a whole reading) rather than the order they came in."""
+        `Archive.rank`: the order of a whole reading) rather than the order they came in."""
     assessed: list[Screened] = []
     pending: deque[Approach] = deque()  # the engine's current batch: assessments come out in the same order
 
@@ -150,7 +151,7 @@ def scan(
 
     for assessment in engine.assess_many(taken()):
         a = pending.popleft()
-        assessed.append(Screened.of(assessment, a if keep_low or assessment.band != "low" else None))
+        assessed.append(Screened.of(assessment, a if keep_approaches else None))
         if progress is not None:
             progress(1)
     if rank:

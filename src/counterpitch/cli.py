@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -280,7 +279,8 @@ class _Writer:
 
     @staticmethod
     def _item(assessment: Assessment) -> str:
-        return textwrap.indent(json.dumps(assessment.to_json_dict(), ensure_ascii=False, indent=2), "  ")
+        # Indented one level as inside a list (JSON text has no blank lines: every line is indented).
+        return "  " + json.dumps(assessment.to_json_dict(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
 
     def close(self, stopped: bool = False) -> None:
         """End the output: the array's bracket, the lone object, or the band counts (after a bad record that

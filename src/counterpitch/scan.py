@@ -7,7 +7,6 @@ Nothing from the archive is written anywhere by this module.
 from __future__ import annotations
 
 import json
-import textwrap
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -105,7 +104,7 @@ class ScanResult:
                 continue
             out.write('  "approaches": [')
             for j, screened in enumerate(self.assessed):
-                item = textwrap.indent(json.dumps(screened.json_dict(), ensure_ascii=False, indent=2), "    ")
+                item = "    " + json.dumps(screened.json_dict(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
                 out.write((",\n" if j else "\n") + item)
             out.write("\n  ]" if self.assessed else "]")
         out.write("\n}\n")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, BinaryIO
 
@@ -17,7 +19,8 @@ from rich.markup import escape
 
 if TYPE_CHECKING:
     from counterpitch.engine import Engine
-    from counterpitch.model import Approach, PersonProfile
+    from counterpitch.model import Approach, Assessment, PersonProfile
+    from counterpitch.scoring import ScoreTrail
 
 app = typer.Typer(
     help="Screen professional-network approaches for hostile-state recruitment, offline.",
@@ -91,13 +94,29 @@ def _open(path: str) -> tuple[BinaryIO, str]:
     return p.open("rb"), path
 
 
-def _read_approaches(path: str, keep_going: bool) -> tuple[list[Approach], int]:
+class _Stop(Exception):
+    """The first bad record without --keep-going (already reported)."""
+
+
+@dataclass
+class _Tally:
+    """Bad records met so far by a lazy reader (`_approaches`)."""
+
+    errors: int = 0
+
+
+def _approaches(path: str, keep_going: bool, tally: _Tally) -> Iterator[Approach]:
+    """The approaches of `path`, read lazily; each bad record is reported and counted, and without `keep_going`
+    the first one raises `_Stop` (the caller decides what the records before it are worth). A missing file is
+    refused here, before anything is read or built."""
+    stream, source = _open(path)
+    return _read_lazily(path, stream, source, keep_going, tally)
+
+
+def _read_lazily(path: str, stream: BinaryIO, source: str, keep_going: bool, tally: _Tally) -> Iterator[Approach]:
     from counterpitch.ingest.records import RecordError, read_records
     from counterpitch.model import Approach
 
-    stream, source = _open(path)
-    good: list[Approach] = []
-    errors = 0
     if path.lower().endswith(".csv"):
         from counterpitch.ingest.tabular import read_csv
 
@@ -107,14 +126,22 @@ def _read_approaches(path: str, keep_going: bool) -> tuple[list[Approach], int]:
     with stream if path != "-" else contextlib.nullcontext(stream):
         for rec in records:
             if isinstance(rec, RecordError):
-                errors += 1
+                tally.errors += 1
                 err.print(f"[red]error:[/] {escape(str(rec))}", highlight=False)
                 if not keep_going:
                     err.print("stopped at the first bad record; --keep-going assesses the rest", style="dim")
-                    return good, errors
+                    raise _Stop
             else:
-                good.append(rec)
-    return good, errors
+                yield rec
+
+
+def _read_approaches(path: str, keep_going: bool) -> tuple[list[Approach], int]:
+    """Every approach of `path` in a list (for evaluation and training, which need them all at once)."""
+    tally = _Tally()
+    good: list[Approach] = []
+    with contextlib.suppress(_Stop):
+        good.extend(_approaches(path, keep_going, tally))
+    return good, tally.errors
 
 
 @app.command()
@@ -155,7 +182,6 @@ def check(
     from pydantic import ValidationError
 
     from counterpitch.model import Approach
-    from counterpitch.render import assessment_json, print_assessments
 
     if fmt not in ("table", "json", "jsonl"):
         raise _fail(f"--format must be table, json or jsonl, not {fmt!r}")
@@ -168,7 +194,7 @@ def check(
         account = _account_text(account)
     if pasted and not (text or "").strip() and not (account or "").strip():
         raise _fail("--text and --account are both empty: give the message, what happened, or both")
-    errors = 0
+    tally = _Tally()
     if pasted:
         sender: dict[str, object] = {
             k: v
@@ -192,31 +218,87 @@ def check(
         if recipient_headline:
             record["recipient"] = {"headline": recipient_headline}
         try:
-            approaches = [Approach.model_validate({k: v for k, v in record.items() if v is not None})]
+            one = Approach.model_validate({k: v for k, v in record.items() if v is not None})
         except ValidationError as exc:
             where = "--account" if exc.errors()[0]["loc"][:1] == ("account",) else "--text"
             raise _fail(f"{where}: {exc.errors()[0]['msg']}") from None
         if whole:  # the PDF's lists are still the sender's whole history; typed fields change none of them
-            approaches = [approaches[0].with_sender_read_whole()]
+            one = one.with_sender_read_whole()
+        approaches: Iterable[Approach] = [one]
     else:
         assert file is not None
-        approaches, errors = _read_approaches(file, keep_going)
-        if errors and not keep_going:
-            raise typer.Exit(BAD_INPUT)
+        approaches = _approaches(file, keep_going, tally)
     engine = _engine(watchlist, no_seed_watchlist, terms, semantic, weights, rules)
-    results = [engine.assess_with_trail(a) for a in approaches]
-    if fmt == "jsonl":
-        for a, _ in results:
-            print(assessment_json(a))
-    elif fmt == "json":
-        docs = [a.to_json_dict() for a, _ in results]
-        single = len(docs) == 1 and (pasted or _is_single_object(file))
-        print(json.dumps(docs[0] if single else docs, ensure_ascii=False, indent=2))
-    else:
-        print_assessments(out, [(a, t if explain else None) for a, t in results])
-    if errors:
-        err.print(f"{errors} record(s) rejected", style="red")
+    write = _Writer(fmt, single=pasted or _is_single_object(file))
+    try:
+        # Read, assessed and written batch by batch (Engine.assess_many): memory stays flat whatever the input.
+        if explain:
+            for assessment, trail in engine.assess_many_with_trail(approaches):
+                write(assessment, trail)
+        else:
+            for assessment in engine.assess_many(approaches):
+                write(assessment, None)
+    except _Stop:  # what was assessed before the bad record is written, and the output ended as valid JSON
+        write.close(stopped=True)
+        raise typer.Exit(BAD_INPUT) from None
+    write.close()
+    if tally.errors:
+        err.print(f"{tally.errors} record(s) rejected", style="red")
         raise typer.Exit(BAD_INPUT)
+
+
+class _Writer:
+    """Assessments written as they come: JSON Lines a line each, a JSON array item by item (the same bytes as
+    `json.dumps(list, indent=2)`), panels one by one with the band counts at the end. The first assessment is
+    held back until a second arrives or the input ends, so a single-object input gets a single object."""
+
+    def __init__(self, fmt: str, single: bool) -> None:
+        self.fmt, self.single = fmt, single
+        self.held: tuple[Assessment, ScoreTrail | None] | None = None
+        self.count = 0
+        self.bands = {"high": 0, "medium": 0, "low": 0}
+
+    def __call__(self, assessment: Assessment, trail: ScoreTrail | None) -> None:
+        self.count += 1
+        self.bands[assessment.band] += 1
+        if self.fmt == "jsonl":
+            from counterpitch.render import assessment_json
+
+            sys.stdout.write(assessment_json(assessment) + "\n")
+        elif self.fmt == "table":
+            from counterpitch.render import assessment_panel
+
+            out.print(assessment_panel(assessment, trail))
+        elif self.count == 1:
+            self.held = assessment, trail
+        else:
+            if self.held is not None:
+                sys.stdout.write("[\n" + self._item(self.held[0]))
+                self.held = None
+            sys.stdout.write(",\n" + self._item(assessment))
+
+    @staticmethod
+    def _item(assessment: Assessment) -> str:
+        # Indented one level as inside a list (JSON text has no blank lines: every line is indented).
+        return "  " + json.dumps(assessment.to_json_dict(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+    def close(self, stopped: bool = False) -> None:
+        """End the output: the array's bracket, the lone object, or the band counts (after a bad record that
+        stopped the command, nothing when nothing was assessed, and a lone assessment in an array)."""
+        if self.fmt == "json":
+            if self.held is not None:
+                doc = self.held[0].to_json_dict()
+                one = self.single and not stopped
+                sys.stdout.write(json.dumps(doc if one else [doc], ensure_ascii=False, indent=2) + "\n")
+            elif self.count > 1:
+                sys.stdout.write("\n]\n")
+            elif self.count == 0 and not stopped:
+                sys.stdout.write("[]\n")
+        elif self.fmt == "table" and self.count > 1:
+            from counterpitch.render import print_band_counts
+
+            print_band_counts(out, self.count, self.bands)
+        sys.stdout.flush()
 
 
 def _account_text(value: str) -> str:
@@ -345,7 +427,7 @@ def scan(
     if html is not None and not html.parent.is_dir():
         raise _fail(f"{html}: its folder does not exist")
     try:
-        data = read_archive(archive)
+        data = read_archive(archive, lazy=True)
     except RecordError as exc:
         raise _fail(str(exc)) from None
     engine = _engine(watchlist, no_seed_watchlist, terms, True, None)
@@ -353,8 +435,9 @@ def scan(
         PersonProfile(name=c.name, company=c.company, headline=c.position, profile_url=c.url, email=c.email)
         for c in data.connections
     ]
-    with Progress(console=err, transient=True, disable=fmt == "json" or len(data.approaches) < 200) as bar:
-        task = bar.add_task("screening approaches", total=len(data.approaches))
+    # Conversation by conversation: only the HTML report, which shows the approaches themselves, keeps them.
+    with Progress(console=err, transient=True, disable=fmt == "json" or data.counts["conversations"] < 200) as bar:
+        task = bar.add_task("screening approaches", total=None)
         result = run_scan(
             engine,
             data.owner,
@@ -363,6 +446,8 @@ def scan(
             data.counts,
             data.warnings,
             progress=lambda n: bar.advance(task, n),
+            keep_approaches=html is not None,
+            rank=data.rank,
         )
     if html is not None:
         from counterpitch.report.html import render_scan
@@ -372,7 +457,7 @@ def scan(
         except OSError as exc:
             raise _fail(f"{html}: cannot write the report: {exc.strerror}") from None
     if fmt == "json":
-        print(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
+        result.write_json(sys.stdout)
     else:
         print_scan(out, result)
         if html is not None:

@@ -107,19 +107,35 @@ class Engine:
         Same results as `assess` one by one; running one detector across many messages keeps its patterns and
         tables hot in the CPU cache, which is markedly faster in bulk. Memory is bounded by the batch size.
         """
+        for assessment, _ in self._batches(approaches, batch, trail=False):
+            yield assessment
+
+    def assess_many_with_trail(
+        self, approaches: Iterable[Approach], batch: int = 256
+    ) -> Iterator[tuple[Assessment, ScoreTrail]]:
+        """`assess_many` with each score's trail, for a caller that shows how it was computed (`--explain`)."""
+        for assessment, trail in self._batches(approaches, batch, trail=True):
+            assert trail is not None
+            yield assessment, trail
+
+    def _batches(
+        self, approaches: Iterable[Approach], batch: int, *, trail: bool
+    ) -> Iterator[tuple[Assessment, ScoreTrail | None]]:
         detectors = self.registry.for_target("approach")
         it = iter(approaches)
         while True:
             with gc_paused():  # reading the batch too: its records are as short-lived and acyclic
                 chunk = list(islice(it, batch))
-                done = self._assess_batch(chunk, detectors) if chunk else []
+                done = self._assess_batch(chunk, detectors, trail) if chunk else []
             if not chunk:
                 return
             yield from done
 
-    def _assess_batch(self, chunk: list[Approach], detectors: Sequence[Detector]) -> list[Assessment]:
+    def _assess_batch(
+        self, chunk: list[Approach], detectors: Sequence[Detector], trail: bool = False
+    ) -> list[tuple[Assessment, ScoreTrail | None]]:
         """One batch, detector by detector (see `assess_many`)."""
-        out: list[Assessment] = []
+        out: list[tuple[Assessment, ScoreTrail | None]] = []
         found: list[list[Finding]] = [[] for _ in chunk]
         index = self.context.phrases
         # The shared pre-filter names, per approach, the phrase rules that could fire; each such rule then
@@ -143,8 +159,12 @@ class Engine:
                 f += self._remembered("sender", a.sender, partial(_run, by_sender, a, self.context))
             if a.recipient is not None:
                 f += self._remembered("recipient", a.recipient, partial(self.recipient_exposure, a))
-            score, band, weighted, advice = self.scorer.score_only(f)
-            out.append(_assessment(a, language, score, band, weighted, advice))
+            steps: ScoreTrail | None = None
+            if trail:
+                score, band, weighted, advice, steps = self.scorer.score(f)
+            else:
+                score, band, weighted, advice = self.scorer.score_only(f)
+            out.append((_assessment(a, language, score, band, weighted, advice), steps))
         return out
 
     def _remembered(self, role: str, person: PersonProfile | None, work: Callable[[], list[Finding]]) -> list[Finding]:

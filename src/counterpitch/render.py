@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
@@ -65,11 +65,17 @@ def print_assessments(console: Console, items: Sequence[tuple[Assessment, ScoreT
     for a, trail in items:
         console.print(assessment_panel(a, trail))
     if len(items) > 1:
-        counts = {b: sum(a.band == b for a, _ in items) for b in ("high", "medium", "low")}
-        console.print(
-            f"{len(items)} approaches: [red]{counts['high']} high[/], [yellow]{counts['medium']} medium[/], "
-            f"[green]{counts['low']} low[/]"
-        )
+        print_band_counts(console, len(items), {b: sum(a.band == b for a, _ in items) for b in BANDS})
+
+
+BANDS = ("high", "medium", "low")
+
+
+def print_band_counts(console: Console, total: int, counts: Mapping[str, int]) -> None:
+    console.print(
+        f"{total} approaches: [red]{counts['high']} high[/], [yellow]{counts['medium']} medium[/], "
+        f"[green]{counts['low']} low[/]"
+    )
 
 
 def catalogue(console: Console, registry: Registry) -> None:
@@ -120,10 +126,14 @@ def print_scan(console: Console, result: ScanResult) -> None:
         f"[bold]{c.get('messages', 0)}[/] messages in [bold]{c.get('conversations', 0)}[/] conversations, "
         f"[bold]{c.get('invitations', 0)}[/] invitations, [bold]{c.get('connections', 0)}[/] connections"
     )
-    attention = [(a, s) for a, s in result.approaches if s.band != "low"]
+    bands = {b: sum(s.band == b for s in result.assessed) for b in BANDS}
+    attention = bands["high"] + bands["medium"]
     if attention:
-        console.print(f"[bold]{len(attention)} approaches need attention:[/]")
-        print_assessments(console, [(s, None) for _, s in attention])
+        console.print(f"[bold]{attention} approaches need attention:[/]")
+        for s in result.attention():  # one at a time: a large archive's verdicts stay packed
+            console.print(assessment_panel(s, None))
+        if attention > 1:
+            print_band_counts(console, attention, {**bands, "low": 0})
     else:
         console.print("No approach in this archive shows the marks of a cultivation attempt.")
     e = result.exposure

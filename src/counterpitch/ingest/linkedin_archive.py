@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -52,11 +52,15 @@ class Connection(Record):
 @dataclass
 class Archive:
     owner: Profile
-    approaches: list[Approach]
+    #: A list, or with `read_archive(lazy=True)` an iterator that builds each conversation's approach as it is
+    #: taken (and only then adds that conversation's warnings).
+    approaches: Iterable[Approach]
     connections: list[Connection]
     #: messages (rows of messages.csv), conversations (distinct ids), invitations (rows), connections (named rows)
     counts: dict[str, int]
     warnings: list[str] = field(default_factory=list)
+    #: With `read_archive(lazy=True)`: each approach id's place in the order a whole reading gives.
+    rank: dict[str, int] = field(default_factory=dict)
 
 
 class _Message(NamedTuple):
@@ -97,32 +101,80 @@ class _People:
         )
 
 
-def read_archive(path: Path | str, limits: Limits | None = None) -> Archive:
-    """Read the export at `path`. Raises `UnsafeArchive` (a RecordError) when the archive itself is refused."""
+def read_archive(path: Path | str, limits: Limits | None = None, *, lazy: bool = False) -> Archive:
+    """Read the export at `path`. Raises `UnsafeArchive` (a RecordError) when the archive itself is refused.
+
+    With `lazy`, messages.csv is read twice: first only to count (who the owner is, where each conversation
+    ends), then, as the caller takes the approaches, row by row, each conversation's approach made and its rows
+    let go as soon as its last row is read. Only conversations still open are held (for an export that keeps
+    each conversation's rows together, one at a time); the approaches come in the order their conversations
+    end, `Archive.rank` giving each one's place in the order `lazy=False` gives, and the warnings are the same,
+    in the same order, once the approaches are all taken."""
     with SafeZip(path, limits) as zf:
         warnings = list(zf.warnings)
         connections, connection_rows = _connections(zf, warnings)
         owner = _owner_profile(zf, warnings)
         messages = _Messages()
-        if member := zf.find("messages.csv"):
-            messages.read(zf, member, warnings)
+        messages_member = zf.find("messages.csv")
+        if messages_member:
+            messages.read(zf, messages_member, [] if lazy else warnings, count_only=lazy)
         owner_url, owner_name = messages.owner(owner.name)
         summary = _summary(owner, owner_name, owner_url)
         people = _People(connections)
-        approaches = messages.approaches(summary, owner_url, owner_name, people, warnings)
+        approaches: Iterable[Approach] = []
         invitation_rows = 0
-        if member := zf.find("Invitations.csv"):
-            invitation_rows = _invitations(zf, member, summary, people, approaches, warnings)
+        if not lazy:
+            approaches = list(messages.approaches(summary, owner_url, owner_name, people, warnings))
+            if member := zf.find("Invitations.csv"):
+                invitation_rows = _invitations(zf, member, summary, people, approaches, warnings)
+        elif member := zf.find("Invitations.csv"):
+            invitation_rows = sum(1 for _ in read_rows(zf, member, ("from", "to", "message"), []))
+    if lazy:
+        approaches = _lazily(
+            path, limits, messages, messages_member, (summary, owner_url, owner_name, people), warnings
+        )
     owner = owner.model_copy(
         update={"name": owner.name or owner_name, "profile_url": owner_url, "connections": connection_rows}
     )
     counts = {
         "messages": messages.rows,
-        "conversations": len(messages.by_conversation),
+        "conversations": len(messages.by_conversation) or len(messages.last_row),
         "invitations": invitation_rows,
         "connections": len(connections),
     }
-    return Archive(owner=owner, approaches=approaches, connections=connections, counts=counts, warnings=warnings)
+    archive = Archive(owner=owner, approaches=approaches, connections=connections, counts=counts, warnings=warnings)
+    archive.rank = messages.rank
+    return archive
+
+
+def _lazily(
+    path: Path | str,
+    limits: Limits | None,
+    counted: _Messages,
+    member: str | None,
+    who: tuple[PersonProfile, str | None, str | None, _People],
+    warnings: list[str],
+) -> Iterator[Approach]:
+    """The second reading of a lazy `read_archive`: conversations as they end, then the invitations."""
+    summary, owner_url, owner_name, people = who
+    with SafeZip(path, limits) as zf:
+        if member:
+            messages = _Messages()
+            messages.last_row = counted.last_row
+            later: list[tuple[int, str]] = []  # a conversation's warning waits for its place (see read_archive)
+            for conversation, msgs in messages.read_ending(zf, member, warnings):
+                noted: list[str] = []
+                approach = messages.approach(conversation, msgs, summary, owner_url, owner_name, people, noted)
+                later += [(counted.rank[_message_id(conversation)], w) for w in noted]
+                if approach is not None:
+                    yield approach
+            warnings += [w for _, w in sorted(later, key=lambda pair: pair[0])]
+        if invitations := zf.find("Invitations.csv"):
+            invited: list[Approach] = []
+            _invitations(zf, invitations, summary, people, invited, warnings)
+            for i, approach in enumerate(invited):
+                counted.rank.setdefault(approach.id, len(counted.last_row) + i)
+            yield from invited
 
 
 def _summary(owner: Profile, name: str | None, url: str | None) -> PersonProfile:
@@ -138,6 +190,9 @@ class _Messages:
 
     def __init__(self) -> None:
         self.rows = 0
+        #: Counting only (a lazy reading): each conversation's last row, and each approach id's first-seen rank.
+        self.last_row: dict[str, int] = {}
+        self.rank: dict[str, int] = {}
         self.by_conversation: dict[str, list[_Message]] = defaultdict(list)
         self.urls: Counter[str] = Counter()
         self.recipient_urls: Counter[str] = Counter()
@@ -146,7 +201,9 @@ class _Messages:
         self.url_shown: dict[str, str] = {}
         self.member = "messages.csv"
 
-    def read(self, zf: SafeZip, member: str, warnings: list[str]) -> None:
+    def read(self, zf: SafeZip, member: str, warnings: list[str], *, count_only: bool = False) -> None:
+        """Every row into `by_conversation`, or with `count_only` only the counts (participants, each
+        conversation's last row and rank) for a lazy reading."""
         self.member = member
         for row in read_rows(zf, member, ("conversation id", "from", "content"), warnings):
             self.rows += 1
@@ -156,14 +213,39 @@ class _Messages:
                 continue
             sender, sender_url = sys.intern(row.get("from")), sys.intern(row.get("sender profile url"))
             self._count(sender, sender_url, row)
-            msgs = self.by_conversation[conversation]  # counted even when every row of it is a draft
-            if row.get("is message draft").lower() in _TRUE:
+            if count_only:
+                self.last_row[conversation] = self.rows
+                self.rank.setdefault(_message_id(conversation), len(self.rank))
                 continue
-            sent_at = row_date(row, "date", member, warnings)
-            subject = row.get("subject") or row.get("conversation title")
-            msgs.append(
-                _Message(self.rows, row.line, sender, sender_url, sent_at, subject, row.cells.get("content", ""))
-            )
+            self._add(self.by_conversation[conversation], row, sender, sender_url, warnings)
+
+    def _add(self, msgs: list[_Message], row: Row, sender: str, sender_url: str, warnings: list[str]) -> None:
+        """The row as a message of its conversation (a draft is not one; its conversation is still counted)."""
+        if row.get("is message draft").lower() in _TRUE:
+            return
+        sent_at = row_date(row, "date", self.member, warnings)
+        subject = row.get("subject") or row.get("conversation title")
+        content = row.cells.get("content", "")
+        msgs.append(_Message(self.rows, row.line, sender, sender_url, sent_at, subject, content))
+
+    def read_ending(self, zf: SafeZip, member: str, warnings: list[str]) -> Iterator[tuple[str, list[_Message]]]:
+        """The second reading: each conversation with its messages as soon as its last row (`last_row`, from
+        the first reading) is read; only the conversations still open are held."""
+        self.member = member
+        open_: dict[str, list[_Message]] = {}
+        for row in read_rows(zf, member, ("conversation id", "from", "content"), warnings):
+            self.rows += 1
+            conversation = row.get("conversation id")
+            if not conversation:
+                warnings.append(f"{member} line {row.line}: no CONVERSATION ID; row skipped")
+                continue
+            sender, sender_url = sys.intern(row.get("from")), sys.intern(row.get("sender profile url"))
+            msgs = open_.setdefault(conversation, [])
+            self._add(msgs, row, sender, sender_url, warnings)
+            if self.last_row.get(conversation) == self.rows:
+                del open_[conversation]
+                yield conversation, msgs
+        yield from open_.items()  # only if the member changed between the readings
 
     def _count(self, sender: str, sender_url: str, row: Row) -> None:
         if sender_url:
@@ -205,7 +287,25 @@ class _Messages:
         owner_name: str | None,
         people: _People,
         warnings: list[str],
-    ) -> list[Approach]:
+    ) -> Iterator[Approach]:
+        for conversation in list(self.by_conversation):
+            # The raw rows are not needed once the approach is built (the id stays: it is counted).
+            msgs, self.by_conversation[conversation] = self.by_conversation[conversation], []
+            approach = self.approach(conversation, msgs, owner, owner_url, owner_name, people, warnings)
+            if approach is not None:
+                yield approach
+
+    def approach(
+        self,
+        conversation: str,
+        msgs: list[_Message],
+        owner: PersonProfile,
+        owner_url: str | None,
+        owner_name: str | None,
+        people: _People,
+        warnings: list[str],
+    ) -> Approach | None:
+        """One conversation's approach; None when the owner started it, it is empty or it is not usable."""
         owner_key = url_key(owner_url) if owner_url else None
 
         def is_owner(m: _Message) -> bool:
@@ -213,43 +313,42 @@ class _Messages:
                 return bool(m.sender_url) and url_key(m.sender_url) == owner_key
             return bool(owner_name) and m.sender.casefold() == (owner_name or "").casefold()
 
-        out: list[Approach] = []
-        for conversation, msgs in self.by_conversation.items():
-            self.by_conversation[conversation] = []  # the raw rows are not needed once the approach is built
-            if not msgs:
-                continue
-            # Oldest first; rows without a usable date keep their file order, after the dated ones.
-            msgs.sort(key=lambda m: (m.sent_at is None, m.sent_at or "", m.seq))
-            first = msgs[0]
-            if is_owner(first):
-                continue
-            channel = "linkedin_inmail" if any(k in first.content for k in _INMAIL_MARKERS) else "linkedin_message"
-            try:
-                thread = tuple(
-                    ThreadMessage.model_validate(
-                        {
-                            "from": "recipient" if is_owner(m) else "sender",
-                            "sent_at": m.sent_at,
-                            "text": html_to_text(m.content),
-                        }
-                    )
-                    for m in msgs[1:]
+        if not msgs:
+            return None
+        # Oldest first; rows without a usable date keep their file order, after the dated ones.
+        msgs.sort(key=lambda m: (m.sent_at is None, m.sent_at or "", m.seq))
+        first = msgs[0]
+        if is_owner(first):
+            return None
+        channel = "linkedin_inmail" if any(k in first.content for k in _INMAIL_MARKERS) else "linkedin_message"
+        try:
+            thread = tuple(
+                ThreadMessage.model_validate(
+                    {
+                        "from": "recipient" if is_owner(m) else "sender",
+                        "sent_at": m.sent_at,
+                        "text": html_to_text(m.content),
+                    }
                 )
-                out.append(
-                    Approach(
-                        id=f"linkedin-message-{_short_id(conversation)}",
-                        channel=channel,
-                        sent_at=first.sent_at,
-                        sender=people.profile(first.sender, first.sender_url),
-                        recipient=owner,
-                        subject=first.subject or None,
-                        text=html_to_text(first.content),
-                        thread=thread,
-                    )
-                )
-            except ValidationError as exc:
-                warnings.append(f"{self.member} line {first.line}: conversation not usable ({_first_error(exc)})")
-        return out
+                for m in msgs[1:]
+            )
+            return Approach(
+                id=_message_id(conversation),
+                channel=channel,
+                sent_at=first.sent_at,
+                sender=people.profile(first.sender, first.sender_url),
+                recipient=owner,
+                subject=first.subject or None,
+                text=html_to_text(first.content),
+                thread=thread,
+            )
+        except ValidationError as exc:
+            warnings.append(f"{self.member} line {first.line}: conversation not usable ({_first_error(exc)})")
+            return None
+
+
+def _message_id(conversation: str) -> str:
+    return f"linkedin-message-{_short_id(conversation)}"
 
 
 def _short_id(*parts: str) -> str:

@@ -7,6 +7,8 @@ Limits bound the work one file can force: a line or document beyond `MAX_RECORD_
 
 from __future__ import annotations
 
+import codecs
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -83,7 +85,7 @@ def read_records(stream: BinaryIO, model: type[T], source: str) -> Iterator[T | 
         yield RecordError(source, "", "", "empty input: expected JSON, a JSON array or JSON Lines")
         return
     if head == b"[":
-        yield from _array(head + stream.read(MAX_DOCUMENT_BYTES + 1), model, source)
+        yield from _array(stream, model, source)
         return
     first = head + stream.readline(MAX_RECORD_BYTES + 1)
     rest_is_jsonl = True
@@ -141,15 +143,117 @@ def _document(raw: bytes, model: type[T], source: str) -> Iterator[T | RecordErr
         yield err
 
 
-def _array(raw: bytes, model: type[T], source: str) -> Iterator[T | RecordError]:
+def _array(stream: BinaryIO, model: type[T], source: str) -> Iterator[T | RecordError]:
+    """The items of a JSON array (its `[` already read), each decoded as soon as it is complete: the array is
+    never held whole, however large. A malformed item ends the array (what follows it cannot be told apart);
+    the items before it have been yielded."""
+    window = _Window(stream, source)
     try:
-        items = _load_document(raw, source)
-    except RecordError as err:
+        yield from _items(window, model, source)
+    except RecordError as err:  # the stream itself went wrong (malformed, not UTF-8, too large): the array ends
         yield err
+
+
+def _items(window: _Window, model: type[T], source: str) -> Iterator[T | RecordError]:
+    if window.next_char() == "]":
+        window.take(1)
+        window.rest_is_blank()
         return
-    assert isinstance(items, list)
-    for i, item in enumerate(items):
+    for i in itertools.count():
+        item = window.item(i)
         try:
             yield _validate(model, item, source, f"item {i}")
         except RecordError as err:
             yield err
+        after = window.next_char()
+        window.take(1)
+        if after == "]":
+            window.rest_is_blank()
+            return
+        if after != ",":
+            raise window.error("Expecting ',' delimiter", -1)
+
+
+class _Window:
+    """Decoded text of a stream, read in blocks as items need it; places are counted as the file's lines."""
+
+    BLOCK = 1 << 16
+
+    def __init__(self, stream: BinaryIO, source: str) -> None:
+        self.stream, self.source = stream, source
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.buf, self.pos, self.eof = "", 0, False
+        self.line, self.line_start, self.offset = 1, 0, 0  # line of buf[0], where that line starts, buf[0]'s offset
+
+    def more(self) -> bool:
+        """Read another block (dropping what has been consumed); False at the end of the stream."""
+        if self.eof:
+            return False
+        gone = self.buf[: self.pos]
+        if (n := gone.count("\n")) > 0:
+            self.line += n
+            self.line_start = self.offset + gone.rfind("\n") + 1
+        self.offset += self.pos
+        self.buf, self.pos = self.buf[self.pos :], 0
+        raw = self.stream.read(max(self.BLOCK, len(self.buf)))  # doubles for an item larger than a block
+        try:
+            self.buf += self.decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError as exc:
+            raise self.error(f"not valid UTF-8 (byte {exc.start} of a block); is this a binary file?", 0) from None
+        self.eof = not raw
+        return True
+
+    def next_char(self) -> str:
+        """The next character that is not blank ("" at the end), not consumed."""
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
+                self.pos += 1
+            if self.pos < len(self.buf) or not self.more():
+                return self.buf[self.pos : self.pos + 1]
+
+    def take(self, n: int) -> None:
+        self.pos += n
+
+    def item(self, index: int) -> object:
+        if self.next_char() == "":
+            raise self.error("Expecting value", 0)
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                if _cut_short(exc, len(self.buf)) and self._room() and self.more():
+                    continue
+                if not self._room():
+                    raise RecordError(
+                        self.source, f"item {index}", "", f"larger than {MAX_RECORD_BYTES:,} bytes; not read"
+                    ) from None
+                raise self.error(exc.msg, exc.pos - self.pos) from None
+            if end < len(self.buf) or self.eof or not self._room() or not self.more():
+                self.pos = end
+                return value
+            # The item ended where the block did: a number may go on in the next block; decode it again.
+
+    def _room(self) -> bool:
+        return len(self.buf) - self.pos <= MAX_RECORD_BYTES
+
+    def error(self, msg: str, ahead: int) -> RecordError:
+        at = max(0, min(self.pos + ahead, len(self.buf)))
+        seen = self.buf[:at]
+        if (n := seen.count("\n")) > 0:
+            line, column = self.line + n, at - seen.rfind("\n")
+        else:
+            line, column = self.line, self.offset + at - self.line_start + 1
+        return RecordError(self.source, f"line {line}", "", f"malformed JSON at column {column}: {msg}")
+
+    def rest_is_blank(self) -> None:
+        if self.next_char() != "":
+            raise self.error("Extra data", 0)
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _cut_short(exc: json.JSONDecodeError, length: int) -> bool:
+    """Whether the error may only mean the block ended inside the item (a string, number or literal running
+    to the end): then more of the stream may complete it. Any other error is the item's own."""
+    return exc.msg.startswith("Unterminated string") or exc.pos >= length - 64

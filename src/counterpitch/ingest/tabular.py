@@ -50,16 +50,18 @@ def _column(loc: tuple[int | str, ...]) -> str:
 
 
 def read_csv(stream: BinaryIO, source: str) -> Iterator[Approach | RecordError]:
-    raw = stream.read(64 * 1024 * 1024 + 1)
-    if len(raw) > 64 * 1024 * 1024:
-        yield RecordError(source, "", "", "CSV larger than 64 MB; split it")
-        return
+    """Each row as an Approach or the error that stopped it, read as the rows are taken (never the whole file)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        text = raw.decode("utf-8-sig")
+        yield from _rows(text, source)
     except UnicodeDecodeError as exc:
-        yield RecordError(source, "", "", f"not valid UTF-8 (byte {exc.start}); save the CSV as UTF-8")
-        return
-    reader = csv.reader(io.StringIO(text, newline=""))
+        yield RecordError(source, "", "", f"not valid UTF-8 (byte {exc.start} of a block); save the CSV as UTF-8")
+    finally:
+        text.detach()  # the caller owns the stream (standard input stays open)
+
+
+def _rows(text: io.TextIOWrapper, source: str) -> Iterator[Approach | RecordError]:
+    reader = csv.reader(text)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):

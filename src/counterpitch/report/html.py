@@ -37,8 +37,9 @@ def made_at() -> str:
 
 
 def render_scan(result: ScanResult, title: str = "Counterpitch scan") -> str:
-    attention = [(a, s) for a, s in result.approaches if s.band != "low"]
-    quiet = [(a, s) for a, s in result.approaches if s.band == "low"]
+    kept = list(result.approaches)
+    attention = [(a, s) for a, s in kept if s.band != "low"]
+    quiet = [(a, s) for a, s in kept if s.band == "low"]
     return _ENV.get_template("scan.html.j2").render(
         title=title,
         result=result,

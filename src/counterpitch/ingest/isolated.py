@@ -32,7 +32,7 @@ _WALL_PER_CPU = 4.0
 
 @dataclass(frozen=True)
 class Limits:
-    cpu_seconds: int = 5
+    cpu_seconds: int = 3
     memory_mb: int = 768
     workers: int = 2
 
@@ -96,7 +96,7 @@ def _run(kind: str, data: bytes, name: str, limits: Limits) -> Profile | MailMes
         return value  # type: ignore[no-any-return]
     if status == "memory":
         raise LimitError(f"{field}: {name}: reading it needed more than the {limits.memory_mb} MB memory limit")
-    raise ReadError(f"{field}: {value}")
+    raise ReadError(f"{field}: {name}: {value}")
 
 
 def _wait(receive: Connection, child: Any, limits: Limits) -> tuple[str, Any] | None:
@@ -141,8 +141,9 @@ def _parse(kind: str, data: bytes, name: str, cpu_seconds: int) -> Profile | Mai
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        # The reader's own clock stays as a second line, past the CPU limit that should come first.
-        profile, warnings = read_profile_pdf(path, max_seconds=cpu_seconds * 2.0)
+        # The reader's own clock stays as a second line: a child starved of the core by others' work is ended
+        # by it, with a message, before the parent's backstop kills it without one.
+        profile, warnings = read_profile_pdf(path, max_seconds=cpu_seconds * _WALL_PER_CPU)
     except ProfilePdfError as exc:
         raise ProfilePdfError(name, exc.message) from None
     finally:

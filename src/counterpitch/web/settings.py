@@ -44,7 +44,7 @@ class Settings:
     #: Uploaded files (profile PDF, e-mail) are read in a child process stopped at these limits (ingest/isolated.py),
     #: at most `upload_workers` at once per service process; per person, at most `uploads_concurrent` at once and
     #: `uploads_per_hour` an hour (store/upload_limits.py, decision 0048).
-    upload_cpu_seconds: int = 5
+    upload_cpu_seconds: int = 3
     upload_memory_mb: int = 768
     upload_workers: int = 2
     uploads_concurrent: int = 2

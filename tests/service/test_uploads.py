@@ -17,27 +17,10 @@ import pytest
 from counterpitch.engine import Engine
 from counterpitch.ingest import mail as mail_reader
 from counterpitch.store import upload_limits
-from tests.pdf_builder import raw_pdf
+from tests.pdf_builder import operator_bomb_pdf
 from tests.service.world import World, make_world
 
 SAMPLE_PDF = Path(__file__).resolve().parents[1] / "fixtures" / "profiles" / "sample_sender.pdf"
-
-
-def pdf_bomb(pages: int = 50, operators: int = 140_000) -> bytes:
-    """About 2 KB: one flate stream of `operators` text-showing operators, drawn on every one of `pages` pages."""
-    from tests.pdf_builder import _stream
-
-    content = _stream(b"(x) Tj " * operators + b"BT /F1 12 Tf 220 700 Td (x) Tj ET", flate=True)
-    return raw_pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [" + b" ".join([b"3 0 R"] * pages) + b"] /Count %d >>" % pages,
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-            b" /Resources << /Font << /F1 5 0 R >> >> >>",
-            content,
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        ]
-    )
 
 
 def many_parts_eml(parts: int) -> bytes:
@@ -63,7 +46,7 @@ def test_when_a_pdf_bomb_is_uploaded_then_422_names_the_file_and_the_cpu_limit_a
     r = c.post(
         "/report",
         data={"text": "hello", "csrf_token": limited.csrf(c)},
-        files={"profile_pdf": ("bomb.pdf", pdf_bomb(), "application/pdf")},
+        files={"profile_pdf": ("bomb.pdf", operator_bomb_pdf(), "application/pdf")},
     )
     assert r.status_code == 422, r.text
     assert "profile_pdf: bomb.pdf: reading it took more than the 1 s CPU-time limit" in r.text

@@ -127,7 +127,8 @@ def _child(send: Connection, kind: str, data: bytes, name: str, limits: Limits) 
     try:
         send.send(("ok", _parse(kind, data, name, cpu)))
     except (ProfilePdfError, MailError) as exc:
-        send.send(("error", exc.message))
+        # The readers turn any failure of a parser into their own error; one that ran out of memory hit ours.
+        send.send(("memory", "") if "MemoryError" in exc.message else ("error", exc.message))
     except MemoryError:
         send.send(("memory", ""))
     finally:

@@ -226,6 +226,22 @@ def busy_pdf(operators: int) -> bytes:
     return one_page_pdf(b"q Q " * (operators // 2) + b"BT /F1 12 Tf 220 700 Td (Busy) Tj ET", flate=True)
 
 
+def operator_bomb_pdf(pages: int = 50, operators: int = 140_000) -> bytes:
+    """About 2 KB: one stream of `operators` text-showing operators, drawn on each of `pages` pages. Under every
+    pypdf stream limit, it holds a core for as long as the reader lets it (issue 17)."""
+    content = _stream(b"(x) Tj " * operators + b"BT /F1 12 Tf 220 700 Td (x) Tj ET", flate=True)
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [" + b" ".join([b"3 0 R"] * pages) + b"] /Count %d >>" % pages,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>",
+            content,
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
+
+
 # --- the invented people -------------------------------------------------------------------------------------
 
 

@@ -306,7 +306,8 @@ def test_when_too_many_parts_then_the_rest_are_skipped_with_a_warning() -> None:
         m.add_attachment(b"x", maintype="application", subtype="octet-stream", filename=f"f{i}.bin")
     msg = parse(m.as_bytes())
     assert len(msg.attachments) < mail.MAX_PARTS
-    assert any("MIME parts" in w for w in msg.warnings)
+    # root + body + 250 attachments = 252 parts, of which MAX_PARTS (200) were read
+    assert "the rest of this e-mail was not read: 52 parts over the limit of 200" in msg.warnings
 
 
 def test_when_a_message_has_thousands_of_parts_then_it_is_cut_before_parsing_and_stays_fast() -> None:
@@ -316,7 +317,13 @@ def test_when_a_message_has_thousands_of_parts_then_it_is_cut_before_parsing_and
     msg = parse(raw)
     assert time.perf_counter() - started < 10
     assert len(msg.attachments) < mail.MAX_PARTS
-    assert any("boundary lines" in w for w in msg.warnings)
+    assert "the rest of this e-mail was not read: about 19,801 parts over the limit of 200" in msg.warnings
+
+
+def test_when_dashes_cut_a_message_that_has_few_parts_then_the_warning_says_boundary_lines() -> None:
+    body = "\n".join("-- quoted" for _ in range(mail.MAX_DELIMITER_LINES + 5))
+    msg = parse(f"From: a@b.example\nSubject: s\n\n{body}\n".encode())
+    assert any("boundary lines; the rest of this e-mail was not read" in w for w in msg.warnings)
 
 
 @pytest.mark.parametrize("pattern", ["<a ", "<!--", "<![", "<a href='", "</", "&#"])

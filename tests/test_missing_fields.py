@@ -173,13 +173,13 @@ def test_when_a_saved_profile_is_merged_with_typed_fields_on_the_web_then_it_sta
     tmp_path: Path,
 ) -> None:
     """The report form merges the PDF's profile with what was typed: the PDF's lists keep their meaning."""
-    from counterpitch.web.reporter_pages import _build
+    from counterpitch.web.reporter_pages import Upload, _build
     from tests import pdf_builder as pb
 
     spec = pb.ProfileSpec(name="Lena Hart", headline="Talent Partner", location="London", slug="lena-hart-77")
     pdf = pb.build_profile_pdf(spec, tmp_path / "p.pdf").read_bytes()
     typed = {"text": "Hello, may we talk?", "sender_company": "Meridian Partners"}
-    read, _ = _build(typed, pdf, None)
+    read, *_ = _build(typed, Upload("p.pdf", pdf), None)
     assert read.sender is not None and read.sender.captured_whole and read.sender.experience == ()
-    pasted, _ = _build({**typed, "sender_name": "Lena Hart", "sender_headline": "Talent Partner"}, None, None)
+    pasted, *_ = _build({**typed, "sender_name": "Lena Hart", "sender_headline": "Talent Partner"}, None, None)
     assert pasted.sender is not None and not pasted.sender.captured_whole and pasted.sender.experience is None

@@ -49,9 +49,9 @@ def test_when_an_upload_is_not_what_it_claims_then_the_form_names_the_field(worl
     c = world.page("reporter")
     bad = {"profile_pdf": ("x.pdf", b"not a pdf at all", "application/pdf")}
     r = c.post("/report", data={"text": "hello", "csrf_token": world.csrf(c)}, files=bad)
-    assert r.status_code == 422 and "profile_pdf: not a PDF" in r.text
+    assert r.status_code == 422 and "profile_pdf: x.pdf: not a PDF" in r.text
     r = c.post("/report", data={"text": "hello", "csrf_token": world.csrf(c)}, files={"eml": ("m.eml", b"\n\n", "x")})
-    assert r.status_code == 422 and "eml: empty message" in r.text
+    assert r.status_code == 422 and "eml: m.eml: empty message" in r.text
     r = c.post("/report", data={"text": "x" * 100_001, "csrf_token": world.csrf(c)})
     assert r.status_code == 422 and "text" in r.text
     r = c.post("/report", data={"text": "hello", "sender_email": "a" * 600, "csrf_token": world.csrf(c)})

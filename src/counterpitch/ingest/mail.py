@@ -155,10 +155,12 @@ def parse_message(raw: bytes, source: str, where: str = "") -> MailMessage:
         raise MailError(source, where, "empty message")
     walk = _Walk()
     parsed = _cut_parts(raw)
-    if len(parsed) < len(raw):
-        walk.note(f"more than {MAX_DELIMITER_LINES} MIME boundary lines; the rest of the message was not read")
+    cut = len(parsed) < len(raw)
     try:
         msg = BytesParser(policy=default).parsebytes(parsed)
+        _walk(msg, 0, walk)
+        if walk.parts > MAX_PARTS or cut:
+            walk.note(_parts_over(raw, walk.parts, cut))
         return _build(msg, raw, walk)
     except _Refused as exc:
         raise MailError(source, where, str(exc)) from None
@@ -166,6 +168,17 @@ def parse_message(raw: bytes, source: str, where: str = "") -> MailMessage:
         raise MailError(source, where, "MIME structure nested too deeply to parse") from None
     except Exception as exc:  # the stdlib parsers on hostile bytes: any failure is a refusal, never a crash
         raise MailError(source, where, f"could not be parsed ({type(exc).__name__}: {exc})") from None
+
+
+def _parts_over(raw: bytes, parsed: int, cut: bool) -> str:
+    """How much of the message was left unread, as a reader can judge it: counted in parts where the parts were
+    parsed, estimated from the boundary lines (one per part, as in most messages) where the bytes were cut."""
+    if parsed <= MAX_PARTS:  # cut at lines that were not parts ("-- " signatures, quoted text) or deep nesting
+        return f"more than {MAX_DELIMITER_LINES:,} MIME boundary lines; the rest of this e-mail was not read"
+    over = max(parsed, raw.count(b"\n--") if cut else 0) - MAX_PARTS
+    return (
+        f"the rest of this e-mail was not read: {'about ' if cut else ''}{over:,} parts over the limit of {MAX_PARTS}"
+    )
 
 
 def _cut_parts(raw: bytes) -> bytes:
@@ -182,7 +195,6 @@ def _build(msg: Message, raw: bytes, walk: _Walk) -> MailMessage:
     """The message as a `MailMessage`; `raw` (the whole input) names it when it has no Message-ID."""
     if not msg.keys():
         raise _Refused("no e-mail headers found; is this an e-mail message?")
-    _walk(msg, 0, walk)
     text, links = _body(walk)
     if len(text) > MAX_TEXT_CHARS:
         walk.note(f"body longer than {MAX_TEXT_CHARS:,} characters; the rest was not read")
@@ -204,8 +216,7 @@ def _build(msg: Message, raw: bytes, walk: _Walk) -> MailMessage:
 def _walk(part: Message, depth: int, acc: _Walk) -> None:
     acc.parts += 1
     if acc.parts > MAX_PARTS:
-        acc.note(f"more than {MAX_PARTS} MIME parts; the rest were not read")
-        return
+        return  # counted: parse_message says how many were left unread
     if depth > MAX_DEPTH:
         acc.note(f"MIME parts nested deeper than {MAX_DEPTH} levels; those were not read")
         return

@@ -21,6 +21,8 @@ from counterpitch.store.tables import STATUSES, Note, Report, User
 #: Roles that see every report (and may triage them).
 TRIAGE_ROLES = frozenset({"analyst", "admin"})
 MAX_NOTE = 20_000
+#: Reader warnings kept per report (the mail reader itself stops at 50).
+MAX_WARNINGS = 100
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,9 @@ class ReportFilter:
     reporter_id: int | None = None
 
 
-def insert(session: Session, reporter: Actor, approach: Approach, assessment: Assessment) -> Report:
+def insert(
+    session: Session, reporter: Actor, approach: Approach, assessment: Assessment, warnings: tuple[str, ...] = ()
+) -> Report:
     sender = approach.sender
     row = Report(
         approach_id=approach.id[:255],
@@ -48,6 +52,7 @@ def insert(session: Session, reporter: Actor, approach: Approach, assessment: As
         status="new",
         sender_name=_short(sender.name if sender else None),
         sender_company=_short(sender.company if sender else None),
+        warnings_json=json.dumps(list(warnings[:MAX_WARNINGS]), ensure_ascii=False) if warnings else None,
     )
     session.add(row)
     session.flush()
@@ -151,3 +156,10 @@ def notes(session: Session, viewer: Actor, report_id: int) -> list[tuple[Note, s
         .order_by(Note.id)
     )
     return [(n, name) for n, name in session.execute(query)]
+
+
+def warnings_of(row: Report) -> tuple[str, ...]:
+    """The readers' warnings stored with the report (none for reports made before they were kept)."""
+    if not row.warnings_json:
+        return ()
+    return tuple(str(w) for w in json.loads(row.warnings_json))

@@ -137,6 +137,18 @@ class KnownAddress(Base):
     last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class UploadSlot(Base):
+    """One upload of a file to read (a profile PDF, an e-mail), for the per-user limits (store/upload_limits.py):
+    written before the file is read, `finished_at` set when the reading is over."""
+
+    __tablename__ = "upload_slots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
 class Campaign(Base):
     """Reports linked by a shared sender identity, contact, firm or near-identical text (campaigns/)."""
 
@@ -177,6 +189,8 @@ class Report(Base):
     #: MinHash signature of the message text (campaigns/), for near-duplicate checks on candidates.
     signature: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    #: What the readers of the uploaded files could not read (a JSON list of sentences), shown with the verdict.
+    warnings_json: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class LinkKey(Base):

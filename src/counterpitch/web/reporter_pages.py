@@ -6,13 +6,15 @@ Approach's `account`, read as evidence of what the sender did: docs/decisions/00
 
 A report made here takes the same path as POST /api/v1/reports (`Service.submit_report`), so it is linked into
 campaigns and alerts run. Uploaded files are read by the command-line readers (ingest/profile_pdf.py,
-ingest/mail.py) with their own limits; the request as a whole is capped by the upload limit in security.py.
+ingest/mail.py) in a child process stopped at CPU-time and memory limits (ingest/isolated.py), within per-person
+limits on uploads at once and an hour (store/upload_limits.py); what the readers could not read is kept with the
+report and shown with its verdict. The request as a whole is capped by the upload limit in security.py.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any
 
@@ -21,12 +23,13 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from counterpitch.ingest.mail import MailError, MailMessage, parse_message
-from counterpitch.ingest.profile_pdf import ProfilePdfError, read_profile_pdf
+from counterpitch.ingest import isolated
+from counterpitch.ingest.mail import MailMessage
 from counterpitch.model import Approach, PersonProfile
+from counterpitch.store import upload_limits
 from counterpitch.store.accounts import Actor
 from counterpitch.store.reports import ReportFilter
-from counterpitch.web.auth import page_actor, service, verify_csrf
+from counterpitch.web.auth import page_actor, service, settings, verify_csrf
 from counterpitch.web.errors import field_errors
 from counterpitch.web.params import Flag, PageNo, RowId
 from counterpitch.web.templating import render
@@ -51,6 +54,14 @@ def _form(request: Request, values: dict[str, str], errors: list[str], status: i
     return render(request, "report_form.html.j2", context, status=status)
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One chosen file: the name the browser gave it (for messages only) and its bytes."""
+
+    name: str
+    data: bytes
+
+
 @router.post("/report", dependencies=[Depends(verify_csrf)])
 async def submit(
     request: Request,
@@ -70,46 +81,85 @@ async def submit(
     values = {"text": text, "account": account, "subject": subject, "channel": channel}
     given = (sender_name, sender_headline, sender_company, sender_profile_url, sender_email)
     values |= {f"sender_{k}": v for k, v in zip(SENDER_FIELDS, given, strict=True)}
-    pdf = await _read(profile_pdf)
-    mail = await _read(eml)
+    pdf = await _read(profile_pdf, "profile.pdf")
+    mail = await _read(eml, "message.eml")
+    slot = None
+    if pdf is not None or mail is not None:
+        slot = await run_in_threadpool(service(request).begin_upload, actor, _upload_limits(request))
+        if slot.refused_by is not None:
+            return _busy(request, values, slot)
     try:
-        approach, message = await run_in_threadpool(_build, values, pdf, mail, actor.details.recipient())
+        limits = _reader_limits(request)
+        built = await run_in_threadpool(_build, values, pdf, mail, actor.details.recipient(), limits)
     except ValueError as exc:
         return _form(request, values, [str(exc)], status=422)
-    submit = partial(service(request).submit_report, actor, approach, mail=message)
+    finally:
+        if slot is not None:
+            await run_in_threadpool(service(request).finish_upload, slot)
+    approach, message, warnings = built
+    submit = partial(service(request).submit_report, actor, approach, mail=message, warnings=warnings)
     report_id, _ = await run_in_threadpool(submit)
     return RedirectResponse(f"/my-reports/{report_id}?new=1", status_code=303)
 
 
-async def _read(upload: UploadFile | None) -> bytes | None:
-    """The uploaded bytes, or None when no file was chosen (browsers send an empty part)."""
+async def _read(upload: UploadFile | None, default_name: str) -> Upload | None:
+    """The uploaded file, or None when no file was chosen (browsers send an empty part)."""
     if upload is None or not upload.filename:
         return None
     data = await upload.read()
-    return data or None
+    name = "".join(c for c in upload.filename.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())[:120]
+    return Upload(name or default_name, data) if data else None
+
+
+def _upload_limits(request: Request) -> upload_limits.Limits:
+    s = settings(request)
+    return upload_limits.Limits(concurrent=s.uploads_concurrent, per_hour=s.uploads_per_hour)
+
+
+def _reader_limits(request: Request) -> isolated.Limits:
+    s = settings(request)
+    return isolated.Limits(cpu_seconds=s.upload_cpu_seconds, memory_mb=s.upload_memory_mb, workers=s.upload_workers)
+
+
+def _busy(request: Request, values: dict[str, str], slot: upload_limits.Slot) -> Response:
+    """429 with Retry-After: too many files being read for this person now, or this hour."""
+    if slot.refused_by == "per_hour":
+        why = f"you have uploaded {settings(request).uploads_per_hour} files in the last hour, the limit"
+    else:
+        why = f"{settings(request).uploads_concurrent} of your uploads are being read now, the limit"
+    minutes = f"{slot.retry_after} seconds" if slot.retry_after < 120 else f"{slot.retry_after // 60} minutes"
+    response = _form(request, values, [f"uploads: {why}; try again in {minutes}"], status=429)
+    response.headers["Retry-After"] = str(slot.retry_after)
+    return response
 
 
 def _build(
-    values: dict[str, str], pdf: bytes | None, mail: bytes | None, reporter: PersonProfile | None = None
-) -> tuple[Approach, MailMessage | None]:
+    values: dict[str, str],
+    pdf: Upload | None,
+    mail: Upload | None,
+    reporter: PersonProfile | None = None,
+    limits: isolated.Limits | None = None,
+) -> tuple[Approach, MailMessage | None, tuple[str, ...]]:
     """One Approach from the form, the e-mail and the profile: typed fields win over what the files say.
     The message was sent to the reporter: their role (`reporter`, from their account) is laid over the
     e-mail's To: (name and address), or is the recipient when there is no e-mail.
-    The parsed e-mail comes back too, so its attachments and links are assessed with it."""
+    The parsed e-mail comes back too, so its attachments and links are assessed with it, and the readers'
+    warnings, each naming its file. A file refused or stopped at a limit is a ValueError naming it."""
+    limits = limits or isolated.Limits()
     base: dict[str, Any] = {}
     message = None
+    warnings: list[str] = []
     if mail is not None:
-        try:
-            message = parse_message(mail, "e-mail file")
-        except MailError as exc:
-            raise ValueError(f"eml: {exc.message}") from None
+        message = isolated.read_mail(mail.data, mail.name, limits)
+        warnings += [f"{mail.name}: {w}" for w in message.warnings]
         base = message.approach.to_json_dict()
     sender: dict[str, Any] = dict(base.get("sender") or {})
     whole = False
     if pdf is not None:
-        saved = _profile_from_pdf(pdf)
-        sender |= saved.to_json_dict()
-        whole = saved.captured_whole
+        read = isolated.read_pdf(pdf.data, pdf.name, limits)
+        warnings += [f"{pdf.name}: {w}" for w in read.warnings]
+        sender |= read.profile.to_json_dict()
+        whole = read.profile.captured_whole
     sender |= {k: values[f"sender_{k}"].strip() for k in SENDER_FIELDS if values.get(f"sender_{k}", "").strip()}
     doc: dict[str, Any] = {**base, "id": base.get("id") or f"web-{os.urandom(6).hex()}"}
     if values.get("text", "").strip():
@@ -132,21 +182,7 @@ def _build(
         first = field_errors(exc.errors())[0]
         raise ValueError(f"{first['field']}: {first['message']}") from None
     # The PDF's lists are still the sender's whole history: typed fields and the e-mail change none of them.
-    return (approach.with_sender_read_whole() if whole else approach), message
-
-
-def _profile_from_pdf(data: bytes) -> PersonProfile:
-    """ingest/profile_pdf.py reads a path: the upload goes to a private temporary file, removed at once."""
-    fd, path = tempfile.mkstemp(suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        profile, _warnings = read_profile_pdf(path)
-    except ProfilePdfError as exc:
-        raise ValueError(f"profile_pdf: {exc.message}") from None
-    finally:
-        os.unlink(path)
-    return profile
+    return (approach.with_sender_read_whole() if whole else approach), message, tuple(warnings)
 
 
 @router.get("/my-reports")

@@ -55,19 +55,28 @@ class SecurityMiddleware:
             return
         static = scope["path"].startswith("/static/")
         started = False
+        over = False
         seen = 0
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    over = True
                     raise BodyTooLarge
             return message
 
         async def decorated(message: Message) -> None:
+            # A body cut off by the limit while the app read it (chunked, or longer than it said) is a 413,
+            # whatever the app made of the BodyTooLarge it was handed: the form parser answers it with a 400.
             nonlocal started
+            if over:
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await _too_large(send, limit)
+                return
             if message["type"] == "http.response.start":
                 started = True
                 extra = self.headers + ([] if static else [(b"cache-control", b"no-store")])

@@ -20,7 +20,7 @@ from counterpitch.alerts import Briefing
 from counterpitch.ingest.mail import MailMessage
 from counterpitch.ingest.mail_findings import assess_mail
 from counterpitch.model import Approach, Assessment
-from counterpitch.store import accounts, audit, casework, reports, sessions, watchlist_rows
+from counterpitch.store import accounts, audit, casework, reports, sessions, upload_limits, watchlist_rows
 from counterpitch.store.accounts import Actor, StaffDetails
 from counterpitch.store.db import Store
 from counterpitch.store.reports import TRIAGE_ROLES, ReportFilter
@@ -75,6 +75,8 @@ class ReportView:
     reporter_name: str
     #: (created_at, author name, text), oldest first; empty for reporters.
     notes: tuple[tuple[datetime, str, str], ...]
+    #: What the readers of the uploaded files could not read, in sentences (store/reports.warnings_of).
+    warnings: tuple[str, ...] = ()
 
     def to_api(self) -> dict[str, object]:
         return {
@@ -121,10 +123,11 @@ def file_report(
     assessment: Assessment,
     linker: Linker | None,
     alerter: Alerter | None,
+    warnings: tuple[str, ...] = (),
 ) -> tuple[int, list[tuple[int, Briefing]]]:
     """Store a reported approach, link it to a campaign and run the alert rules, in the caller's transaction:
     the report's id and the alerts it raised, for the caller to deliver once the transaction is committed."""
-    row = reports.insert(session, reporter, approach, assessment)
+    row = reports.insert(session, reporter, approach, assessment, warnings)
     campaign_id = linker(session, row.id) if linker is not None else None
     return row.id, alerter.record(session, row.id, campaign_id) if alerter is not None else []
 
@@ -159,7 +162,12 @@ class Service:
         return approach if recipient is None else approach.model_copy(update={"recipient": recipient})
 
     def submit_report(
-        self, reporter: Actor, approach: Approach, *, mail: MailMessage | None = None
+        self,
+        reporter: Actor,
+        approach: Approach,
+        *,
+        mail: MailMessage | None = None,
+        warnings: tuple[str, ...] = (),
     ) -> tuple[int, Assessment]:
         """Assess, store, audit and link to a campaign, all in one transaction: a 201 means all of it is on disk.
 
@@ -174,7 +182,9 @@ class Service:
             self._refresh_engine()
             assessment = assess_mail(self.engines.engine, replace(mail, approach=approach))
         with self.store.write() as session:
-            report_id, raised = file_report(session, reporter, approach, assessment, self.linker, self.alerter)
+            report_id, raised = file_report(
+                session, reporter, approach, assessment, self.linker, self.alerter, warnings
+            )
         if self.alerter is not None:
             self.alerter.dispatch(self.store, raised)  # delivery after the commit, off the request
         return report_id, assessment
@@ -184,6 +194,16 @@ class Service:
             return
         with self.store.read() as session:
             self.engines.refresh_if_stale(session)
+
+    # --- uploads ------------------------------------------------------------------------------------
+    def begin_upload(self, actor: Actor, limits: upload_limits.Limits) -> upload_limits.Slot:
+        """A slot for reading this person's uploaded files, or the limit that refuses one (Retry-After)."""
+        with self.store.write() as session:
+            return upload_limits.begin(session, actor.id, limits)
+
+    def finish_upload(self, slot: upload_limits.Slot) -> None:
+        with self.store.write() as session:
+            upload_limits.finish(session, slot)
 
     # --- reports --------------------------------------------------------------------------------------
     def list_reports(self, viewer: Actor, f: ReportFilter | None = None) -> list[ReportSummary]:
@@ -205,6 +225,7 @@ class Service:
                 reports.assessment_of(row),
                 reporter.name if reporter is not None else "?",
                 notes,
+                reports.warnings_of(row),
             )
 
     def set_status(self, viewer: Actor, report_id: int, status: str) -> bool:

@@ -41,6 +41,14 @@ class Settings:
     login_max_per_user_all_addresses: int = 20
     login_max_per_address: int = 30
     login_known_days: int = 30
+    #: Uploaded files (profile PDF, e-mail) are read in a child process stopped at these limits (ingest/isolated.py),
+    #: at most `upload_workers` at once per service process; per person, at most `uploads_concurrent` at once and
+    #: `uploads_per_hour` an hour (store/upload_limits.py, decision 0048).
+    upload_cpu_seconds: int = 3
+    upload_memory_mb: int = 768
+    upload_workers: int = 2
+    uploads_concurrent: int = 2
+    uploads_per_hour: int = 30
     #: Take the client address from X-Forwarded-For (only behind a reverse proxy you run).
     trust_proxy: bool = False
     #: OpenID Connect: off unless issuer, client id and secret are all set.

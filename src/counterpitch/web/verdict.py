@@ -115,4 +115,5 @@ def verdict_context(view: ReportView) -> dict[str, Any]:
         "recipient_fields": _profile(approach.recipient, findings, "recipient"),
         "assessed_for": assessed_for(approach),
         "findings": finding_rows(findings),
+        "warnings": view.warnings,
     }

@@ -81,6 +81,8 @@ _ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
 
 def unsafe_name_reason(name: str) -> str | None:
     """Why a member name could write outside a target folder if anyone extracted it, or None."""
+    if not name:
+        return "empty member name"  # zipfile cuts a name at its first NUL; an empty one breaks ZipInfo.is_dir
     if "\\" in name:
         return "backslash in member name"
     if name.startswith("/"):

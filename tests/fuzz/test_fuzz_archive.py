@@ -76,9 +76,21 @@ def archive_members_bytes(files: dict[str, bytes]) -> bytes:
 
 _NAMES = st.one_of(
     st.sampled_from(
-        ["../messages.csv", "/etc/passwd", "C:messages.csv", "a\\..\\b.csv", "x/../../messages.csv", "inner.zip",
-         "a/b/c/messages.csv", "MESSAGES.CSV", "messages.csv/", "dir/", "Basic/messages.csv", "messages.csv\x00.txt"]
-    ),  # fmt: skip
+        [
+            "../messages.csv",
+            "/etc/passwd",
+            "C:messages.csv",
+            "a\\..\\b.csv",
+            "x/../../messages.csv",
+            "inner.zip",
+            "a/b/c/messages.csv",
+            "MESSAGES.CSV",
+            "messages.csv/",
+            "dir/",
+            "Basic/messages.csv",
+            "messages.csv\x00.txt",
+        ]
+    ),
     st.text(min_size=1, max_size=30),
 )
 

@@ -6,10 +6,12 @@ import csv
 import io
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from counterpitch.ingest.tabular import RECIPIENT, SENDER, TOP
+from counterpitch.model import MAX_TEXT_CHARS
 from tests.fuzz import strategies as fs
 from tests.fuzz.targets import csv_bytes, records_bytes
 
@@ -59,3 +61,12 @@ def test_when_csv_cells_are_mutated_then_rows_or_named_errors(
     writer.writerow(header)
     writer.writerows(rows)
     csv_bytes(fs.mutate(buf.getvalue().encode("utf-8", "surrogatepass"), edits))
+
+
+@pytest.mark.parametrize(("cell", "first"), [(150_000, "Approach"), (MAX_TEXT_CHARS + 1, "RecordError")])
+def test_when_a_cell_is_past_the_csv_modules_default_limit_then_it_is_read_and_so_is_the_next_row(
+    cell: int, first: str
+) -> None:
+    csv.field_size_limit(131_072)  # the default, as in a process that has not read an archive first
+    items = csv_bytes(b"id,text\na," + b"x" * cell + b"\nb,hello there\n")
+    assert [type(i).__name__ for i in items] == [first, "Approach"]

@@ -59,6 +59,9 @@ def read_csv(stream: BinaryIO, source: str) -> Iterator[Approach | RecordError]:
     except UnicodeDecodeError as exc:
         yield RecordError(source, "", "", f"not valid UTF-8 (byte {exc.start}); save the CSV as UTF-8")
         return
+    # The csv module's limit is process-wide (131,072 by default; the archive reader raises it): set it here so a
+    # cell just past MAX_TEXT_CHARS is one refused row, not the end of the file, whatever ran before.
+    csv.field_size_limit(MAX_TEXT_CHARS + 1)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

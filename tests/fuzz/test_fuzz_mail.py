@@ -4,6 +4,8 @@ files and inside mbox mailboxes. Each message must parse or become a `MailError`
 from __future__ import annotations
 
 import base64
+import io
+import zipfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -124,3 +126,35 @@ def test_when_mime_nests_deep_then_message_or_named_error(depth: int, how: str) 
     for level in range(depth):
         tree = _multipart("mixed", [tree], level) if how == "mixed" else _rfc822(tree)
     mail_bytes(_message([("From", "a@b.test")], tree))
+
+
+def _zip(names: list[str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in names:
+            zf.writestr(name, b"x")
+    return buf.getvalue()
+
+
+_MEMBERS = st.lists(
+    st.sampled_from(["[Content_Types].xml", "word/vbaProject.bin", "invoice.exe", "../x", "a/b.pdf", "inner.zip"]),
+    max_size=4,
+    unique=True,
+)
+
+
+@FUZZ
+@given(_MEMBERS, st.sampled_from(["brief.docm", "cv.zip", "report.pdf", "x.docx", "noext"]), fs.MUTATIONS)
+def test_when_attached_zip_is_mutated_then_message_or_named_error(names: list, filename: str, edits: list) -> None:
+    data = base64.encodebytes(fs.mutate(_zip(names), edits))
+    part = (
+        f'Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="{filename}"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    ).encode() + data
+    out = mail_bytes(
+        _message(
+            [("From", "a@b.test")],
+            _multipart("mixed", [_leaf("text/plain", "utf-8", "7bit", None, "see attached"), part], 0),
+        )
+    )
+    assert len(out) == 1

@@ -12,6 +12,7 @@ Archives inside the archive are listed as warnings and never opened. See docs/de
 from __future__ import annotations
 
 import codecs
+import lzma
 import re
 import stat
 import struct
@@ -71,6 +72,7 @@ ZIP_ERRORS = (
     RuntimeError,
     IndexError,
     KeyError,
+    lzma.LZMAError,  # a member stored with method 14 (LZMA) and damaged properties (found by bench/fuzz)
 )
 _NESTED = (".zip", ".gz", ".tgz", ".7z", ".rar", ".tar", ".bz2", ".xz", ".jar")
 _DRIVE = re.compile(r"^[A-Za-z]:")

@@ -88,6 +88,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="harnesses run at once")
     parser.add_argument("--only", default="", help="comma-separated targets (default: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "fuzz.json")
+    parser.add_argument("--append", action="store_true", help="add this run to those already in --out")
     args = parser.parse_args()
     targets = [t for t in args.only.split(",") if t] or TARGETS
     with ThreadPoolExecutor(args.jobs) as pool:
@@ -104,7 +105,16 @@ def main() -> None:
         "total_crashes_found": sum(int(r["crashes_found"]) for r in results),  # type: ignore[call-overload]
         "harnesses": results,
     }
-    args.out.write_text(json.dumps(doc, indent=2) + "\n")
+    runs = json.loads(args.out.read_text())["runs"] if args.append and args.out.exists() else []
+    runs.append(doc)
+    every = [h for run in runs for h in run["harnesses"]]
+    summary = {
+        "total_fuzzing_seconds_all_runs": sum(int(h.get("fuzzing_seconds", 0)) for h in every),
+        "total_executions_all_runs": sum(int(h["executions"]) for h in every),
+        "total_crashes_found_all_runs": sum(int(h["crashes_found"]) for h in every),
+        "runs": runs,
+    }
+    args.out.write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps({k: v for k, v in doc.items() if k != "harnesses"}, indent=2))
     for r in results:
         print(f"{r['target']:12} {r['executions']:>9} runs {r['seconds']:>7} s  crashes {r['crashes_found']}")

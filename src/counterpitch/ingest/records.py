@@ -24,6 +24,8 @@ MAX_RECORD_BYTES = 4 * MAX_TEXT_CHARS
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 
 T = TypeVar("T", bound=BaseModel)
+#: json.loads recurses once per nested array or object; a few thousand brackets exhaust Python's stack.
+_TOO_DEEP = "JSON nested too deeply to read (arrays or objects inside one another past Python's recursion limit)"
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def read_records(stream: BinaryIO, model: type[T], source: str) -> Iterator[T | 
         # One pretty-printed object spans lines; a JSONL file has a complete object on its first line.
         try:
             json.loads(_decode(first, source, "line 1"))
-        except (json.JSONDecodeError, RecordError):
+        except (json.JSONDecodeError, RecordError, RecursionError):
             rest_is_jsonl = False
     if not rest_is_jsonl:
         yield from _document(first + stream.read(MAX_DOCUMENT_BYTES + 1), model, source)
@@ -117,6 +119,8 @@ def read_lines(first: bytes, stream: BinaryIO, model: type[T], source: str) -> I
                     data = json.loads(text)
                 except json.JSONDecodeError as exc:
                     raise RecordError(source, where, "", f"malformed JSON at column {exc.colno}: {exc.msg}") from None
+                except RecursionError:
+                    raise RecordError(source, where, "", _TOO_DEEP) from None
                 yield _validate(model, data, source, where)
             except RecordError as err:
                 yield err
@@ -134,6 +138,8 @@ def _load_document(raw: bytes, source: str) -> object:
         raise RecordError(
             source, f"line {exc.lineno}", "", f"malformed JSON at column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise RecordError(source, "", "", _TOO_DEEP) from None
 
 
 def _document(raw: bytes, model: type[T], source: str) -> Iterator[T | RecordError]:

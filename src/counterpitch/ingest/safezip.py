@@ -12,6 +12,7 @@ Archives inside the archive are listed as warnings and never opened. See docs/de
 from __future__ import annotations
 
 import codecs
+import lzma
 import re
 import stat
 import struct
@@ -71,6 +72,7 @@ ZIP_ERRORS = (
     RuntimeError,
     IndexError,
     KeyError,
+    lzma.LZMAError,  # a member stored with method 14 (LZMA) and damaged properties (found by bench/fuzz)
 )
 _NESTED = (".zip", ".gz", ".tgz", ".7z", ".rar", ".tar", ".bz2", ".xz", ".jar")
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -81,6 +83,8 @@ _ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
 
 def unsafe_name_reason(name: str) -> str | None:
     """Why a member name could write outside a target folder if anyone extracted it, or None."""
+    if not name:
+        return "empty member name"  # zipfile cuts a name at its first NUL; an empty one breaks ZipInfo.is_dir
     if "\\" in name:
         return "backslash in member name"
     if name.startswith("/"):

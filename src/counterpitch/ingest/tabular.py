@@ -61,6 +61,9 @@ def read_csv(stream: BinaryIO, source: str) -> Iterator[Approach | RecordError]:
 
 
 def _rows(text: io.TextIOWrapper, source: str) -> Iterator[Approach | RecordError]:
+    # The csv module's limit is process-wide (131,072 by default; the archive reader raises it): set it here so a
+    # cell just past MAX_TEXT_CHARS is one refused row, not the end of the file, whatever ran before.
+    csv.field_size_limit(MAX_TEXT_CHARS + 1)
     reader = csv.reader(text)
     try:
         header = next(reader)

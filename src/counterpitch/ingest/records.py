@@ -234,6 +234,8 @@ class _Window:
                         self.source, f"item {index}", "", f"larger than {MAX_RECORD_BYTES:,} bytes; not read"
                     ) from None
                 raise self.error(exc.msg, exc.pos - self.pos) from None
+            except RecursionError:
+                raise RecordError(self.source, f"item {index}", "", _TOO_DEEP) from None
             if end < len(self.buf) or self.eof or not self._room() or not self.more():
                 self.pos = end
                 return value

@@ -204,6 +204,17 @@ class _Messages:
     def read(self, zf: SafeZip, member: str, warnings: list[str], *, count_only: bool = False) -> None:
         """Every row into `by_conversation`, or with `count_only` only the counts (participants, each
         conversation's last row and rank) for a lazy reading."""
+        for conversation, sender, sender_url, row in self._rows(zf, member, warnings):
+            self._count(sender, sender_url, row)
+            if count_only:
+                self.last_row[conversation] = self.rows
+                self.rank.setdefault(_message_id(conversation), len(self.rank))
+                continue
+            self._add(self.by_conversation[conversation], row, sender, sender_url, warnings)
+
+    def _rows(self, zf: SafeZip, member: str, warnings: list[str]) -> Iterator[tuple[str, str, str, Row]]:
+        """Each row of messages.csv with its conversation, sender and sender URL, counted in `rows`; a row with no
+        conversation id is warned of and skipped."""
         self.member = member
         for row in read_rows(zf, member, ("conversation id", "from", "content"), warnings):
             self.rows += 1
@@ -211,13 +222,7 @@ class _Messages:
             if not conversation:
                 warnings.append(f"{member} line {row.line}: no CONVERSATION ID; row skipped")
                 continue
-            sender, sender_url = sys.intern(row.get("from")), sys.intern(row.get("sender profile url"))
-            self._count(sender, sender_url, row)
-            if count_only:
-                self.last_row[conversation] = self.rows
-                self.rank.setdefault(_message_id(conversation), len(self.rank))
-                continue
-            self._add(self.by_conversation[conversation], row, sender, sender_url, warnings)
+            yield conversation, sys.intern(row.get("from")), sys.intern(row.get("sender profile url")), row
 
     def _add(self, msgs: list[_Message], row: Row, sender: str, sender_url: str, warnings: list[str]) -> None:
         """The row as a message of its conversation (a draft is not one; its conversation is still counted)."""
@@ -231,15 +236,8 @@ class _Messages:
     def read_ending(self, zf: SafeZip, member: str, warnings: list[str]) -> Iterator[tuple[str, list[_Message]]]:
         """The second reading: each conversation with its messages as soon as its last row (`last_row`, from
         the first reading) is read; only the conversations still open are held."""
-        self.member = member
         open_: dict[str, list[_Message]] = {}
-        for row in read_rows(zf, member, ("conversation id", "from", "content"), warnings):
-            self.rows += 1
-            conversation = row.get("conversation id")
-            if not conversation:
-                warnings.append(f"{member} line {row.line}: no CONVERSATION ID; row skipped")
-                continue
-            sender, sender_url = sys.intern(row.get("from")), sys.intern(row.get("sender profile url"))
+        for conversation, sender, sender_url, row in self._rows(zf, member, warnings):
             msgs = open_.setdefault(conversation, [])
             self._add(msgs, row, sender, sender_url, warnings)
             if self.last_row.get(conversation) == self.rows:

@@ -102,6 +102,11 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    ("lure.politician_access", "Could we book a meeting with the councillor about the planning application?"),
+    ("lure.talent_spotting", "Please tell your manager if anyone in your team is struggling with workload."),
+    ("lure.unnamed_client", "Our clients abroad can't see your salary history."),
+    ("lure.secrecy", "Management don't know what they're doing."),
+    ("lure.cash_crypto_gifts", "Participants receive a $50 Amazon gift card as a thank you for testing our prototype."),
     ("lure.install_software", "Researchers must use the university-managed VPN, which IT installs on request."),
     ("lure.secrecy", "Have a look whenever suits, no pressure at all."),
     ("lure.secrecy", "Please don't tell me anything about your current projects."),

@@ -239,7 +239,8 @@ def tokens_list(
     name: Annotated[str | None, typer.Option("--user", help="Only this user's tokens.")] = None,
     db: DbOpt = None,
 ) -> None:
-    """List API tokens, one a line: id, user, state, created, label (the tokens themselves are never stored)."""
+    """List API tokens, one a line: id, user, state, created, last used (to the minute, UTC), label (the tokens
+    themselves are never stored)."""
     from counterpitch.store import accounts
 
     store = _store(db)
@@ -254,10 +255,11 @@ def tokens_list(
             rows = accounts.list_tokens(session, user_id)
     finally:
         store.dispose()
-    sys.stdout.write("id\tuser\tstate\tcreated\tlabel\n")
+    sys.stdout.write("id\tuser\tstate\tcreated\tlast used\tlabel\n")
     for r in rows:
         created = r.created_at.strftime("%Y-%m-%d %H:%M")
-        sys.stdout.write(f"{r.id}\t{r.user}\t{r.state}\t{created}\t{r.label or ''}\n")
+        used = r.last_used_at.strftime("%Y-%m-%d %H:%M") if r.last_used_at is not None else "never"
+        sys.stdout.write(f"{r.id}\t{r.user}\t{r.state}\t{created}\t{used}\t{r.label or ''}\n")
 
 
 @tokens_app.command("revoke")

@@ -16,12 +16,18 @@ TRIAGE_API = {"anonymous": 401, "reporter": 403, "other": 403, "analyst": 200, "
 ADMIN_PAGE = {"anonymous": "signin", "reporter": 403, "other": 403, "analyst": 403, "admin": 200}
 ADMIN_POST = {"anonymous": "signin", "reporter": 403, "other": 403, "analyst": 403, "admin": "ok"}
 ALL = {r: 200 for r in ANY_USER}
+ROLES_SIGNED_IN = ("reporter", "other", "analyst", "admin")
 SIGNED_IN_PAGE = {"anonymous": "signin", "reporter": "ok", "other": "ok", "analyst": "ok", "admin": "ok"}
 TRIAGE_PAGE = {"anonymous": "signin", "reporter": 403, "other": 403, "analyst": 200, "admin": 200}
 TRIAGE_POST = {"anonymous": "signin", "reporter": 403, "other": 403, "analyst": "ok", "admin": "ok"}
 #: Routes whose object the matrix world does not hold (MISSING_IDS): roles allowed in get 404, the rest no further.
 TRIAGE_MISSING = {"anonymous": "signin", "reporter": 403, "other": 403, "analyst": 404, "admin": 404}
-MISSING_IDS: dict[str, object] = {"campaign_id": 999_999, "alert_id": 999_999, "entry_id": "no-such-entry"}
+MISSING_IDS: dict[str, object] = {
+    "campaign_id": 999_999,
+    "alert_id": 999_999,
+    "entry_id": "no-such-entry",
+    "session_id": 999_999,
+}
 
 MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
     # public by design: liveness, the API description, the sign-in form
@@ -48,6 +54,9 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
     # one's own details (title, team, organisation): every signed-in user, for themselves only
     ("GET", "/account"): SIGNED_IN_PAGE,
     ("POST", "/account"): SIGNED_IN_PAGE,
+    # one's own page sessions: ending a session that is not one's own (here: none) is 404 for everyone
+    ("POST", "/account/sessions/{session_id}/end"): {"anonymous": "signin", **{r: 404 for r in ROLES_SIGNED_IN}},
+    ("POST", "/account/sessions/end-others"): SIGNED_IN_PAGE,
     # reporter pages (any signed-in user reports; "my reports" are one's own: 404 for everyone else's)
     ("GET", "/report"): SIGNED_IN_PAGE,
     ("POST", "/report"): SIGNED_IN_PAGE,

@@ -63,8 +63,11 @@ def test_one_token_is_listed_and_revoked_from_the_command_line(world: World) -> 
     code, listing, _ = cli("tokens", "list", "--user", name, "--db", db)
     assert code == 0
     lines = [line.split("\t") for line in listing.strip().splitlines()]
-    assert lines[0] == ["id", "user", "state", "created", "label"]
-    assert [(row[1], row[2], row[4]) for row in lines[1:]] == [(name, "active", ""), (name, "active", "mail gateway")]
+    assert lines[0] == ["id", "user", "state", "created", "last used", "label"]
+    assert [(row[1], row[2], row[4], row[5]) for row in lines[1:]] == [
+        (name, "active", "never", ""),
+        (name, "active", "never", "mail gateway"),
+    ]
     assert new_token not in listing
     token_id = lines[2][0]
 

@@ -13,7 +13,7 @@ import secrets
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -277,6 +277,11 @@ def rehash_if_needed(user: User, password: str) -> None:
 
 
 # --- API tokens -------------------------------------------------------------------------------------------
+#: A token's `last_used_at` moves on at most this often, and its use is audited (`token.used`) at most this often.
+TOKEN_TOUCH_EVERY = timedelta(seconds=60)
+TOKEN_AUDIT_EVERY = timedelta(hours=1)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -301,6 +306,8 @@ class TokenRow:
     created_at: datetime
     revoked: bool
     user_active: bool
+    #: To the minute (TOKEN_TOUCH_EVERY) and within the service's token cache (web/tokens.py); None: never.
+    last_used_at: datetime | None = None
 
     @property
     def state(self) -> str:
@@ -311,7 +318,10 @@ def list_tokens(session: Session, user_id: int | None = None) -> list[TokenRow]:
     query = select(ApiToken, User).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id)
     if user_id is not None:
         query = query.where(ApiToken.user_id == user_id)
-    return [TokenRow(t.id, u.name, t.label, t.created_at, t.revoked, u.active) for t, u in session.execute(query)]
+    return [
+        TokenRow(t.id, u.name, t.label, t.created_at, t.revoked, u.active, t.last_used_at)
+        for t, u in session.execute(query)
+    ]
 
 
 def revoke_token(session: Session, token_id: int, *, by: int | None) -> ApiToken | None:
@@ -327,6 +337,12 @@ def revoke_token(session: Session, token_id: int, *, by: int | None) -> ApiToken
 
 
 def user_for_token(session: Session, token: str) -> User | None:
+    found = token_and_user(session, token)
+    return found[0] if found is not None else None
+
+
+def token_and_user(session: Session, token: str) -> tuple[User, ApiToken] | None:
+    """The active user and the live token row this token names, else None."""
     if not token or len(token) > 200:
         return None
     row = session.execute(
@@ -334,4 +350,41 @@ def user_for_token(session: Session, token: str) -> User | None:
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked.is_(False), User.active.is_(True))
     ).first()
-    return row[0] if row is not None else None
+    return (row[0], row[1]) if row is not None else None
+
+
+def token_use_due(row: ApiToken, now: datetime) -> bool:
+    """Whether this use should be written down: `last_used_at` moves at most once a minute, so a busy
+    integration costs a write a minute, not one a call."""
+    return row.last_used_at is None or now - _utc(row.last_used_at) >= TOKEN_TOUCH_EVERY
+
+
+def note_token_use(session: Session, token_id: int, user_id: int, now: datetime) -> bool:
+    """Move the token's `last_used_at` on, and write `token.used` to the audit log if its use was last written
+    more than `TOKEN_AUDIT_EVERY` ago; True when an entry was written.
+
+    Both are conditional updates, so concurrent requests in any number of processes write at most one entry an
+    hour: the first to update the row wins, the others (PostgreSQL re-checks the condition after waiting for its
+    lock; SQLite runs one writer at a time) change nothing."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id)
+        .where(ApiToken.last_used_at.is_(None) | (ApiToken.last_used_at <= now - TOKEN_TOUCH_EVERY))
+        .values(last_used_at=now)
+    )
+    claimed = session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id)
+        .where(ApiToken.use_audited_at.is_(None) | (ApiToken.use_audited_at <= now - TOKEN_AUDIT_EVERY))
+        .values(use_audited_at=now)
+    )
+    if not getattr(claimed, "rowcount", 0):
+        return False
+    detail = {"token": token_id}
+    audit.record(session, actor_id=user_id, action="token.used", object_type="user", object_id=user_id, detail=detail)
+    return True
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands times back without their zone; every stored time is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

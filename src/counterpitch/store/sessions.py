@@ -44,10 +44,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def start(session: Session, user_id: int) -> str:
-    """A new session for this account: the token for the cookie (only its hash is stored)."""
+def start(session: Session, user_id: int, *, user_agent: str | None = None, address: str | None = None) -> str:
+    """A new session for this account: the token for the cookie (only its hash is stored), with the browser
+    (already summarised) and address it signed in from, which the person sees on /account."""
     token = secrets.token_urlsafe(32)
-    session.add(WebSession(token_hash=token_hash(token), user_id=user_id))
+    agent = (user_agent or "")[:120] or None
+    session.add(WebSession(token_hash=token_hash(token), user_id=user_id, user_agent=agent, address=address))
     session.flush()
     return token
 
@@ -77,6 +79,43 @@ def end(session: Session, token: str) -> int:
     if not token or len(token) > _MAX_TOKEN:
         return 0
     return _deleted(session.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token))))
+
+
+def end_one(session: Session, user_id: int, session_id: int) -> int:
+    """End one session of this account (from /account); 0 when it is someone else's or gone already."""
+    mine = (WebSession.id == session_id) & (WebSession.user_id == user_id)
+    return _deleted(session.execute(delete(WebSession).where(mine)))
+
+
+def end_others(session: Session, user_id: int, keep: str) -> int:
+    """End every session of this account but the one this token names ("sign out everywhere else")."""
+    others = (WebSession.user_id == user_id) & (WebSession.token_hash != token_hash(keep))
+    return _deleted(session.execute(delete(WebSession).where(others)))
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One live session as its owner sees it on /account."""
+
+    id: int
+    started: datetime
+    last_seen: datetime
+    user_agent: str | None
+    address: str | None
+    current: bool
+
+
+def listing(session: Session, user_id: int, lifetime: Lifetime, current: str | None, now: datetime) -> list[SessionRow]:
+    """This account's live sessions, most recently used first; `current` is this browser's token."""
+    mine = token_hash(current) if current else None
+    rows = session.scalars(
+        select(WebSession).where(WebSession.user_id == user_id).order_by(WebSession.last_seen_at.desc())
+    )
+    return [
+        SessionRow(r.id, _utc(r.created_at), _utc(r.last_seen_at), r.user_agent, r.address, r.token_hash == mine)
+        for r in rows
+        if not lifetime.expired(r, now)
+    ]
 
 
 def end_all(session: Session, user_id: int) -> int:

@@ -94,7 +94,10 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str | None] = mapped_column(String(120), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: Moved on at most once a minute (accounts.TOKEN_TOUCH_EVERY): `tokens list` shows it.
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    #: When this token's use last went into the audit log (`token.used`, at most once an hour).
+    use_audited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -110,6 +113,9 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     #: Moved on at most once a minute (store/sessions.TOUCH_EVERY), so a page costs no write.
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The browser it signed in from, summarised (web/user_agents.py), and the address, shown on /account.
+    user_agent: Mapped[str | None] = mapped_column(String(120), default=None)
+    address: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class LoginAttempt(Base):

@@ -29,6 +29,7 @@ from counterpitch.store.signin_limits import Limits
 from counterpitch.store.tables import User
 from counterpitch.web.services import Service
 from counterpitch.web.settings import Settings
+from counterpitch.web.user_agents import summarise
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -97,7 +98,12 @@ def sign_in(request: Request, user: User) -> None:
     """A fresh session for this user: nothing from the cookie's earlier session carries over, and that session,
     if any, ends on the server too (a copy of the old cookie does not stay signed in)."""
     earlier = request.session.get("sid")
-    token = service(request).start_session(user.id, replacing=earlier if isinstance(earlier, str) else None)
+    token = service(request).start_session(
+        user.id,
+        replacing=earlier if isinstance(earlier, str) else None,
+        user_agent=summarise(request.headers.get("user-agent")),
+        address=client_address(request),
+    )
     request.session.clear()
     request.session.update({"uid": user.id, "sid": token, "csrf": secrets.token_urlsafe(32)})
 
@@ -108,6 +114,12 @@ def sign_out(request: Request) -> None:
     if isinstance(token, str):
         service(request).end_session(token)
     request.session.clear()
+
+
+def session_token(request: Request) -> str | None:
+    """This browser's session token (to tell its own session from the others on /account)."""
+    token = request.session.get("sid")
+    return token if isinstance(token, str) else None
 
 
 def csrf_token(request: Request) -> str:

@@ -399,14 +399,58 @@ class Service:
             user = session.get(User, user_id)
             return accounts.actor(user) if user is not None and user.active else None
 
-    def start_session(self, user_id: int, *, replacing: str | None = None) -> str:
+    def start_session(
+        self,
+        user_id: int,
+        *,
+        replacing: str | None = None,
+        user_agent: str | None = None,
+        address: str | None = None,
+    ) -> str:
         """A new page session (the token for the cookie), ending the one it replaces; sessions past their time
-        are cleared on the way."""
+        are cleared on the way. The browser (summarised) and address are shown to the person on /account."""
         with self.store.write() as session:
             sessions.purge(session, self.lifetime)
             if replacing is not None:
                 sessions.end(session, replacing)
-            return sessions.start(session, user_id)
+            return sessions.start(session, user_id, user_agent=user_agent, address=address)
+
+    def my_sessions(self, viewer: Actor, current: str | None) -> list[sessions.SessionRow]:
+        """The viewer's own live sessions; `current` (this browser's token) marks which one is this browser."""
+        with self.store.read() as session:
+            return sessions.listing(session, viewer.id, self.lifetime, current, utcnow())
+
+    def end_my_session(self, viewer: Actor, session_id: int) -> bool:
+        """End one of the viewer's own sessions at once (its cookie is refused on its next request); False when
+        there is no such session of theirs, someone else's included."""
+        with self.store.write() as session:
+            if not sessions.end_one(session, viewer.id, session_id):
+                return False
+            detail = {"session": session_id}
+            audit.record(
+                session,
+                actor_id=viewer.id,
+                action="session.end",
+                object_type="user",
+                object_id=viewer.id,
+                detail=detail,
+            )
+            return True
+
+    def end_my_other_sessions(self, viewer: Actor, current: str) -> int:
+        """ "Sign out everywhere else": every session of the viewer's but this browser's; how many ended."""
+        with self.store.write() as session:
+            ended = sessions.end_others(session, viewer.id, current)
+            detail = {"sessions": ended}
+            audit.record(
+                session,
+                actor_id=viewer.id,
+                action="session.end_others",
+                object_type="user",
+                object_id=viewer.id,
+                detail=detail,
+            )
+            return ended
 
     def actor_by_session(self, token: str) -> Actor | None:
         """The active user behind a page session's token, checked on every request: None once the session was
@@ -434,11 +478,17 @@ class Service:
         actor = self.tokens.get(token)
         if actor is not None:
             return actor
+        now = utcnow()
         with self.store.read() as session:
-            user = accounts.user_for_token(session, token)
-            actor = accounts.actor(user) if user is not None else None
-        if actor is not None:
-            self.tokens.put(token, actor)
+            found = accounts.token_and_user(session, token)
+            if found is None:
+                return None
+            user, row = found
+            actor, token_id, due = accounts.actor(user), row.id, accounts.token_use_due(row, now)
+        if due:  # at most a write a minute per token; the cache below keeps most calls from getting here
+            with self.store.write() as session:
+                accounts.note_token_use(session, token_id, actor.id, now)
+        self.tokens.put(token, actor)
         return actor
 
     @staticmethod

@@ -83,7 +83,8 @@ def test_when_map_overrides_a_column_then_it_is_read_as_that_field(tmp_path: Pat
         (b"colour,size\nred,3\n", "line 1: no known column"),
         (b"", "line 1: empty CSV"),
         (b"name,headline\nA,\xff\xfe bad\n", "not valid UTF-8"),
-        (b'name,headline\nA,"' + b"x" * 200_001 + b'"\n', "malformed CSV"),
+        (b'name,headline\nA,"' + b"x" * 200_001 + b'"\n', "line 2: field 'headline': too long"),
+        (b'name,headline\nA,"' + b"x" * 200_002 + b'"\n', "malformed CSV"),
     ],
 )
 def test_when_csv_is_hostile_then_the_error_names_the_place(tmp_path: Path, content: bytes, expected: str) -> None:

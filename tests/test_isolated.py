@@ -25,7 +25,8 @@ def test_when_a_pdf_takes_more_cpu_than_the_limit_then_the_child_is_stopped_in_t
         isolated.ReadError, match=r"^profile_pdf: busy\.pdf: .*(?:1 s CPU-time limit|took too long|took longer)"
     ):
         isolated.read_pdf(operator_bomb_pdf(), "busy.pdf", isolated.Limits(cpu_seconds=1))
-    assert time.monotonic() - started < 9  # the wall allowance (4 s) and the parent's margin (2 s), with room for a busy host
+    # the wall allowance (4 s) and the parent's margin (2 s), with room for a busy host
+    assert time.monotonic() - started < 9
 
 
 def test_when_a_file_is_refused_by_its_reader_then_the_message_names_field_and_file() -> None:

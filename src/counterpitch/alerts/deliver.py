@@ -8,7 +8,8 @@ docs/decisions/0023-alert-delivery.md gives the reasons.
 
 Webhook receivers check ``X-Counterpitch-Signature: sha256=HEX``, the HMAC-SHA256 under the shared secret of
 ``TIMESTAMP + "." + BODY`` where TIMESTAMP is the ``X-Counterpitch-Timestamp`` header (Unix seconds) and BODY
-the raw request body; ``X-Counterpitch-Delivery`` is the alert's dedup key, the same on every retry.
+the raw request body; ``X-Counterpitch-Delivery`` is the alert's dedup key, the same on every retry; an update of
+an alert (a campaign that grew) carries ``KEY#update-N``, and its body's ``alert.revision`` is N.
 """
 
 from __future__ import annotations
@@ -164,7 +165,7 @@ def _webhook(briefing: Briefing, s: WebhookSettings | None) -> str:
                 "Content-Type": "application/json",
                 SIGNATURE_HEADER: signature(s.secret, stamp, body),
                 TIMESTAMP_HEADER: stamp,
-                DELIVERY_HEADER: briefing.dedup_key,
+                DELIVERY_HEADER: briefing.delivery_id,
             }
             try:
                 answer = client.post(s.url, content=body, headers=headers)

@@ -1,7 +1,8 @@
 """Rules against a campaign or a report: pure, so the service decides when to run it and what to store.
 
 The same rule on the same subject always yields the same dedup key; the service keeps one alert per key
-(alerts.dedup_key is unique), so a campaign that keeps growing alerts once per rule, not at every report.
+(alerts.dedup_key is unique), so a campaign that keeps growing alerts once per rule, not at every report: its
+alert is updated instead (web/alerting.py).
 """
 
 from __future__ import annotations

@@ -87,14 +87,23 @@ class Briefing:
     recipients: tuple[str, ...]
     #: The alert's facts as JSON-ready values (one-line, not defanged): the webhook's "alert" object.
     alert: Mapping[str, Any] = field(default_factory=dict)
+    #: 0 when first raised; n for its n-th update (a campaign alert is updated as reports join the campaign).
+    revision: int = 0
+
+    @property
+    def delivery_id(self) -> str:
+        """What a receiver deduplicates on: the same on every retry of one send, new for each update."""
+        return self.dedup_key if not self.revision else f"{self.dedup_key}#update-{self.revision}"
 
 
-def render(draft: AlertDraft, *, org_name: str, contact: str = "your security team") -> Briefing:
-    """The briefing for a draft, in plain text and HTML, for staff of ``org_name``; ``contact`` is whom to tell."""
+def render(draft: AlertDraft, *, org_name: str, contact: str = "your security team", revision: int = 0) -> Briefing:
+    """The briefing for a draft, in plain text and HTML, for staff of ``org_name``; ``contact`` is whom to tell;
+    ``revision`` n > 0 marks it as the n-th update of an alert already sent."""
     view = _view(draft, one_line(org_name, 120) or "your organisation", one_line(contact, 200))
     rule = draft.rule
+    kind = f"espionage alert (update {revision})" if revision else "espionage alert"
     return Briefing(
-        subject=subject_line(f"[{MARKING}] {rule.severity.upper()} espionage alert: {rule.title} ({view['ref']})"),
+        subject=subject_line(f"[{MARKING}] {rule.severity.upper()} {kind}: {rule.title} ({view['ref']})"),
         text=_ENV.get_template("briefing.txt.j2").render(v=view),
         html=_ENV.get_template("briefing.html.j2").render(v=view),
         rule_id=rule.id,
@@ -102,7 +111,8 @@ def render(draft: AlertDraft, *, org_name: str, contact: str = "your security te
         severity=rule.severity,
         channels=tuple(rule.channels),
         recipients=tuple(rule.recipients),
-        alert=_alert_json(draft, view),
+        alert={**_alert_json(draft, view), "revision": revision},
+        revision=revision,
     )
 
 

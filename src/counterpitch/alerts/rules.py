@@ -130,7 +130,8 @@ class CampaignTargetsRule(_Rule):
         return timedelta(days=self.within_days)
 
     def _window(self, members: Sequence[ReportFacts], now: datetime) -> Trigger | None:
-        """The first moment N distinct targets fall within D days (two pointers over the reports by time)."""
+        """The window of D days with the most distinct targets, the latest of equals, when it holds N (two
+        pointers over the reports by time): an alert updated as its campaign grows tells how far it has grown."""
         floor = BAND_RANK[self.min_band]
         seen = sorted(
             (as_utc(m.reported_at), m.target)
@@ -139,6 +140,7 @@ class CampaignTargetsRule(_Rule):
         )
         in_window: Counter[str] = Counter()
         start = 0
+        best: tuple[int, datetime, datetime] | None = None
         for moment, target in seen:
             in_window[target] += 1
             while moment - seen[start][0] > self._span:
@@ -147,9 +149,9 @@ class CampaignTargetsRule(_Rule):
                 if not in_window[gone]:
                     del in_window[gone]
                 start += 1
-            if len(in_window) >= self.targets:
-                return self._trigger(len(in_window), seen[start][0], moment)
-        return None
+            if len(in_window) >= self.targets and (best is None or len(in_window) >= best[0]):
+                best = (len(in_window), seen[start][0], moment)
+        return None if best is None else self._trigger(*best)
 
     def _trigger(self, count: int, since: datetime, until: datetime) -> Trigger:
         reason = (

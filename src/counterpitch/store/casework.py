@@ -119,6 +119,10 @@ class AlertRow:
     report_id: int | None
     body_text: str
     delivery: dict[str, str]
+    #: How many times it was updated as its campaign grew, and when last; whether an update awaits sending.
+    revision: int = 0
+    updated_at: Any = None
+    update_pending: bool = False
 
 
 def _alert_row(a: Alert) -> AlertRow:
@@ -126,7 +130,19 @@ def _alert_row(a: Alert) -> AlertRow:
         delivery = {str(k): str(v) for k, v in json.loads(a.delivery_json or "{}").items()}
     except (ValueError, AttributeError):
         delivery = {"?": "unreadable outcome"}
-    return AlertRow(a.id, a.rule_id, a.created_at, a.subject, a.campaign_id, a.report_id, a.body_text, delivery)
+    return AlertRow(
+        a.id,
+        a.rule_id,
+        a.created_at,
+        a.subject,
+        a.campaign_id,
+        a.report_id,
+        a.body_text,
+        delivery,
+        a.revision or 0,
+        a.updated_at,
+        bool(a.update_pending),
+    )
 
 
 def alerts(session: Session, *, limit: int = 50, offset: int = 0) -> list[AlertRow]:

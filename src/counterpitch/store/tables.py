@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROLES = ("reporter", "analyst", "admin")
@@ -265,6 +266,7 @@ class AuditEvent(Base):
 
 class Alert(Base):
     __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_reporter_id_created_at", "reporter_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rule_id: Mapped[str] = mapped_column(String(120))
@@ -280,3 +282,13 @@ class Alert(Base):
     delivery_json: Mapped[str] = mapped_column(Text, default="{}")
     #: The alert's facts as the webhook sends them (its "alert" object), JSON; kept for deliveries retried later.
     facts_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    #: Whose report raised it (the per-reporter hourly limit counts these; web/alerting.py). Not a foreign key:
+    #: users are deactivated, never deleted, and the column was added in place on SQLite.
+    reporter_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    #: A campaign alert is updated in place as reports join its campaign: how many times, and when last.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    #: When the alert or its last update was handed to delivery; updates go out at most once per interval.
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    #: An update is stored that has not been delivered yet (held back by the interval).
+    update_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())

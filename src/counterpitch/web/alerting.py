@@ -13,16 +13,19 @@ import importlib
 import json
 import logging
 import socket
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from counterpitch.alerts import (
+    AlertDraft,
     AnyRule,
     Briefing,
     DeliverySettings,
@@ -34,6 +37,7 @@ from counterpitch.alerts import (
     load_rules,
     render,
 )
+from counterpitch.store import alert_limits
 from counterpitch.store.db import Store
 from counterpitch.store.reports import approach_of, assessment_of
 from counterpitch.store.tables import Alert, Report
@@ -65,51 +69,107 @@ def delivery_settings(settings: Settings) -> DeliverySettings:
     return DeliverySettings(smtp=smtp, webhook=webhook)
 
 
+@dataclass(frozen=True)
+class Throttles:
+    """How often a reporter's reports may raise a new alert, and a grown campaign's alert be sent again."""
+
+    per_reporter_hour: int = 10
+    update_interval: timedelta = timedelta(hours=1)
+
+
 class Alerter:
-    def __init__(self, rules: Sequence[AnyRule], delivery: DeliverySettings, org_name: str) -> None:
+    def __init__(
+        self,
+        rules: Sequence[AnyRule],
+        delivery: DeliverySettings,
+        org_name: str,
+        throttles: Throttles | None = None,
+    ) -> None:
         self.rules = tuple(rules)
         self.delivery = delivery
         self.org_name = org_name
+        self.throttles = throttles or Throttles()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alert-delivery")
+        self._timer: threading.Timer | None = None
+        self._timer_lock = threading.Lock()
+        self._held = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Alerter:
-        return cls(load_rules(settings.alert_rules), delivery_settings(settings), settings.org_name)
+        throttles = Throttles(
+            per_reporter_hour=settings.alerts_per_reporter_hour,
+            update_interval=timedelta(seconds=settings.alert_update_interval_seconds),
+        )
+        return cls(load_rules(settings.alert_rules), delivery_settings(settings), settings.org_name, throttles)
 
     def record(self, session: Session, report_id: int, campaign_id: int | None) -> list[tuple[int, Briefing]]:
-        """Evaluate the rules for a just-linked report and store each new alert; in the caller's transaction."""
+        """Evaluate the rules for a just-linked report, in the caller's transaction: store each new alert, update
+        the campaign's alerts it grows, and give back what to deliver after the commit.
+
+        The campaign's lock is taken before its alerts and members are read, so of reports joining it together
+        one raises each alert and the rest update it; new alerts count against the reporter's hourly limit
+        (store/alert_limits.py). Updates do not: they raise nothing new, and go out at most once an interval.
+        """
         row = session.get(Report, report_id)
         if row is None:
             return []
         facts = _facts(row)
         summary: Any = None
         members: list[ReportFacts] = []
-        if campaign_id is not None and self._campaign_open(session, campaign_id):
+        if campaign_id is not None and any(r.scope == "campaign" for r in self.rules):
+            alert_limits.lock_campaign(session, campaign_id)
             summary, members = _campaign(session, campaign_id, self._min_targets)
-        out = []
-        for draft in evaluate(self.rules, summary, facts, datetime.now(UTC), members=members):
-            if session.scalar(select(Alert.id).where(Alert.dedup_key == draft.dedup_key)) is not None:
+        now = datetime.now(UTC)
+        out: list[tuple[int, Briefing]] = []
+        room: int | None = None
+        refused: list[str] = []
+        for draft in evaluate(self.rules, summary, facts, now, members=members):
+            existing = session.scalar(select(Alert).where(Alert.dedup_key == draft.dedup_key))
+            if existing is not None:
+                if draft.rule.scope == "campaign":
+                    out.extend(self._update(session, existing, draft, now))
+                continue
+            if room is None:
+                room = alert_limits.room(session, row.reporter_id, self.throttles.per_reporter_hour, now)
+            if room <= 0:
+                refused.append(draft.rule.id)
                 continue
             briefing = render(draft, org_name=self.org_name)
-            alert_id = _insert(session, briefing, summary.id if summary is not None else None, report_id)
+            subject = summary.id if summary is not None else None
+            alert_id = _insert(session, briefing, subject, report_id, reporter_id=row.reporter_id, now=now)
             if alert_id is not None:
+                room -= 1
                 out.append((alert_id, briefing))
+        if refused:
+            limit = self.throttles.per_reporter_hour
+            alert_limits.throttled(session, row.reporter_id, limit, report_id, refused, now)
         return out
+
+    def _update(self, session: Session, row: Alert, draft: AlertDraft, now: datetime) -> list[tuple[int, Briefing]]:
+        """The campaign grew: the alert's facts, counts and briefing are brought up to date in its row (the page
+        shows them at once); the update is delivered now when the last send is an interval old, else held."""
+        row.revision += 1
+        briefing = render(draft, org_name=self.org_name, revision=row.revision)
+        row.subject, row.body_text, row.body_html = briefing.subject, briefing.text, briefing.html
+        row.facts_json = json.dumps(dict(briefing.alert), ensure_ascii=False, sort_keys=True)
+        row.updated_at = now
+        last = _utc(row.notified_at) if row.notified_at is not None else None
+        if last is not None and now - last < self.throttles.update_interval:
+            row.update_pending = True
+            self._held = True  # dispatch() arms the timer that sends it once the interval is over
+            return []
+        row.notified_at, row.update_pending = now, False
+        return [(row.id, briefing)]
 
     @property
     def _min_targets(self) -> int:
         return min((int(getattr(r, "targets", 0)) for r in self.rules if r.scope == "campaign"), default=0)
 
-    def _campaign_open(self, session: Session, campaign_id: int) -> bool:
-        """Some campaign rule has not alerted on this campaign yet (else a growing campaign costs nothing)."""
-        keys = [r.dedup_key(campaign_id) for r in self.rules if r.scope == "campaign"]
-        if not keys:
-            return False
-        raised = set(session.scalars(select(Alert.dedup_key).where(Alert.dedup_key.in_(keys))))
-        return any(k not in raised for k in keys)
-
     def dispatch(self, store: Store, briefings: Sequence[tuple[int, Briefing]]) -> Future[None] | None:
         """Deliver after the commit, off the request; the outcome goes back into the alert's row."""
+        if self._held:
+            self._held = False
+            self._arm(store, self.throttles.update_interval)
         if not briefings:
             return None
         return self._pool.submit(self._deliver, store, list(briefings))
@@ -149,7 +209,51 @@ class Alerter:
                     claimed.append((row.id, _stored_briefing(row, rules.get(row.rule_id))))
         return self.dispatch(store, claimed)
 
+    def flush_updates(self, store: Store) -> Future[None] | None:
+        """Deliver the updates held back by the interval once it is over; each is claimed with a conditional
+        update, so of several workers one sends it. Arms itself again for the next one still held."""
+        rules = {r.id: r for r in self.rules}
+        claimed = []
+        interval = self.throttles.update_interval
+        with store.write() as session:
+            now = datetime.now(UTC)
+            held = Alert.update_pending.is_(True)
+            due = session.scalars(select(Alert).where(held, Alert.notified_at <= now - interval).limit(MAX_RETRIES))
+            for row in list(due):
+                taken = session.execute(
+                    update(Alert)
+                    .where(Alert.id == row.id, held, Alert.notified_at == row.notified_at)
+                    .values(update_pending=False, notified_at=now)
+                )
+                if getattr(taken, "rowcount", 0) == 1:
+                    claimed.append((row.id, _stored_briefing(row, rules.get(row.rule_id))))
+            following = session.scalar(select(func.min(Alert.notified_at)).where(held))
+        if following is not None:
+            self._arm(store, max(timedelta(0), _utc(following) + interval - now))
+        return self.dispatch(store, claimed)
+
+    def _arm(self, store: Store, after: timedelta) -> None:
+        """One timer at a time: when it fires it sends what is due and arms the next."""
+        with self._timer_lock:
+            if self._timer is not None and self._timer.is_alive():
+                return
+            seconds = after.total_seconds() + 0.05
+            self._timer = threading.Timer(seconds, lambda: self._pool.submit(self._flush_quietly, store))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _flush_quietly(self, store: Store) -> None:
+        with self._timer_lock:
+            self._timer = None
+        try:
+            self.flush_updates(store)
+        except Exception:  # held updates stay flagged in their rows; the next start or report sends them
+            log.exception("could not deliver held alert updates")
+
     def close(self) -> None:
+        with self._timer_lock:
+            if self._timer is not None:
+                self._timer.cancel()
         self._pool.shutdown(wait=True)
 
 
@@ -176,9 +280,21 @@ def _campaign(session: Session, campaign_id: int, min_targets: int) -> tuple[Any
     return summary, [_facts(r) for r in rows]
 
 
-def _insert(session: Session, briefing: Briefing, campaign_id: int | None, report_id: int) -> int | None:
+def _insert(
+    session: Session,
+    briefing: Briefing,
+    campaign_id: int | None,
+    report_id: int | None,
+    *,
+    reporter_id: int | None = None,
+    now: datetime | None = None,
+) -> int | None:
     """One alert row, in a savepoint: a concurrent twin with the same dedup key loses quietly, not the report."""
+    now = now or datetime.now(UTC)
     row = Alert(
+        created_at=now,
+        notified_at=now,
+        reporter_id=reporter_id,
         rule_id=briefing.rule_id,
         dedup_key=briefing.dedup_key,
         campaign_id=campaign_id,
@@ -214,4 +330,10 @@ def _stored_briefing(row: Alert, rule: AnyRule | None) -> Briefing:
         channels=tuple(rule.channels) if rule is not None else ("smtp", "webhook"),
         recipients=tuple(rule.recipients) if rule is not None else (),
         alert=facts if isinstance(facts, dict) else {},
+        revision=row.revision or 0,
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite gives times back without their zone; they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.templates = make_templates()
     app.state.service.alerter = alerter
     alerter.retry_pending(store)
+    alerter.flush_updates(store)  # updates held back by the interval when the last process stopped
     for module in (api, pages, admin, account_pages, reporter_pages, analyst_pages, campaign_pages, watchlist_pages):
         app.include_router(module.router)
     if settings.oidc_enabled:

@@ -70,6 +70,11 @@ class Settings:
     webhook_url: str = ""
     #: HMAC key the webhook receiver checks X-Counterpitch-Signature with; no webhook is sent without it.
     webhook_secret: str = ""
+    #: Alert throttles (web/alerting.py, store/alert_limits.py): at most this many new alerts an hour from one
+    #: reporter's reports (beyond it reports are still filed and assessed, and the audit log says so once); a
+    #: campaign's alert is updated as reports join it, and an update is sent at most once per interval.
+    alerts_per_reporter_hour: int = 10
+    alert_update_interval_seconds: int = 3600
     #: Run the Alembic migrations when the app is created.
     migrate: bool = True
     #: Join reports into campaigns (counterpitch.campaigns) when that package is present.

@@ -26,7 +26,7 @@ from counterpitch.model import Approach, Assessment
 HERE = Path(__file__).resolve().parent
 SETS = HERE.parent / "casebook" / "paraphrase"
 TARGET = 0.90  # issue 12: at least 90% of hostile paraphrases fire their family
-Row = tuple[str, str, bool, str]  # id, style, the family fired, band
+Row = tuple[str, str, bool, str, bool]  # id, style, the family fired (rule or meaning), band, its rule fired
 
 
 def read(path: Path) -> list[tuple[Approach, str, str]]:
@@ -47,17 +47,19 @@ def share(k: int, n: int) -> float | None:
 
 
 def lures(a: Assessment) -> list[str]:
-    return sorted({f.detector for f in a.findings if f.detector.startswith("lure.")})
+    return sorted({f.detector for f in a.findings if f.detector.startswith(("lure.", "meaning."))})
 
 
 def tally(rows: list[Row]) -> dict[str, Any]:
     n = len(rows)
     fired = sum(r[2] for r in rows)
+    by_rule = sum(r[4] for r in rows)
     alarm = sum(r[3] in ("medium", "high") for r in rows)
     return {
         "cases": n,
         "family_fires": fired,
         "family_fire_rate": share(fired, n),
+        "rule_fire_rate": share(by_rule, n),
         "medium_or_high": alarm,
         "medium_or_high_rate": share(alarm, n),
     }
@@ -80,8 +82,10 @@ def main() -> None:
         family = ""
         for approach, family, style in cases:
             a = engine.assess(approach)
-            fired = family in {f.detector for f in a.findings}
-            row = (approach.id, style, fired, a.band)
+            seen = {f.detector for f in a.findings}
+            by_rule = family in seen
+            fired = by_rule or "meaning." + family.removeprefix("lure.") in seen
+            row = (approach.id, style, fired, a.band, by_rule)
             assert approach.label is not None
             rows[approach.label].append(row)
             by_style[style][approach.label].append(row)
@@ -114,7 +118,8 @@ def main() -> None:
         "hostile_by_style": {s: tally(v["hostile"]) for s, v in sorted(by_style.items()) if v["hostile"]},
         "hard_negatives_by_style": {s: tally(v["benign"]) for s, v in sorted(by_style.items()) if v["benign"]},
         "note": (
-            "family_fire_rate: that family's own detector among the findings (any strength). medium_or_high: the "
+            "family_fire_rate: that family's own rule (lure.X) or its meaning-layer reading (meaning.X) among the "
+            "findings (any strength); rule_fire_rate: its rule alone. medium_or_high: the "
             "whole verdict's band. Hard negatives share the family's vocabulary but not its sign; the family "
             "firing on them is a false firing even when the verdict stays low."
         ),

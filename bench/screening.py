@@ -4,6 +4,10 @@ Run: `.venv/bin/python bench/screening.py --out bench/results/screening.json` (m
 process pins itself to one CPU and single-threaded numeric libraries. Three timed passes (`--runs`), the median
 reported with each pass and the machine's speed before and after (bench/_results.machine_speed: this shared
 machine's speed drifts). Also times a cold-start `check --text`.
+
+The timed passes are the fast path (`meaning="never"`): the national-scale bulk figure. The cascade's cost is
+measured beside it on `--cascade-n` approaches of the same mix (`meaning="unsure"`, what `check FILE` and `scan`
+do by default), with the share of approaches the meaning layer read (decision 0050).
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3, help="timed passes over n approaches; the median is reported")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "screening.json")
+    ap.add_argument("--cascade-n", type=int, default=2_000, help="approaches for the cascade's own figure")
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
@@ -77,19 +82,23 @@ def main() -> None:
     speed_before = machine_speed()
     engine = Engine.default()
     warm = list(approaches(args.casebook, 200))
-    list(engine.assess_many(warm))
+    list(engine.assess_many(warm, meaning="never"))
 
     runs = []
     for r in range(args.runs):  # fresh texts each time (the suffix carries the run), so no cache serves a repeat
         bands = {"low": 0, "medium": 0, "high": 0}
         t, cpu = time.perf_counter(), time.process_time()
-        for a in engine.assess_many(approaches(args.casebook, args.n, tag=f"{r}-")):
+        for a in engine.assess_many(approaches(args.casebook, args.n, tag=f"{r}-"), meaning="never"):
             bands[a.band] += 1
         elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
         assert sum(bands.values()) == args.n
         runs.append({"seconds": round(elapsed, 2), "cpu_seconds": round(cpu, 2), "bands": bands})
     rates = [args.n / run["seconds"] for run in runs]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t, cpu, read = time.perf_counter(), time.process_time(), 0
+    for a in engine.assess_many(approaches(args.casebook, args.cascade_n, tag="cascade-"), meaning="unsure"):
+        read += any(f.detector.startswith("meaning.") for f in a.findings)
+    cascade_s, cascade_cpu = time.perf_counter() - t, time.process_time() - cpu
     result = {
         "benchmark": "screening",
         "approaches": args.n,
@@ -100,7 +109,15 @@ def main() -> None:
         "peak_memory_mb": round(peak_mb, 1),
         "cores": 1,
         "bands": runs[-1]["bands"],
-        "pipeline": "default (all detectors, semantic layer on, seed watchlist)",
+        "pipeline": "default (all detectors, semantic layer on, seed watchlist), fast path (meaning layer off)",
+        "cascade": {
+            "approaches": args.cascade_n,
+            "meaning": "unsure (check FILE and scan by default)",
+            "approaches_per_second": round(args.cascade_n / cascade_s, 1),
+            "approaches_per_cpu_second": round(args.cascade_n / cascade_cpu, 1),
+            "with_a_meaning_finding": read,
+            "meaning_layer_on": engine.context.meaning is not None,
+        },
         "cli_cold_start_text_check": cold_start(),
         "targets": {"approaches_per_second": 2000, "peak_memory_mb": 500, "cli_cold_start_s": 1.5},
         "machine": {

@@ -385,7 +385,7 @@ def test_when_language_not_covered_then_verdict_says_so_and_band_is_not_raised(e
 
 def test_when_english_then_no_language_field_and_same_in_bulk(engine: Engine) -> None:
     cases = [Approach(id=str(i), text=t) for i, t in enumerate(["Hi, we pay £500 per note on your views.", *HOSTILE])]
-    one = [engine.assess(a).to_json_dict() for a in cases]
+    one = [engine.assess(a, meaning="unsure").to_json_dict() for a in cases]
     assert "language" not in one[0]
     assert [a.to_json_dict() for a in engine.assess_many(cases, batch=3)] == one
 

@@ -82,7 +82,7 @@ def test_when_explain_then_batched_trail_equals_one_by_one(engine: Engine) -> No
     approaches = [Approach.model_validate(r) for r in voices(300)]
     batched = list(engine.assess_many_with_trail(approaches, batch=64))
     for a, (assessment, trail) in zip(approaches, batched, strict=True):
-        one, one_trail = engine.assess_with_trail(a)
+        one, one_trail = engine.assess_with_trail(a, meaning="unsure")
         assert assessment == one
         assert (trail.terms, trail.band_rule, trail.raw_score) == (
             one_trail.terms,

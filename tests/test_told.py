@@ -203,7 +203,7 @@ def test_when_a_hostile_approach_is_told_then_it_is_medium_or_high(engine: Engin
 def test_when_accounts_are_screened_in_bulk_then_the_verdicts_are_those_of_one_by_one(engine: Engine) -> None:
     cases = [told(a) for a, _ in FIRST_PERSON + THIRD_PERSON + VOICES + REFUSED] + [told(a) for a in BENIGN]
     cases = [c.model_copy(update={"id": f"c{i}"}) for i, c in enumerate(cases)]
-    assert list(engine.assess_many(cases, batch=7)) == [engine.assess(c) for c in cases]
+    assert list(engine.assess_many(cases, batch=7)) == [engine.assess(c, meaning="unsure") for c in cases]
 
 
 def test_when_the_same_words_are_a_message_then_they_are_read_as_written() -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from pathlib import Path
+from typing import Literal
 
 from counterpitch.detectors.base import Detector
 from counterpitch.detectors.context import Context
@@ -23,10 +24,17 @@ from counterpitch.detectors.registry import Registry, default_registry
 from counterpitch.language import language_of, unread_notice
 from counterpitch.model import Approach, Assessment, Band, Finding, Language, PersonProfile, Profile
 from counterpitch.scoring import Scorer, ScoreTrail, load_default_scorer
+from counterpitch.semantic.meaning import MeaningReader
 from counterpitch.semantic.textmodel import TextModel
 
 #: People whose findings the engine remembers at most (senders and recipients together).
 MEMO_PEOPLE = 4096
+#: The meaning layer is the cascade's second stage (decision 0050). One approach at a time it reads every
+#: approach the fast path did not call high; in bulk (`assess_many`, meaning="unsure") only those whose fast
+#: score reached this: something was seen, not enough. It costs about 20 ms an approach on one core.
+MEANING_UNSURE_FLOOR = 10.0
+#: When the meaning layer reads: "always" (below high), "unsure" (below high, score at least the floor), "never".
+MeaningWhen = Literal["always", "unsure", "never"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,10 @@ class Engine:
         extra_detectors: Sequence[Path] = (),
         scorer: Scorer | None = None,
         text_model: TextModel | None = None,
+        meaning: bool = True,
     ) -> Engine:
+        """The built-in detectors and models. `semantic` switches the wording model, `meaning` the meaning layer
+        (it is also off where its engine cannot run: see semantic/embedding.available)."""
         from counterpitch.watchlist import load_watchlist
 
         if semantic and text_model is None:
@@ -67,6 +78,7 @@ class Engine:
             text_model=text_model if semantic else None,
             phrases=PhraseIndex(phrases),
             languages=LanguageRules(phrases),
+            meaning=_meaning_reader(registry) if meaning else None,
         )
         return cls(registry, context, scorer or load_default_scorer())
 
@@ -93,46 +105,69 @@ class Engine:
             return found
         return merge_findings(found, rules.findings(approach, language.code, self.context))
 
-    def assess(self, approach: Approach) -> Assessment:
-        return self.assess_with_trail(approach)[0]
+    def assess(self, approach: Approach, meaning: MeaningWhen = "always") -> Assessment:
+        """One approach's verdict; the meaning layer reads it unless the fast path called it high (`meaning`)."""
+        return self.assess_with_trail(approach, meaning)[0]
 
-    def assess_with_trail(self, approach: Approach) -> tuple[Assessment, ScoreTrail]:
+    def assess_with_trail(self, approach: Approach, meaning: MeaningWhen = "always") -> tuple[Assessment, ScoreTrail]:
         found, language = self._findings_read(approach)
+        if self._reads_meaning(found, meaning):
+            found = found + _new_meaning(found, self._meaning([approach])[0])
         score, band, weighted, advice, trail = self.scorer.score(found)
         return _assessment(approach, language, score, band, weighted, advice), trail
 
-    def assess_many(self, approaches: Iterable[Approach], batch: int = 256) -> Iterator[Assessment]:
+    def _reads_meaning(self, found: list[Finding], when: MeaningWhen) -> bool:
+        """Whether the cascade's second stage reads this approach, given the fast path's findings."""
+        if when == "never" or self.context.meaning is None:
+            return False
+        score, band, _, _ = self.scorer.score_only(found)
+        return band != "high" and (when == "always" or score >= MEANING_UNSURE_FLOOR)
+
+    def _meaning(self, approaches: list[Approach]) -> list[list[Finding]]:
+        reader = self.context.meaning
+        assert reader is not None
+        return reader.findings(approaches)
+
+    def assess_many(
+        self, approaches: Iterable[Approach], batch: int = 256, meaning: MeaningWhen = "unsure"
+    ) -> Iterator[Assessment]:
         """Assess lazily in batches, each detector over the whole batch in turn.
 
-        Same results as `assess` one by one; running one detector across many messages keeps its patterns and
-        tables hot in the CPU cache, which is markedly faster in bulk. Memory is bounded by the batch size.
+        Same results as `assess` one by one, except that the meaning layer reads only the approaches the fast path
+        was unsure of (`meaning`, see MEANING_UNSURE_FLOOR); running one detector across many messages keeps its
+        patterns and tables hot in the CPU cache, which is markedly faster in bulk. Memory is bounded by the
+        batch size.
         """
-        for assessment, _ in self._batches(approaches, batch, trail=False):
+        for assessment, _ in self._batches(approaches, batch, trail=False, meaning=meaning):
             yield assessment
 
     def assess_many_with_trail(
-        self, approaches: Iterable[Approach], batch: int = 256
+        self, approaches: Iterable[Approach], batch: int = 256, meaning: MeaningWhen = "unsure"
     ) -> Iterator[tuple[Assessment, ScoreTrail]]:
         """`assess_many` with each score's trail, for a caller that shows how it was computed (`--explain`)."""
-        for assessment, trail in self._batches(approaches, batch, trail=True):
+        for assessment, trail in self._batches(approaches, batch, trail=True, meaning=meaning):
             assert trail is not None
             yield assessment, trail
 
     def _batches(
-        self, approaches: Iterable[Approach], batch: int, *, trail: bool
+        self, approaches: Iterable[Approach], batch: int, *, trail: bool, meaning: MeaningWhen = "unsure"
     ) -> Iterator[tuple[Assessment, ScoreTrail | None]]:
         detectors = self.registry.for_target("approach")
         it = iter(approaches)
         while True:
             with gc_paused():  # reading the batch too: its records are as short-lived and acyclic
                 chunk = list(islice(it, batch))
-                done = self._assess_batch(chunk, detectors, trail) if chunk else []
+                done = self._assess_batch(chunk, detectors, trail, meaning) if chunk else []
             if not chunk:
                 return
             yield from done
 
     def _assess_batch(
-        self, chunk: list[Approach], detectors: Sequence[Detector], trail: bool = False
+        self,
+        chunk: list[Approach],
+        detectors: Sequence[Detector],
+        trail: bool = False,
+        meaning: MeaningWhen = "unsure",
     ) -> list[tuple[Assessment, ScoreTrail | None]]:
         """One batch, detector by detector (see `assess_many`)."""
         out: list[tuple[Assessment, ScoreTrail | None]] = []
@@ -152,13 +187,20 @@ class Engine:
                 visit = fires_on.get(d.meta.id, ()) if index is not None and d.meta.id in index else everyone
                 for i, seen in zip(visit, d.detect_many([chunk[i] for i in visit], self.context), strict=True):
                     found[i].extend(seen)
+        languages = []
         for i, a in enumerate(chunk):
             language = language_of(a)
+            languages.append(language)
             f = found[i] = self._in_language(a, found[i], language)
             if by_sender:
                 f += self._remembered("sender", a.sender, partial(_run, by_sender, a, self.context))
             if a.recipient is not None:
                 f += self._remembered("recipient", a.recipient, partial(self.recipient_exposure, a))
+        unsure = [i for i in range(len(chunk)) if self._reads_meaning(found[i], meaning)]
+        if unsure:
+            for i, more in zip(unsure, self._meaning([chunk[i] for i in unsure]), strict=True):
+                found[i] += _new_meaning(found[i], more)
+        for a, language, f in zip(chunk, languages, found, strict=True):
             steps: ScoreTrail | None = None
             if trail:
                 score, band, weighted, advice, steps = self.scorer.score(f)
@@ -243,6 +285,32 @@ def recipient_profile(approach_id: str, person: PersonProfile) -> Profile:
         skills=person.skills or (),
         connections=person.connections,
     )
+
+
+def _meaning_reader(registry: Registry) -> MeaningReader | None:
+    """The meaning layer, its findings carrying the guidance, ATT&CK ids and sources of each family's rule."""
+    from counterpitch.semantic.embedding import Embedder, available
+    from counterpitch.semantic.meaning import Lure, load_default_meaning_model
+
+    if not available():
+        return None
+    model = load_default_meaning_model()
+    metas = {d.meta.id: d.meta for d in registry}
+    lures = {
+        fam: Lure(meta.guidance, meta.attack, meta.sources)
+        for fam in model.families
+        if (meta := metas.get(f"lure.{fam}")) is not None
+    }
+    return MeaningReader(model, Embedder(), lures)
+
+
+def _new_meaning(found: Sequence[Finding], read: list[Finding]) -> list[Finding]:
+    """The meaning layer's findings for families no rule of the fast path found already: a rule's finding says
+    more (its own words, its severity), and the same sign must not count twice."""
+    if not read:
+        return read
+    seen = {f.detector for f in found}
+    return [f for f in read if "lure." + f.detector.removeprefix("meaning.") not in seen]
 
 
 def _run(detectors: Iterable[Detector], subject: Approach | Profile, ctx: Context) -> list[Finding]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from counterpitch.detectors.languages import LanguageRules
     from counterpitch.detectors.phrases import PhraseIndex
+    from counterpitch.semantic.meaning import MeaningReader
     from counterpitch.semantic.textmodel import TextModel
     from counterpitch.watchlist import Watchlist
 
@@ -27,5 +28,7 @@ class Context:
     phrases: PhraseIndex | None = None
     #: The phrase rules in other languages (data/languages/), run by the engine on messages written in one.
     languages: LanguageRules | None = None
+    #: The meaning layer (semantic/meaning.py), the cascade's second stage run by the engine; None switches it off.
+    meaning: MeaningReader | None = None
     #: Free-form settings a detector may read (documented by the detector that reads them).
     options: dict[str, object] = field(default_factory=dict)

@@ -32,6 +32,7 @@ from counterpitch.scoring.rules import (
     INDICATOR_FAMILIES,
     LEARNT_CORROBORATES_MIN_STRENGTH,
     LEARNT_FAMILIES,
+    MEANING_FAMILY,
     SEVERITY_RANK,
     Floor,
     VerdictRules,
@@ -47,6 +48,19 @@ CONTEXT_FAMILIES = frozenset({"exposure", "targeting", "safeguard"})
 #: fairly sure. Both thresholds were set by measuring false alarms on the invented training set and on
 #: real job adverts and text messages (bench/false_alarms.py).
 LEARNT_ALONE_MIN_STRENGTH = 0.8
+
+
+def _meaning_sentences(findings: Iterable[Finding]) -> int:
+    """How many sentences the meaning layer read as a lure, each very sure: one sentence alone (however many
+    families it resembles) never lifts an approach to medium without a concrete sign; two do."""
+    return len(
+        {
+            (e.field, e.start)
+            for f in findings
+            if family(f.detector) == MEANING_FAMILY and f.strength >= LEARNT_ALONE_MIN_STRENGTH
+            for e in f.evidence[:1]
+        }
+    )
 
 
 def _sigmoid(z: float) -> float:
@@ -199,8 +213,13 @@ class Scorer:
             return "medium", min(raw, self.high - 0.1), "capped at medium: one indicator alone never makes high"
         if raw >= self.medium:
             concrete = [d for d in indicators if family(d) not in CONTEXT_FAMILIES | LEARNT_FAMILIES]
-            sure = any(
-                f.strength >= LEARNT_ALONE_MIN_STRENGTH for d, f in indicators.items() if family(d) in LEARNT_FAMILIES
+            sure = (
+                any(
+                    f.strength >= LEARNT_ALONE_MIN_STRENGTH
+                    for d, f in indicators.items()
+                    if family(d) in LEARNT_FAMILIES and family(d) != MEANING_FAMILY
+                )
+                or _meaning_sentences(findings) >= 2
             )
             if concrete or sure:
                 # Kept a tenth under the high threshold, as a capped score is, so that rounding never shows a

@@ -27,7 +27,10 @@ INDICATOR_FAMILIES = frozenset({"lure", "persona", "watchlist", "mail"})
 #: Families that describe the recipient or the setting: they raise the stakes, never corroborate.
 CONTEXT_FAMILIES = frozenset({"exposure", "targeting"})
 SAFEGUARD_FAMILIES = frozenset({"safeguard"})
-LEARNT_FAMILIES = frozenset({"semantic"})
+#: Learnt evidence: the wording model (`semantic`) and the meaning layer (`meaning`, decision 0050).
+LEARNT_FAMILIES = frozenset({"semantic", "meaning"})
+#: The meaning layer's findings name one lure family each; their prior is their own (priors.meaning).
+MEANING_FAMILY = "meaning"
 #: The learnt wording corroborates a decisive rule from this strength on (as it corroborates "high").
 LEARNT_CORROBORATES_MIN_STRENGTH = 0.4
 
@@ -96,14 +99,15 @@ class DecisiveRule:
 
 def _corroborated(strongest: Mapping[str, Finding], triggers: set[str]) -> bool:
     """Another sign besides the triggers: any other indicator of at least low severity, or the learnt wording
-    when fairly sure. Info-level signs (urgency, flattery, a vague request) are everyday in genuine mail too: an
-    IT notice that a token "has expired" is urgent, not corroboration."""
+    when fairly sure (not the meaning layer: a sentence that reads like a lure is not a second act). Info-level
+    signs (urgency, flattery, a vague request) are everyday in genuine mail too: an IT notice that a token "has
+    expired" is urgent, not corroboration."""
     for d, f in strongest.items():
         fam = family(d)
         if d in triggers:
             continue
         if (fam in INDICATOR_FAMILIES and SEVERITY_RANK[f.severity] >= SEVERITY_RANK["low"]) or (
-            fam in LEARNT_FAMILIES and f.strength >= LEARNT_CORROBORATES_MIN_STRENGTH
+            fam in LEARNT_FAMILIES and fam != MEANING_FAMILY and f.strength >= LEARNT_CORROBORATES_MIN_STRENGTH
         ):
             return True
     return False
@@ -115,6 +119,7 @@ class VerdictRules:
     context_prior: float
     safeguard_prior: float
     learnt_prior: float
+    meaning_prior: float
     rule_bounds: tuple[float, float]
     learnt_bounds: tuple[float, float]
     decisive: tuple[DecisiveRule, ...]
@@ -128,7 +133,7 @@ class VerdictRules:
             return Prior(-w, -w * hi, -w * lo)
         if fam in LEARNT_FAMILIES:
             lo, hi = self.learnt_bounds
-            w = self.learnt_prior
+            w = self.meaning_prior if fam == MEANING_FAMILY else self.learnt_prior
         elif fam in CONTEXT_FAMILIES:
             w = self.context_prior
         else:  # an indicator, built-in or a user's own rule
@@ -208,6 +213,7 @@ def parse(doc: Mapping[str, Any]) -> VerdictRules:
             context_prior=float(priors["context"]),
             safeguard_prior=float(priors["safeguard"]),
             learnt_prior=float(priors["learnt"]),
+            meaning_prior=float(priors["meaning"]),
             rule_bounds=(float(bounds["rules"]["low"]), float(bounds["rules"]["high"])),
             learnt_bounds=(float(bounds["learnt"]["low"]), float(bounds["learnt"]["high"])),
             decisive=tuple(_rule(r, i) for i, r in enumerate(doc.get("decisive") or ())),
@@ -219,8 +225,8 @@ def parse(doc: Mapping[str, Any]) -> VerdictRules:
     for name, (lo, hi) in (("rules", rules.rule_bounds), ("learnt", rules.learnt_bounds)):
         if not 0 < lo <= 1 <= hi:
             raise ValueError(f"{WHERE}: bounds.{name} must satisfy 0 < low <= 1 <= high")
-    if min(rules.context_prior, rules.safeguard_prior, rules.learnt_prior) <= 0:
-        raise ValueError(f"{WHERE}: priors.context, safeguard and learnt must be positive")
+    if min(rules.context_prior, rules.safeguard_prior, rules.learnt_prior, rules.meaning_prior) <= 0:
+        raise ValueError(f"{WHERE}: priors.context, safeguard, learnt and meaning must be positive")
     ids = [r.id for r in rules.decisive]
     if len(set(ids)) != len(ids):
         raise ValueError(f"{WHERE}: duplicate decisive rule ids")

@@ -30,10 +30,6 @@ _APPROACH_BODY: dict[str, Any] = {
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Approach"}}},
     }
 }
-#: Approaches up to this size are assessed on the event loop (typically 1 ms); larger ones, which take longer,
-#: in the thread pool so they cannot hold up other requests. Threads under the GIL queue behind each other,
-#: which made the latency tail several times longer when every call took the hop.
-INLINE_BYTES = 16_384
 Status = Literal["new", "triaged", "confirmed_hostile", "benign", "closed"]
 assert set(STATUSES) == set(get_args(Status))  # the literal and the table's list must agree
 
@@ -66,10 +62,8 @@ async def assess(request: Request, actor: Annotated[Actor, Depends(api_actor)]) 
         return approach
     svc = service(request)
     approach = svc.as_received_by(actor, approach)
-    if int(request.headers.get("content-length") or INLINE_BYTES + 1) <= INLINE_BYTES and not svc.engines.due():
-        assessment = svc.assess(approach)  # well under a millisecond: cheaper here than a hop to a thread
-    else:
-        assessment = await run_in_threadpool(svc.assess, approach)
+    # In a thread: the meaning layer (the cascade's second stage, tens of milliseconds) must not hold the event loop.
+    assessment = await run_in_threadpool(svc.assess, approach)
     return Response(_json(assessment), media_type="application/json")
 
 

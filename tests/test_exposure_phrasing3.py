@@ -1,0 +1,192 @@
+"""Truth tables for the phrasing families of issue 13's third round (casebook/exposure/profiles_dev3.jsonl):
+a level alone in brackets after a title, a level after the person's employer and a comma, dotted abbreviations
+with their settling word, a level the person calls theirs or that a history says it became, and people who manage
+or oversee other people's clearances. Every case is invented for this file, none copied from the casebook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from counterpitch.detectors.context import Context
+from counterpitch.detectors.exposure import DETECTORS
+from counterpitch.model import Profile
+
+DETECTOR = {d.meta.id: d for d in DETECTORS}
+
+
+def clearances(**fields: Any) -> set[str]:
+    p = Profile.model_validate({"id": "phrasing3", **fields})
+    return {f.value or "" for f in DETECTOR["exposure.clearance"].detect(p, Context())}
+
+
+# --- a level alone in brackets after a title, in a vetting-bearing profile ---------------------------------------
+
+BRACKETED = [
+    (
+        {"headline": "Firmware engineer (DV)", "about": "Work for the Royal Navy.", "location": "Portsmouth, England"},
+        {"UK:DV"},
+    ),
+    (
+        {
+            "headline": "Test analyst (NV1)",
+            "experience": [{"title": "Test Analyst", "company": "Department of Defence"}],
+            "location": "Canberra, Australia",
+        },
+        {"AU:NV1"},
+    ),
+    (
+        {"headline": "Desktop support (SC)", "about": "Laptops for MOD users.", "location": "Andover, England"},
+        {"UK:SC"},
+    ),
+]
+NOT_BRACKETED = [
+    {"headline": "Solar designer (PV)", "location": "Perth, Australia"},
+    {"headline": "Support worker (DV)", "about": "Domestic abuse refuge.", "location": "Leeds, England"},
+    {"headline": "Realtor (SC)", "location": "Charleston, South Carolina, United States"},
+    {"headline": "Chef (Secret)", "location": "London, England"},
+    {"headline": "Editor (DV)", "about": "Wedding films.", "location": "Leeds, England"},
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), BRACKETED)
+def test_when_a_level_stands_alone_in_brackets_in_a_vetting_bearing_profile_then_it_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert clearances(**fields) == expected
+
+
+@pytest.mark.parametrize("fields", NOT_BRACKETED)
+def test_when_a_bracketed_token_has_no_defence_or_government_work_around_it_then_nothing_is_found(
+    fields: dict[str, Any],
+) -> None:
+    assert clearances(**fields) == set()
+
+
+# --- a level after the person's own employer and a comma: no place ----------------------------------------------
+
+AFTER_EMPLOYER = [
+    (
+        {
+            "headline": "Mission planner at Babcock, SC",
+            "experience": [{"title": "Planner", "company": "Babcock"}],
+            "location": "Devonport, England",
+        },
+        {"UK:SC"},
+    ),
+    (
+        {
+            "headline": "Sonar technician, Thales UK, SC.",
+            "experience": [{"title": "Technician", "company": "Thales UK"}],
+            "location": "Templecombe, England",
+        },
+        {"UK:SC"},
+    ),
+]
+PLACES = [
+    {
+        "headline": "Estate agent at Coastal Homes, SC",
+        "experience": [{"title": "Agent", "company": "Coastal Homes"}],
+        "location": "Myrtle Beach, South Carolina, United States",
+    },
+    {"headline": "Barista at Greenville, SC", "location": "Bristol, England"},
+    {
+        "headline": "Logistics at Babcock; grew up in Florence, SC",
+        "experience": [{"title": "Planner", "company": "Babcock"}],
+        "location": "Rosyth, Scotland",
+    },
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), AFTER_EMPLOYER)
+def test_when_a_level_follows_the_persons_employer_and_a_comma_then_it_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert clearances(**fields) == expected
+
+
+@pytest.mark.parametrize("fields", PLACES)
+def test_when_a_capitalised_place_and_a_comma_lead_to_sc_then_nothing_is_found(fields: dict[str, Any]) -> None:
+    assert clearances(**fields) == set()
+
+
+# --- dotted abbreviations with their settling word ---------------------------------------------------------------
+
+DOTTED = [
+    ({"about": "s.c cleared since 2012.", "location": "Leeds, England"}, {"UK:SC"}),
+    ({"headline": "D.V cleared analyst", "location": "Cheltenham, England"}, {"UK:DV"}),
+    ({"about": "tester, d.v. clearance, red team", "location": "Hereford, England"}, {"UK:DV"}),
+    ({"about": "c.i. poly, 2020", "location": "Laurel, Maryland, United States"}, {"US:POLY_CI"}),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), DOTTED)
+def test_when_an_abbreviation_is_dotted_beside_its_settling_word_then_it_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert clearances(**fields) == expected
+
+
+# --- a level the person calls theirs, or that a history says it became --------------------------------------------
+
+OWNED = [
+    ({"about": "My DV lapsed last year when I left the Navy.", "location": "Leeds, England"}, {"UK:DV"}),
+    ({"about": "My SC went with me from the RAF to industry.", "location": "Lincoln, England"}, {"UK:SC"}),
+    (
+        {"about": "Joined with Baseline; it later became NV1.", "location": "Canberra, Australia"},
+        {"AU:BASELINE", "AU:NV1"},
+    ),
+    (
+        {
+            "about": "Started on Reliability Status, which became Secret in 2015.",
+            "location": "Halifax, Nova Scotia, Canada",
+        },
+        {"CA:RELIABILITY", "CA:SECRET"},
+    ),
+]
+NOT_OWNED = [
+    {"about": "My DV caseload is full.", "location": "Leeds, England"},
+    {"about": "My Baseline was 120 bpm.", "location": "Perth, Australia"},
+    {"about": "My secret recipe came from my gran.", "location": "Perth, Australia"},
+    {"about": "My PV panels went up in May.", "location": "Adelaide, Australia"},
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), OWNED)
+def test_when_a_person_calls_a_level_theirs_or_a_history_says_it_became_one_then_it_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert clearances(**fields) == expected
+
+
+@pytest.mark.parametrize("fields", NOT_OWNED)
+def test_when_my_stands_before_an_everyday_sense_then_nothing_is_found(fields: dict[str, Any]) -> None:
+    assert clearances(**fields) == set()
+
+
+# --- other people's clearances, managed or overseen ----------------------------------------------------------------
+
+OTHERS = [
+    {"about": "I manage NV1 and NV2 clearances for 80 staff.", "location": "Canberra, Australia"},
+    {"about": "I oversee SC renewals for the programme.", "location": "London, England"},
+    {"about": "FSO: manages Secret and Top Secret clearances, DISS.", "location": "Dayton, Ohio, United States"},
+    {"about": "Overseeing NZ Secret vetting for a ministry.", "location": "Wellington, New Zealand"},
+]
+OWN = [
+    ({"about": "I manage a team; SC cleared.", "location": "London, England"}, {"UK:SC"}),
+    ({"about": "Managing Director. DV cleared.", "location": "London, England"}, {"UK:DV"}),
+    ({"headline": "Security manager, NATO Secret", "location": "Brussels, Belgium"}, {"NATO:SECRET"}),
+]
+
+
+@pytest.mark.parametrize("fields", OTHERS)
+def test_when_a_person_manages_or_oversees_other_peoples_clearances_then_nothing_is_found(
+    fields: dict[str, Any],
+) -> None:
+    assert clearances(**fields) == set()
+
+
+@pytest.mark.parametrize(("fields", "expected"), OWN)
+def test_when_a_manager_states_their_own_clearance_then_it_is_found(fields: dict[str, Any], expected: set[str]) -> None:
+    assert clearances(**fields) == expected

@@ -190,3 +190,61 @@ def test_when_a_person_manages_or_oversees_other_peoples_clearances_then_nothing
 @pytest.mark.parametrize(("fields", "expected"), OWN)
 def test_when_a_manager_states_their_own_clearance_then_it_is_found(fields: dict[str, Any], expected: set[str]) -> None:
     assert clearances(**fields) == expected
+
+
+# --- programmes: organisations named after a term, policy institutes, a class by its first ship -----------------
+
+TERMS = (
+    "Harrier class = Harrier-class corvette | corvette, hull",
+    "Kite | drone, UAV, loitering",
+    "Falcon Reach | sonar, trials",
+    "MERIDIAN 4",
+)
+
+
+def projects(**fields: Any) -> set[str]:
+    p = Profile.model_validate({"id": "phrasing3", **fields})
+    return {f.value or "" for f in DETECTOR["exposure.sensitive_project"].detect(p, Context(sensitive_terms=TERMS))}
+
+
+INVOLVED = [
+    ({"about": "Four years fitting out hulls for Harrier at the yard.", "headline": "Shipwright"}, {"Harrier class"}),
+    ({"about": "Harrier-class corvette combat systems integration."}, {"Harrier class"}),
+    ({"about": "Loitering drone autopilot work on Kite."}, {"Kite"}),
+    (
+        {"headline": "Defence reporter", "about": "Reporter now; before that I was on the MERIDIAN 4 team at Thales."},
+        {"MERIDIAN 4"},
+    ),
+    ({"about": "Sonar trials lead, Falcon Reach, since 2022."}, {"Falcon Reach"}),
+]
+NOT_INVOLVED = [
+    {
+        "headline": "Editor, Kite Publishing",
+        "about": "Books on drones and UAV history.",
+        "experience": [{"title": "Editor", "company": "Kite Publishing"}],
+    },
+    {"about": "Instructor at the Falcon Reach Surf School; sonar-free zone.", "headline": "Surf coach, ex-Navy"},
+    {"headline": "Analyst, RUSI", "about": "Open-source analysis of Harrier class corvette costs."},
+    {
+        "headline": "Research analyst",
+        "about": "MERIDIAN 4 budget lines, reviewed from public data.",
+        "experience": [{"title": "Analyst", "company": "Lowy Institute"}],
+    },
+    {"about": "Hull surveys in the Harrier Valley; Royal Navy reservist.", "headline": "Surveyor"},
+    {"name": "Sam Harrier", "about": "Corvette hull welder at Babcock.", "headline": "Welder"},
+    {"about": "I write about defence; the MERIDIAN 4 delays are my latest piece."},
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), INVOLVED)
+def test_when_a_person_works_on_a_programme_by_any_of_its_names_then_its_short_name_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert projects(**fields) == expected
+
+
+@pytest.mark.parametrize("fields", NOT_INVOLVED)
+def test_when_a_term_names_a_firm_a_place_a_person_or_an_institutes_subject_then_nothing_is_found(
+    fields: dict[str, Any],
+) -> None:
+    assert projects(**fields) == set()

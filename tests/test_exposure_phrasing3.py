@@ -196,6 +196,8 @@ def test_when_a_manager_states_their_own_clearance_then_it_is_found(fields: dict
 
 TERMS = (
     "Harrier class = Harrier-class corvette | corvette, hull",
+    "Lantern = Future Littoral Sensor = FLSN | sensor, littoral",
+    "Beacon",
     "Kite | drone, UAV, loitering",
     "Falcon Reach | sonar, trials",
     "MERIDIAN 4",
@@ -216,6 +218,9 @@ INVOLVED = [
         {"MERIDIAN 4"},
     ),
     ({"about": "Sonar trials lead, Falcon Reach, since 2022."}, {"Falcon Reach"}),
+    ({"about": "Part of the FLSN team in Portsmouth."}, {"Lantern"}),
+    ({"about": "Buyer for the Beacon programme since 2022."}, {"Beacon"}),
+    ({"about": "Stress engineer on the Beacon program's ground station."}, {"Beacon"}),
 ]
 NOT_INVOLVED = [
     {
@@ -233,6 +238,9 @@ NOT_INVOLVED = [
     {"about": "Hull surveys in the Harrier Valley; Royal Navy reservist.", "headline": "Surveyor"},
     {"name": "Sam Harrier", "about": "Corvette hull welder at Babcock.", "headline": "Welder"},
     {"about": "I write about defence; the MERIDIAN 4 delays are my latest piece."},
+    {"about": "Lantern festival volunteer; flsn is my gamer tag."},
+    {"about": "Beacon of hope for the community; lighthouse keeper."},
+    {"about": "Coordinator of the beacon programme for youth clubs."},
 ]
 
 

@@ -57,6 +57,8 @@ class _Term:
     #: A class named by its first ship alone ("welding blocks for Hunter" for "Hunter class"): never inside a
     #: longer proper name ("Hunter Valley", "John Hunter").
     shortening: bool = False
+    #: Written in the terms file as an acronym ("GCAP"): in capitals in a profile it is the programme's name.
+    acronym: bool = False
 
 
 _TERM_CHUNK = re.compile(r"[^\W_]+")
@@ -139,7 +141,8 @@ def _compiled(short: str, name: str, senses: re.Pattern[str] | None) -> _Term | 
     regex = re.compile(rf"(?<![^\W_])(?:{body}){tail}", re.IGNORECASE)
     common = not any(piece.isdigit() for piece in pieces)
     cased = len(pieces) == 1 and not name.islower()
-    return _Term(short, regex, max(pieces, key=len).lower(), common, cased, senses, shortening)
+    acronym = len(pieces) == 1 and len(name) >= 3 and name.isalpha() and name.isupper()
+    return _Term(short, regex, max(pieces, key=len).lower(), common, cased, senses, shortening, acronym)
 
 
 def _defence_work(p: Profile) -> bool:
@@ -154,6 +157,24 @@ _ORGANISATION = re.compile(
     r"Holdings|Capital|Partners|Ventures|Studios?|Hotel|Caf[eé]|Brewery|Brewing|Wines?|Winery|Vineyards?|"
     r"Surf|School|Academy|Foundation|Trust|Bank|FC|Football|Club|Theatre|Gallery|Restaurant|Bar|Salon)\b"
 )
+
+
+#: Directly after a capitalised word-only term, the words that make it a programme's name ("on the Tempest
+#: programme", "the Osprey program office").
+_PROGRAMME_WORD = re.compile(r"(?:'s)?[\s-]+(?:programmes?|programs?|project office|program office)\b", re.IGNORECASE)
+
+
+def _own_sense(term: _Term, text: str, m: re.Match[str]) -> str:
+    """The words of this mention that show the programme sense without corroboration: an acronym the terms file
+    writes in capitals, written so here ("GCAP"), or a capitalised name followed by "programme" ("the Tempest
+    programme"). "" if none."""
+    written = m.group()
+    if term.acronym and written.isupper():
+        return written
+    after = _PROGRAMME_WORD.match(text, m.end())
+    if after is not None and written[:1].isupper():
+        return text[m.start() : after.end()]
+    return ""
 
 
 def _in_organisation_name(p: Profile, text: str, start: int, end: int) -> bool:
@@ -218,6 +239,8 @@ def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) ->
     for k in index.anchors.present(_joined(p, _ROLE_KINDS)):
         term = index.terms[k]
         found = _Hits()
+        #: The words of a mention that show the programme sense by themselves ("GCAP", "the Tempest programme").
+        own_sense = ""
         for f in fields:
             if term.anchor not in f.low:
                 continue
@@ -240,11 +263,15 @@ def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) ->
                 if writer and not involved:
                     continue
                 cue = f"“{involved}”" if involved else ""
+                if term.common and not own_sense:
+                    own_sense = _own_sense(term, f.text, m)
                 found.add(Span(f.path, m.start(), m.end(), f.text), 0.8 if term.common else 1.0, cue)
         if found.spans and term.common and corroborate:
             # Not from a location: a place alone says nothing of the person's work.
             sense = term.senses.search(_joined(p, _ROLE_KINDS)) if term.senses is not None else None
-            if sense is not None:
+            if own_sense:
+                found.cues.append(f"“{own_sense}”")
+            elif sense is not None:
                 found.cues.append(f"the programme's sense word “{sense.group()}”")
             else:
                 if corroborated is None:

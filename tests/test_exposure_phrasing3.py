@@ -256,3 +256,53 @@ def test_when_a_term_names_a_firm_a_place_a_person_or_an_institutes_subject_then
     fields: dict[str, Any],
 ) -> None:
     assert projects(**fields) == set()
+
+
+# --- vetting staff: the levels they handle, and the ones they hold ------------------------------------------------
+
+HANDLED = [
+    {"headline": "Personnel Vetting Officer | SC | DV | CTC", "location": "Glasgow, Scotland"},
+    {"about": "Vetting caseworker, AGSVA. NV1 and NV2 assessments.", "location": "Canberra, Australia"},
+    {
+        "about": "I run the clearance office: TS/SCI and Secret investigations.",
+        "location": "Reston, Virginia, United States",
+    },
+    {"about": "Coaching new officers on NV1 and NV2 processes.", "location": "Canberra, Australia"},
+    {"headline": "Clearance adjudicator · Secret · Top Secret", "location": "Boyers, Pennsylvania, United States"},
+    {"about": "Lecturer on the history of Top Secret clearances in the Cold War.", "location": "Oxford, England"},
+]
+HELD_BY_VETTING_STAFF = [
+    ({"headline": "Vetting officer | DV cleared", "location": "York, England"}, {"UK:DV"}),
+    ({"headline": "Background investigator, active Secret", "location": "Dayton, Ohio, United States"}, {"US:SECRET"}),
+]
+
+
+@pytest.mark.parametrize("fields", HANDLED)
+def test_when_vetting_staff_name_the_levels_they_handle_then_nothing_is_found(fields: dict[str, Any]) -> None:
+    assert clearances(**fields) == set()
+
+
+@pytest.mark.parametrize(("fields", "expected"), HELD_BY_VETTING_STAFF)
+def test_when_vetting_staff_state_their_own_level_with_a_context_word_then_it_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert clearances(**fields) == expected
+
+
+# --- firm names after NATO Secret; lower-case eDV; "I'm" before an acronym -------------------------------------------
+
+MORE = [
+    ({"headline": "Engineer at NATO Secret Squirrel Labs", "location": "Mons, Belgium"}, set()),
+    ({"about": "NATO Secret Clearance, 2018.", "location": "Mons, Belgium"}, {"NATO:SECRET"}),
+    ({"about": "edv cleared since 2016", "location": "Cheltenham, England"}, {"UK:eDV"}),
+    ({"about": "I'm SC and NPPV3 vetted.", "location": "Bath, England"}, {"UK:SC", "UK:NPPV3"}),
+    ({"about": "I'm DV.", "location": "Bath, England"}, {"UK:DV"}),
+    ({"about": "I am SC based in Bath.", "location": "Bath, England"}, set()),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), MORE)
+def test_when_a_level_word_names_a_firm_or_an_owner_states_it_then_only_the_clearance_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert clearances(**fields) == expected

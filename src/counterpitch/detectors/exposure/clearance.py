@@ -244,6 +244,9 @@ def _raised(text: str, cand: Candidate) -> Candidate:
     return cand
 
 
+#: Words right before an acronym level that make it the person's own: "My SC came with the Army", "I'm DV".
+_OWNER = frozenset({"my", "i'm", "i’m", "am"})
+
 #: How many locations' schemes a lexicon remembers.
 _PLACES = 20_000
 
@@ -309,6 +312,10 @@ class _ClearanceJudge:
             return None
         if f.kind == "headline" and self.lex.recruiting.search(text):
             return None
+        # A field naming a vetting role ("Security Vetting Officer | SC | DV"): a level in it counts only with a
+        # context word of its own ("Vetting officer, DV cleared"); the others are the cases the person handles.
+        vetting_role = "vett" in f.low or "adjudicat" in f.low or "investigator" in f.low or "fso" in f.low
+        vetting_role = vetting_role and self.lex.vetting_roles.search(text) is not None
         # Each test so far and the next rejects outright, so their order is free: the cheap ones go first.
         if form.ambiguous and (self._spelled_out(text, start, end) or self._adjective(text, end, hi, form, marks)):
             return None
@@ -318,13 +325,15 @@ class _ClearanceJudge:
         after = list(islice(_WORD.finditer(text, last, hi), _AFTER_WORDS))
         if self._hypothetical(text, start, end, lo, hi, last, before, after, marks):
             return None
-        if not form.ambiguous:
+        if not form.ambiguous and not (vetting_role and "clear" not in f.low[start:end]):
             self.cue = "the clearance's own name"
             return 1.0
         word = self._in_context(before, after, form) or self._named_beside(text, start, end, lo, hi, form)
         if word:
             self.cue = f"“{word}”"
             return 1.0
+        if vetting_role:
+            return None
         if form.bare and self._bare(f, start, end, form, marks):
             self.cue = "alone in a headline segment or list item"
             return SETTLED
@@ -419,8 +428,9 @@ class _ClearanceJudge:
             if near(m.group()):
                 return m.group()
         adjacent = [m.group() for m in before[-1:] + after[:1]]
-        if before and form.text.isupper() and before[-1].group().lower() == "my":
-            # "My SC came with the Army": an acronym the person calls theirs (not "my Baseline", "my secret").
+        if before and form.text.isupper() and before[-1].group().lower() in _OWNER:
+            # "My SC came with the Army", "I'm SC": an acronym the person calls theirs or says they are (not "my
+            # Baseline", "my secret").
             return before[-1].group()
         if form.weak:
             for w in adjacent:

@@ -136,6 +136,7 @@ class _HypotheticalSpec(_Spec):
     before: str
     after: str
     recruiting: str
+    vetting_roles: str
 
 
 class _ClearanceFile(_Spec):
@@ -254,6 +255,8 @@ class _ClearanceLexicon:
     before: re.Pattern[str]
     after: re.Pattern[str]
     recruiting: re.Pattern[str]
+    #: A headline naming a vetting role (see clearances.yaml): its bare levels are the cases the person handles.
+    vetting_roles: re.Pattern[str]
     #: A defence or government employer or a cleared trade (with ROLES.defence): see clearances.yaml.
     vetting_bearing: re.Pattern[str]
     #: The clearance words whose misspellings are read as them (clearances.yaml, `spelling`).
@@ -466,6 +469,7 @@ def _load_clearances() -> _ClearanceLexicon:
         before=_req(spec.hypothetical.before, f"{where}: hypothetical.before", re.I),
         after=_req(spec.hypothetical.after, f"{where}: hypothetical.after", re.I),
         recruiting=_req(spec.hypothetical.recruiting, f"{where}: hypothetical.recruiting", re.I),
+        vetting_roles=_req(spec.hypothetical.vetting_roles, f"{where}: hypothetical.vetting_roles", re.I),
         vetting_bearing=_req(spec.context.vetting_bearing, f"{where}: context.vetting_bearing"),
         spelling=tuple(w.lower() for w in spec.spelling.words),
     )

@@ -306,3 +306,36 @@ def test_when_a_level_word_names_a_firm_or_an_owner_states_it_then_only_the_clea
     fields: dict[str, Any], expected: set[str]
 ) -> None:
     assert clearances(**fields) == expected
+
+
+# --- a level after "with" at the end of a clause: what the person is, or what they work with -----------------------
+
+WITH_HELD = [
+    ({"about": "Civil servant at the Home Office with SC", "location": "Croydon, England"}, {"UK:SC"}),
+    (
+        {"about": "Logistics officer for National Defence with Secret", "location": "Kingston, Ontario, Canada"},
+        {"CA:SECRET"},
+    ),
+    ({"about": "Navy veteran with PV", "location": "Darwin, Northern Territory, Australia"}, {"AU:PV"}),
+]
+WITH_WORKED = [
+    {"about": "Police officer working with DV.", "location": "Leeds, England"},
+    {"about": "Police constable; I deal with DV.", "location": "Leeds, England"},
+    {"about": "Police caseworker experienced with DV.", "location": "Leeds, England"},
+    {"about": "Government contractor in Columbia with SC", "location": "Columbia, South Carolina, United States"},
+    {"about": "Wedding filmmaker with DV", "location": "Leeds, England"},
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), WITH_HELD)
+def test_when_a_vetting_bearing_clause_ends_with_a_level_after_with_then_it_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert clearances(**fields) == expected
+
+
+@pytest.mark.parametrize("fields", WITH_WORKED)
+def test_when_with_joins_a_level_to_what_the_person_does_or_a_place_then_nothing_is_found(
+    fields: dict[str, Any],
+) -> None:
+    assert clearances(**fields) == set()

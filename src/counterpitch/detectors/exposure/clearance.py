@@ -244,6 +244,15 @@ def _raised(text: str, cand: Candidate) -> Candidate:
     return cand
 
 
+#: A clause leading to a level with "with" ("Analyst at DND with Secret"), and the word before "with".
+_WITH_LEVEL = re.compile(r"([^\W\d_][\w'-]*)\s+with$")
+#: The words before "with" that make the level what the person works with, not holds: "working with DV",
+#: "deals with DV cases", "helping with SC applications".
+_ACTIVITY = re.compile(
+    r"(?i:\w+ing|deal|deals|dealt|work|works|worked|help|helps|helped|cope|copes|coped|assist|assists|assisted|"
+    r"support|supports|supported|familiar|experience|experienced|engage|engages|engaged|liaise|liaises|liaised)"
+)
+
 #: Words right before an acronym level that make it the person's own: "My SC came with the Army", "I'm DV".
 _OWNER = frozenset({"my", "i'm", "i’m", "am"})
 
@@ -492,6 +501,11 @@ class _ClearanceJudge:
         if head.endswith("(") and text[last:hi].lstrip().startswith(")"):
             # Alone in brackets after a title: "Network engineer (SC)".
             return "in brackets"
+        with_ = _WITH_LEVEL.search(head)
+        if with_ is not None and not _ACTIVITY.fullmatch(with_.group(1)):
+            # "Civil servant at the Cabinet Office with SC": what a person is, with a level; not what they do
+            # ("working with DV", "deals with DV").
+            head = ""
         if head and not head.endswith(","):
             return ""
         if not all(self._known_word(w, form) for w in _WORD.findall(text, last, hi) if not w.isdigit()):

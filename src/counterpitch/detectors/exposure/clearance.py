@@ -244,6 +244,18 @@ def _raised(text: str, cand: Candidate) -> Candidate:
     return cand
 
 
+#: A clause leading to a level with "with" ("Analyst at DND with Secret"), and the word before "with".
+_WITH_LEVEL = re.compile(r"([^\W\d_][\w'-]*)\s+with$")
+#: The words before "with" that make the level what the person works with, not holds: "working with DV",
+#: "deals with DV cases", "helping with SC applications".
+_ACTIVITY = re.compile(
+    r"(?i:\w+ing|deal|deals|dealt|work|works|worked|help|helps|helped|cope|copes|coped|assist|assists|assisted|"
+    r"support|supports|supported|familiar|experience|experienced|engage|engages|engaged|liaise|liaises|liaised)"
+)
+
+#: Words right before an acronym level that make it the person's own: "My SC came with the Army", "I'm DV".
+_OWNER = frozenset({"my", "i'm", "i’m", "am"})
+
 #: How many locations' schemes a lexicon remembers.
 _PLACES = 20_000
 
@@ -258,6 +270,8 @@ class _ClearanceJudge:
         self._country_known = False
         self._country: str | None = None
         self._senses: dict[_Form, bool] = {}
+        #: Employer names with the comma after them that a mention stood by (see `_after_employer`).
+        self._exempt: list[str] = []
         #: The words that decided the last mention judged a disclosure (for the finding's explanation).
         self.cue = ""
 
@@ -299,14 +313,18 @@ class _ClearanceJudge:
         """How firmly this is a disclosure (None: it is not one)."""
         text = f.text
         lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
-        if (form.not_before and form.not_before.search(text[lo:start])) or (
-            form.not_after and form.not_after.search(text[end:hi])
-        ):
+        if (
+            form.not_before and form.not_before.search(text[lo:start]) and not self._after_employer(text, lo, start)
+        ) or (form.not_after and form.not_after.search(text[end:hi])):
             return None
         if text[hi : hi + 1] == "?":  # a question states nothing: "Do you hold SC?"
             return None
         if f.kind == "headline" and self.lex.recruiting.search(text):
             return None
+        # A field naming a vetting role ("Security Vetting Officer | SC | DV"): a level in it counts only with a
+        # context word of its own ("Vetting officer, DV cleared"); the others are the cases the person handles.
+        vetting_role = "vett" in f.low or "adjudicat" in f.low or "investigator" in f.low or "fso" in f.low
+        vetting_role = vetting_role and self.lex.vetting_roles.search(text) is not None
         # Each test so far and the next rejects outright, so their order is free: the cheap ones go first.
         if form.ambiguous and (self._spelled_out(text, start, end) or self._adjective(text, end, hi, form, marks)):
             return None
@@ -316,13 +334,15 @@ class _ClearanceJudge:
         after = list(islice(_WORD.finditer(text, last, hi), _AFTER_WORDS))
         if self._hypothetical(text, start, end, lo, hi, last, before, after, marks):
             return None
-        if not form.ambiguous:
+        if not form.ambiguous and not (vetting_role and "clear" not in f.low[start:end]):
             self.cue = "the clearance's own name"
             return 1.0
         word = self._in_context(before, after, form) or self._named_beside(text, start, end, lo, hi, form)
         if word:
             self.cue = f"“{word}”"
             return 1.0
+        if vetting_role:
+            return None
         if form.bare and self._bare(f, start, end, form, marks):
             self.cue = "alone in a headline segment or list item"
             return SETTLED
@@ -384,6 +404,21 @@ class _ClearanceJudge:
             return False
         return all(w[0].lower() == c for w, c in zip(words, letters, strict=True))
 
+    def _after_employer(self, text: str, lo: int, start: int) -> bool:
+        """Whether text[lo:start] ends with one of the person's employers as their experience names it and a
+        comma: "Avionics engineer at Leonardo Helicopters, SC" is no place, whatever a capitalised word before a
+        comma looks like ("Greenville, SC"). The mention is then no evidence of the token's other sense."""
+        head = text[lo:start].rstrip()
+        if not head.endswith(","):
+            return False
+        head = head[:-1].rstrip().lower()
+        for pos in self.profile.experience:
+            company = (pos.company or "").strip().lower()
+            if len(company) >= 3 and head.endswith(company):
+                self._exempt.append(text[start - (len(text[lo:start]) - len(head)) - len(company) : start])
+                return True
+        return False
+
     @staticmethod
     def _known_word(word: str, form: _Form) -> bool:
         return form.known.fullmatch(word) is not None
@@ -402,6 +437,10 @@ class _ClearanceJudge:
             if near(m.group()):
                 return m.group()
         adjacent = [m.group() for m in before[-1:] + after[:1]]
+        if before and form.text.isupper() and before[-1].group().lower() in _OWNER:
+            # "My SC came with the Army", "I'm SC": an acronym the person calls theirs or says they are (not "my
+            # Baseline", "my secret").
+            return before[-1].group()
         if form.weak:
             for w in adjacent:
                 if self.lex.weak.fullmatch(w):
@@ -459,6 +498,14 @@ class _ClearanceJudge:
         lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
         first, last = marks.list_span(start, end, lo, hi)
         head = text[lo:first].strip()
+        if head.endswith("(") and text[last:hi].lstrip().startswith(")"):
+            # Alone in brackets after a title: "Network engineer (SC)".
+            return "in brackets"
+        with_ = _WITH_LEVEL.search(head)
+        if with_ is not None and not _ACTIVITY.fullmatch(with_.group(1)):
+            # "Civil servant at the Cabinet Office with SC": what a person is, with a level; not what they do
+            # ("working with DV", "deals with DV").
+            head = ""
         if head and not head.endswith(","):
             return ""
         if not all(self._known_word(w, form) for w in _WORD.findall(text, last, hi) if not w.isdigit()):
@@ -470,7 +517,10 @@ class _ClearanceJudge:
         if form.other_senses is None:
             return False
         if form not in self._senses:
-            self._senses[form] = form.other_senses.any(self.profile_text())
+            text = self.profile_text()
+            for head in self._exempt:
+                text = text.replace(head, " ")
+            self._senses[form] = form.other_senses.any(text)
         return self._senses[form]
 
     def value(self, form: _Form, f: _Field, start: int, end: int, marks: _Marks) -> str:

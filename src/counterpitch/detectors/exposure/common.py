@@ -46,13 +46,16 @@ class _Hits:
 Scan = dict[str, _Hits]
 
 
-def _discounted(text: str, start: int) -> bool:
-    """Negated, aspirational or commentary: "never worked for GCHQ", "I write about the Type 26 deal"."""
+def _discounted(text: str, start: int, clause_only: bool = False) -> bool:
+    """Negated, aspirational or commentary: "never worked for GCHQ", "I write about the Type 26 deal". A
+    commentary cue is looked for in the sentence before the mention, or with `clause_only` in its clause."""
     lo, _ = _bounds(_CLAUSE_BREAK, text, start, start)
     window = _last_words(text[lo:start], 5)
     cue = _last(ROLES.negation, window, 0, len(window))
     if cue is not None and not _SCOPE_END.search(window, cue.end()):
         return True
+    if clause_only:
+        return bool(ROLES.commentary.search(text[lo:start]))
     sentence_start, _ = _bounds(_SENTENCE_BREAK, text, start, start)
     return bool(ROLES.commentary.search(text[sentence_start:start]))
 

@@ -136,6 +136,7 @@ class _HypotheticalSpec(_Spec):
     before: str
     after: str
     recruiting: str
+    vetting_roles: str
 
 
 class _ClearanceFile(_Spec):
@@ -254,6 +255,8 @@ class _ClearanceLexicon:
     before: re.Pattern[str]
     after: re.Pattern[str]
     recruiting: re.Pattern[str]
+    #: A headline naming a vetting role (see clearances.yaml): its bare levels are the cases the person handles.
+    vetting_roles: re.Pattern[str]
     #: A defence or government employer or a cleared trade (with ROLES.defence): see clearances.yaml.
     vetting_bearing: re.Pattern[str]
     #: The clearance words whose misspellings are read as them (clearances.yaml, `spelling`).
@@ -278,6 +281,11 @@ class _FormRegex(NamedTuple):
     cased: bool
 
 
+def _dotted(word: str) -> str:
+    """An abbreviation's letters, each optionally followed by a dot: "dv" also finds "d.v." and "d.v"."""
+    return "".join(re.escape(c) + r"\.?" for c in word)
+
+
 def _form_regex(text: str, exact: bool) -> _FormRegex:
     """A form as written -> its regex, and the anchor (its longest piece) with whether that is case-sensitive.
 
@@ -291,8 +299,13 @@ def _form_regex(text: str, exact: bool) -> _FormRegex:
         keep_case = exact and not word.islower()
         lowable = lowable and not keep_case
         pieces += [(p, keep_case) for p in parts]
-        rx = r"[\s\-]{0,2}".join(re.escape(p) for p in parts)
-        low = r"[\s\-]{0,2}".join(re.escape(p.lower()) for p in parts)
+        if not keep_case and word.isalpha() and 2 <= len(word) <= 3 and text != word:
+            # An abbreviation in a form with its settling word may be dotted ("d.v. cleared", "s.c clearance").
+            rx = _dotted(word)
+            low = _dotted(word.lower())
+        else:
+            rx = r"[\s\-]{0,2}".join(re.escape(p) for p in parts)
+            low = r"[\s\-]{0,2}".join(re.escape(p.lower()) for p in parts)
         rx = rx if keep_case else f"(?i:{rx})"
         if len(word) == 1 and word.isalpha():
             rx, low = f"['\"]?{rx}['\"]?", f"['\"]?{low}['\"]?"
@@ -456,6 +469,7 @@ def _load_clearances() -> _ClearanceLexicon:
         before=_req(spec.hypothetical.before, f"{where}: hypothetical.before", re.I),
         after=_req(spec.hypothetical.after, f"{where}: hypothetical.after", re.I),
         recruiting=_req(spec.hypothetical.recruiting, f"{where}: hypothetical.recruiting", re.I),
+        vetting_roles=_req(spec.hypothetical.vetting_roles, f"{where}: hypothetical.vetting_roles", re.I),
         vetting_bearing=_req(spec.context.vetting_bearing, f"{where}: context.vetting_bearing"),
         spelling=tuple(w.lower() for w in spec.spelling.words),
     )

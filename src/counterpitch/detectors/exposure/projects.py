@@ -54,6 +54,11 @@ class _Term:
     cased: bool
     #: The term's sense words from the terms file, as one whole-word regex (None: none given).
     senses: re.Pattern[str] | None
+    #: A class named by its first ship alone ("welding blocks for Hunter" for "Hunter class"): never inside a
+    #: longer proper name ("Hunter Valley", "John Hunter").
+    shortening: bool = False
+    #: Written in the terms file as an acronym ("GCAP"): in capitals in a profile it is the programme's name.
+    acronym: bool = False
 
 
 _TERM_CHUNK = re.compile(r"[^\W_]+")
@@ -95,14 +100,31 @@ def compile_terms(terms: tuple[str, ...]) -> _Terms:
             if sense_words
             else None
         )
-        for name in dict.fromkeys(names):
+        for name in dict.fromkeys(names + _shortenings(names)):
             term = _compiled(names[0], name, senses)
             if term is not None:
                 out.append(term)
     return _Terms(tuple(out), _Anchors([(t.anchor, False) for t in out]))
 
 
+#: A ship class named after its first ship: "Hunter class", "Hunter-class frigate", "City-class frigate".
+_CLASS_NAME = re.compile(r"([A-Z][a-z]+)[\s-]+class")
+
+
+def _shortenings(names: list[str]) -> list[str]:
+    """A class's first ship alone, as people shorten a class name ("3 yrs welding blocks for Hunter"), written
+    with a leading "~" (see `_compiled`). From the short name only, the name the organisation itself uses: an
+    alias may name a class after a kind of thing ("City-class frigate"), not a ship. Not where another name of
+    the line is that word already."""
+    m = _CLASS_NAME.fullmatch(names[0])
+    if m is None or m.group(1).lower() in {n.lower() for n in names}:
+        return []
+    return ["~" + m.group(1)]
+
+
 def _compiled(short: str, name: str, senses: re.Pattern[str] | None) -> _Term | None:
+    shortening = name.startswith("~")
+    name = name.lstrip("~")
     pieces = [
         piece
         for chunk in _TERM_CHUNK.findall(name)
@@ -119,7 +141,8 @@ def _compiled(short: str, name: str, senses: re.Pattern[str] | None) -> _Term | 
     regex = re.compile(rf"(?<![^\W_])(?:{body}){tail}", re.IGNORECASE)
     common = not any(piece.isdigit() for piece in pieces)
     cased = len(pieces) == 1 and not name.islower()
-    return _Term(short, regex, max(pieces, key=len).lower(), common, cased, senses)
+    acronym = len(pieces) == 1 and len(name) >= 3 and name.isalpha() and name.isupper()
+    return _Term(short, regex, max(pieces, key=len).lower(), common, cased, senses, shortening, acronym)
 
 
 def _defence_work(p: Profile) -> bool:
@@ -127,9 +150,68 @@ def _defence_work(p: Profile) -> bool:
     return bool(ROLES.defence.search(_joined(p, _ALL))) or bool(scan_clearances(p)) or bool(scan_roles(p))
 
 
+#: Words after a word-only term that make it a firm's or a club's name ("Osprey Publishing", "Kestrel Bay Surf
+#: School"): an organisation named after a bird, a place or a legend, not the programme (issue 13).
+_ORGANISATION = re.compile(
+    r"[\s-]+(?:Publishing|Publications|Publishers|Press|Books|Media|Ltd|Limited|Inc|LLC|Pty|Plc|PLC|GmbH|Group|"
+    r"Holdings|Capital|Partners|Ventures|Studios?|Hotel|Caf[eé]|Brewery|Brewing|Wines?|Winery|Vineyards?|"
+    r"Surf|School|Academy|Foundation|Trust|Bank|FC|Football|Club|Theatre|Gallery|Restaurant|Bar|Salon)\b"
+)
+
+
+#: Directly after a capitalised word-only term, the words that make it a programme's name ("on the Tempest
+#: programme", "the Osprey program office").
+_PROGRAMME_WORD = re.compile(r"(?:'s)?[\s-]+(?:programmes?|programs?|project office|program office)\b", re.IGNORECASE)
+
+
+def _own_sense(term: _Term, text: str, m: re.Match[str]) -> str:
+    """The words of this mention that show the programme sense without corroboration: an acronym the terms file
+    writes in capitals, written so here ("GCAP"), or a capitalised name followed by "programme" ("the Tempest
+    programme"). "" if none."""
+    written = m.group()
+    if term.acronym and written.isupper():
+        return written
+    after = _PROGRAMME_WORD.match(text, m.end())
+    if after is not None and written[:1].isupper():
+        return text[m.start() : after.end()]
+    return ""
+
+
+def _in_organisation_name(p: Profile, text: str, start: int, end: int) -> bool:
+    """Whether the mention is part of an organisation's name: followed by a firm's word, or inside one of the
+    person's employers as their experience names it that is longer than the mention ("Osprey Publishing")."""
+    if _ORGANISATION.match(text, end):
+        return True
+    mention = text[start:end].lower()
+    low = text.lower()
+    for pos in p.experience:
+        company = (pos.company or "").lower()
+        if len(company) <= len(mention) or mention not in company:
+            continue
+        at = low.find(company, max(0, start - len(company)), end + len(company))
+        if at != -1 and at <= start and end <= at + len(company):
+            return True
+    return False
+
+
+_CAPITALISED_BEFORE = re.compile(r"(?<![^\W_])[A-Z][\w'-]*[ \t]+$")
+_CAPITALISED_AFTER = re.compile(r"[ \t]+[A-Z]")
+
+
+def _beside_capitalised(text: str, start: int, end: int) -> bool:
+    """Whether a shortened class name stands in a longer proper name: "John Hunter", "Hunter Valley"."""
+    before = _CAPITALISED_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None or _CAPITALISED_AFTER.match(text, end) is not None
+
+
 def _writes_about_programmes(p: Profile) -> bool:
-    """Whether the headline or a job title says the person writes about programmes (journalist, researcher)."""
-    titles = [p.headline or "", *(pos.title or "" for pos in p.experience)]
+    """Whether the headline, a job title or an employer says the person writes about programmes (journalist,
+    researcher, a policy institute's analyst)."""
+    titles = [
+        p.headline or "",
+        *(pos.title or "" for pos in p.experience),
+        *(pos.company or "" for pos in p.experience),
+    ]
     return any(ROLES.commentary_roles.search(t) for t in titles if t)
 
 
@@ -157,13 +239,23 @@ def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) ->
     for k in index.anchors.present(_joined(p, _ROLE_KINDS)):
         term = index.terms[k]
         found = _Hits()
+        #: The words of a mention that show the programme sense by themselves ("GCAP", "the Tempest programme").
+        own_sense = ""
         for f in fields:
             if term.anchor not in f.low:
                 continue
             for m in islice(term.regex.finditer(f.text), _MAX_MENTIONS):
                 if term.cased and m.group().islower():
                     continue
-                if _discounted(f.text, m.start()):
+                if _discounted(f.text, m.start()) and (
+                    # "Now a defence journalist; before that I spent six years on the Skynet 6 team": the
+                    # commentary is another clause's, and the mention's sentence says they worked on it.
+                    _discounted(f.text, m.start(), clause_only=True) or not _involved(f.text, m.start(), m.end())
+                ):
+                    continue
+                if term.common and _in_organisation_name(p, f.text, m.start(), m.end()):
+                    continue
+                if term.shortening and _beside_capitalised(f.text, m.start(), m.end()):
                     continue
                 if writer is None:
                     writer = _writes_about_programmes(p)
@@ -171,11 +263,15 @@ def scan_projects(p: Profile, terms: Sequence[str], corroborate: bool = True) ->
                 if writer and not involved:
                     continue
                 cue = f"“{involved}”" if involved else ""
+                if term.common and not own_sense:
+                    own_sense = _own_sense(term, f.text, m)
                 found.add(Span(f.path, m.start(), m.end(), f.text), 0.8 if term.common else 1.0, cue)
         if found.spans and term.common and corroborate:
             # Not from a location: a place alone says nothing of the person's work.
             sense = term.senses.search(_joined(p, _ROLE_KINDS)) if term.senses is not None else None
-            if sense is not None:
+            if own_sense:
+                found.cues.append(f"“{own_sense}”")
+            elif sense is not None:
                 found.cues.append(f"the programme's sense word “{sense.group()}”")
             else:
                 if corroborated is None:

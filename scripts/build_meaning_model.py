@@ -13,9 +13,9 @@ What it is checked on before it is written (never fitted on): `lure_paraphrases_
 family, and a 5-fold cross-validated false-fire rate on the benign training sentences. The blind paraphrase
 sets (casebook/paraphrase/) and every casebook are measured by the benches, never here.
 
-Each family gets one logistic regression (one against the rest, classes balanced) and a threshold: the lowest
-probability at which at most `--benign-rate` of benign sentences fire it in cross-validation (and never below
-0.5). The model file is data: family, coefficients, intercept, threshold, and what it was fitted on.
+Each family gets one logistic regression (one against the rest, classes balanced) and a ladder of thresholds: the
+lowest probability at which at most `--benign-rate` of benign sentences fire it in cross-validation (never below
+0.5), then a half, a quarter... of that rate, for messages of more sentences. The model file is data: family, coefficients, intercept, threshold, and what it was fitted on.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from counterpitch.model import Approach  # noqa: E402
 from counterpitch.semantic.embedding import Embedder, blind, sentence_units, unit_texts  # noqa: E402
-from counterpitch.semantic.meaning import FAMILIES, MODEL_NAME  # noqa: E402
+from counterpitch.semantic.meaning import FAMILIES, LEVELS, MODEL_NAME  # noqa: E402
 
 TRAIN_YAML = ("dev", "euphemism", "fresh", "wide_dev")
 CHECK_YAML = ("check", "wide_check")
@@ -67,7 +67,7 @@ def _training_rows() -> list[tuple[str, frozenset[str]]]:
     """Sentences of the training sets with the families the rules saw in them (benign: none, always)."""
     from counterpitch.engine import Engine
 
-    engine = Engine.default(semantic=False)
+    engine = Engine.default(semantic=False, meaning=False)
     root = ROOT / "src" / "counterpitch" / "data" / "training"
     files = [root / "approaches_train.jsonl", *sorted((root / "voices").glob("*.jsonl"))]
     rows: list[tuple[str, frozenset[str]]] = []
@@ -145,13 +145,19 @@ def main() -> None:
             clf.fit(X[tr], y[tr])
             oof[te] = clf.predict_proba(X[te])[:, 1]
         neg = np.sort(oof[benign])
-        threshold = max(0.5, float(neg[int(len(neg) * (1 - args.benign_rate))]) + 1e-6)
+        # One threshold per false-fire budget, halving from --benign-rate: a message of many sentences is read
+        # against a smaller budget per sentence (semantic/meaning.py, UNITS_AT_FULL_RATE).
+        ladder = [
+            max(0.5, float(neg[min(len(neg) - 1, int(len(neg) * (1 - args.benign_rate / 2**k)))]) + 1e-6)
+            for k in range(LEVELS)
+        ]
+        threshold = ladder[0]
         recall = float((oof[y == 1] >= threshold).mean())
         clf = LogisticRegression(C=args.c, class_weight="balanced", max_iter=2000).fit(X, y)
         model[fam] = {
             "coef": [round(float(c), 6) for c in clf.coef_[0]],
             "intercept": round(float(clf.intercept_[0]), 6),
-            "threshold": round(threshold, 4),
+            "thresholds": [round(t, 4) for t in ladder],
         }
         report["cv_benign_fire"][fam] = {  # type: ignore[index]
             "positives": int(y.sum()),
@@ -162,7 +168,7 @@ def main() -> None:
     # The check sets, never fitted on.
     W = np.array([model[f]["coef"] for f in FAMILIES])
     b = np.array([model[f]["intercept"] for f in FAMILIES])
-    th = np.array([model[f]["threshold"] for f in FAMILIES])
+    th = np.array([model[f]["thresholds"][0] for f in FAMILIES])  # type: ignore[index]
     for fam in FAMILIES:
         rows = [(t, f) for t, f, owner in check if owner == fam]
         if not rows:
@@ -187,7 +193,9 @@ def main() -> None:
         "(query prefix, L2-normalised). Fitted by scripts/build_meaning_model.py on invented data only: the "
         "paraphrase development sets in tests/data and the training sets' sentences (rule-labelled in hostile "
         "messages, none in benign ones). Thresholds hold cross-validated false fires on benign sentences to "
-        f"{args.benign_rate:.1%} per family.",
+        f"{args.benign_rate:.1%} per family and sentence in messages of up to four sentences, halving for each "
+        "doubling of the sentences read.",
+        "rates": [args.benign_rate / 2**k for k in range(LEVELS)],
         "families": model,
     }
     args.out.write_text(json.dumps(out, separators=(",", ":")) + "\n", "utf-8")

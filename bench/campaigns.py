@@ -39,7 +39,8 @@ from campaign_data import Invented, benign, campaign_text, reports, template
 from counterpitch.campaigns import minhash
 from counterpitch.campaigns.batch import clusters, collect, link
 from counterpitch.campaigns.linking import UnionFind
-from counterpitch.campaigns.persist import link_report, relink_all
+from counterpitch.campaigns.persist import link_report
+from counterpitch.campaigns.relink import relink_all
 from counterpitch.store.db import Store
 from counterpitch.store.migrate import upgrade
 from counterpitch.store.tables import Report, User

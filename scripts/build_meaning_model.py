@@ -15,7 +15,8 @@ sets (casebook/paraphrase/) and every casebook are measured by the benches, neve
 
 Each family gets one logistic regression (one against the rest, classes balanced) and a ladder of thresholds: the
 lowest probability at which at most `--benign-rate` of benign sentences fire it in cross-validation (never below
-0.5), then a half, a quarter... of that rate, for messages of more sentences. The model file is data: family, coefficients, intercept, threshold, and what it was fitted on.
+0.5), then a half, a quarter... of that rate, for messages of more sentences. The model file is data: family,
+coefficients, intercept, thresholds, and what it was fitted on.
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from counterpitch.campaigns.batch import link_batch
 from counterpitch.campaigns.linking import HOT_SENDERS, Indicator
-from counterpitch.campaigns.persist import campaign_summaries, link_report, relink_all
+from counterpitch.campaigns.persist import campaign_summaries, link_report
+from counterpitch.campaigns.relink import relink_all
 from counterpitch.model import Approach
 from counterpitch.store.db import make_engine
 from counterpitch.store.migrate import upgrade

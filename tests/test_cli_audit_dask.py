@@ -207,8 +207,8 @@ def test_when_no_scheduler_listens_then_exit_2_names_the_address(monkeypatch: py
 
 
 def test_when_help_is_asked_then_the_dask_options_are_explained() -> None:
-    from counterpitch import cli_audit
     from counterpitch.batch import PARTITION_SIZE
+    from counterpitch.cli import audit as cli_audit
 
     code, output = invoke("--help")
     assert code == 0

@@ -137,12 +137,12 @@ def test_units_skip_greetings_and_cap_the_count() -> None:
 
 def test_the_context_travels_to_workers(engine: Engine) -> None:
     ctx = pickle.loads(pickle.dumps(engine.context))
-    assert ctx.meaning is not None
-    assert ctx.meaning.model.families == engine.context.meaning.model.families  # type: ignore[union-attr]
+    assert isinstance(ctx.meaning, MeaningReader) and isinstance(engine.context.meaning, MeaningReader)
+    assert ctx.meaning.model.families == engine.context.meaning.model.families
 
 
-def test_a_bad_model_file_is_named(tmp_path: object) -> None:
-    good = json.loads(json.dumps({"families": {"secrecy": {"coef": [0.0] * 384, "intercept": 0.0, "thresholds": LADDER}}}))
+def test_a_bad_model_file_is_named() -> None:
+    good = {"families": {"secrecy": {"coef": [0.0] * 384, "intercept": 0.0, "thresholds": LADDER}}}
     assert MeaningModel.from_json(json.dumps(good)).families == ("secrecy",)
     with pytest.raises(ValueError, match=r"x\.json: unknown families"):
         MeaningModel.from_json(json.dumps({"families": {"nope": {}}}), "x.json")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from counterpitch import cli
+from counterpitch.cli import check as cli
 from counterpitch.engine import Engine
 from counterpitch.model import Approach
 from tests.archive_builder import ERAS, OWNER, OWNER_URL, build_archive, default_messages, message
@@ -119,9 +119,9 @@ def test_when_checked_then_the_reader_is_consumed_lazily(
     path.write_text("\n".join(json.dumps(r) for r in voices(1000)) + "\n", encoding="utf-8")
     read = 0
     lead = []
-    original = cli._approaches
+    original = cli.iter_approaches
 
-    def counted(p: str, keep_going: bool, tally: cli._Tally) -> Iterator[Approach]:
+    def counted(p: str, keep_going: bool, tally: cli.Tally) -> Iterator[Approach]:
         nonlocal read
         for a in original(p, keep_going, tally):
             read += 1
@@ -134,8 +134,8 @@ def test_when_checked_then_the_reader_is_consumed_lazily(
         written += 1
         lead.append(read - written)
 
-    monkeypatch.setattr(cli, "_approaches", counted)
-    monkeypatch.setattr(cli, "_engine", lambda *a, **k: engine)
+    monkeypatch.setattr(cli, "iter_approaches", counted)
+    monkeypatch.setattr(cli, "build_engine", lambda *a, **k: engine)
     monkeypatch.setattr(cli._Writer, "__call__", write)
     monkeypatch.setattr(cli._Writer, "close", lambda self, stopped=False: None)
     cli.check(file=str(path), fmt="jsonl")
@@ -155,7 +155,7 @@ def test_when_many_records_then_memory_stays_bounded(
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     warm = tmp_path / "warm.jsonl"
     warm.write_text("\n".join(json.dumps(r) for r in voices(2000)) + "\n", encoding="utf-8")  # every text once
-    monkeypatch.setattr(cli, "_engine", lambda *a, **k: engine)
+    monkeypatch.setattr(cli, "build_engine", lambda *a, **k: engine)
     sink = open("/dev/null", "w", encoding="utf-8")  # noqa: SIM115 - closed below
     monkeypatch.setattr(sys, "stdout", sink)
     cli.check(file=str(warm), fmt="jsonl")  # what loads once (the engine's lazy tables, the renderer) loads here

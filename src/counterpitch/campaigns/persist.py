@@ -9,43 +9,27 @@ O(log n) times at most); the merged campaign's row stays, pointing at the surviv
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import CompoundSelect, bindparam, delete, select, text, union_all, update
+from sqlalchemy import CompoundSelect, bindparam, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from counterpitch.campaigns import minhash
 from counterpitch.campaigns.indicators import CAPPED, Key, extract
+from counterpitch.campaigns.keystore import digest, lock_linking
 from counterpitch.campaigns.linking import HOT_SENDERS, TEXT_LABEL, names_agree, sender_token, texts_agree
 from counterpitch.campaigns.summary import CampaignSummary, summaries
 from counterpitch.model import Approach
 from counterpitch.store.tables import Campaign, LinkKey, LinkKeyStat, Report
 from counterpitch.watchlist import normalise_person
 
-__all__ = ["CampaignSummary", "campaign_summaries", "link_report", "relink_all"]
-
-
-#: Key of the PostgreSQL advisory lock that serialises linking ("campaign" in ASCII).
-_PG_LINK_LOCK = 0x63616D706169676E
-
-
-def lock_linking(session: Session) -> None:
-    """One linker at a time on PostgreSQL, until the caller's transaction ends: two reports sharing a new key,
-    linked in parallel, would each miss the other. SQLite serialises writers already."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LINK_LOCK})
-
-
-def digest(sender: str) -> str:
-    """A sender as `link_key_stats` remembers it: 16 hex digits, no name or address kept."""
-    return hashlib.blake2b(sender.encode("utf-8"), digest_size=8).hexdigest()
+__all__ = ["CampaignSummary", "campaign_summaries", "link_report"]
 
 
 @dataclass(frozen=True)
@@ -243,20 +227,3 @@ def campaign_summaries(session: Session, *, ids: Sequence[int] | None = None) ->
     if ids is not None:
         query = query.where(Campaign.id.in_(list(ids)))
     return summaries(session, list(session.scalars(query.order_by(Campaign.last_seen.desc(), Campaign.id))))
-
-
-def relink_all(session: Session, *, workers: int = 1) -> dict[str, int]:
-    """Forget every link and link every stored report again, as one batch (relink.py); `workers` processes
-    compute the reports' features."""
-    from counterpitch.campaigns.relink import relink
-
-    done: dict[str, int] = relink(session, workers)
-    return done
-
-
-def forget_links(session: Session) -> None:
-    """Remove every link key, statistic and campaign membership (campaign rows stay, emptied, for alerts)."""
-    session.execute(delete(LinkKey))
-    session.execute(delete(LinkKeyStat))
-    session.execute(update(Report).where(Report.campaign_id.is_not(None)).values(campaign_id=None))
-    session.execute(update(Campaign).values(reports=0))

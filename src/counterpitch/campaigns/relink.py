@@ -17,11 +17,18 @@ from sqlalchemy.orm import Session
 
 from counterpitch.campaigns import minhash
 from counterpitch.campaigns.batch import Batch, Item, Pairs, clusters, collect, link
+from counterpitch.campaigns.keystore import digest, forget_links, lock_linking
 from counterpitch.campaigns.linking import CAPPED_CODES, TEXT_LABEL, Cluster, UnionFind
-from counterpitch.campaigns.persist import digest, forget_links, lock_linking
 from counterpitch.store.tables import Campaign, Report
 
 CHUNK = 5_000
+
+
+def relink_all(session: Session, *, workers: int = 1) -> dict[str, int]:
+    """Forget every link and link every stored report again, as one batch; `workers` processes compute the
+    reports' features."""
+    done: dict[str, int] = relink(session, workers)
+    return done
 
 
 def relink(session: Session, workers: int = 1) -> dict[str, int]:

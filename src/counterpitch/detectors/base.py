@@ -11,19 +11,19 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
 
 from counterpitch.model import Approach, Evidence, Finding, Profile, Severity
+from counterpitch.text import Span as Span  # where it lives (text splits fields into spans); named here too
 
 if TYPE_CHECKING:
     from counterpitch.detectors.context import Context
 
 Target = Literal["approach", "profile"]
 
-#: Finding(**fields) and Evidence(**fields) less BaseModel.__init__'s Python frame: the same validation, a
-#: third cheaper, for the models every detector makes most.
+#: Finding(**fields) less BaseModel.__init__'s Python frame: the same validation, a third cheaper, for the model
+#: every detector makes most (Evidence likewise, in text.py).
 _new_finding: Callable[[dict[str, object]], Finding] = Finding.__pydantic_validator__.validate_python
-_new_evidence: Callable[[dict[str, object]], Evidence] = Evidence.__pydantic_validator__.validate_python
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 ATTACK_PATTERN = re.compile(r"^T[0-9]{4}(\.[0-9]{3})?$")
 
@@ -95,24 +95,6 @@ class Detector(ABC):
                 "strength": max(0.0, min(1.0, strength)),
             }
         )
-
-
-class Span(NamedTuple):
-    """A piece of text inside one field of the input, with its offsets in that field.
-
-    A named tuple rather than a dataclass: messages are split into thousands of these in bulk screening.
-    """
-
-    field: str
-    start: int
-    end: int
-    text: str
-
-    def evidence(self, max_quote: int = 240) -> Evidence:
-        quote = self.text[self.start : self.end]
-        if len(quote) > max_quote:
-            quote = quote[: max_quote - 1] + "…"
-        return _new_evidence({"field": self.field, "start": self.start, "end": self.end, "quote": quote})
 
 
 def whole(field: str, value: str) -> Span:

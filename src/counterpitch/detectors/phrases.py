@@ -34,7 +34,7 @@ from counterpitch.detectors.assertion import (
     told_cues,
 )
 from counterpitch.detectors.base import Detector, DetectorMeta, Span
-from counterpitch.detectors.context import Context
+from counterpitch.detectors.context import Context, SharedPhrases
 from counterpitch.detectors.spelling import Speller, speller_for
 from counterpitch.model import Approach, Finding, PersonProfile, Profile
 from counterpitch.text import ACCOUNT, bounded_sentences, clean, message_fields, profile_fields, without_invisible
@@ -326,7 +326,7 @@ class PhraseDetector(Detector):
                     shown.append(j)
         return shown
 
-    def _every_group_occurs(self, text: str, index: PhraseIndex | None = None, told: bool = False) -> bool:
+    def _every_group_occurs(self, text: str, index: SharedPhrases | None = None, told: bool = False) -> bool:
         if index is not None:
             return index.every_group_occurs(self.meta.id, text, told)
         rules = self.compiled(told)

@@ -20,10 +20,9 @@ import numpy as np
 import numpy.typing as npt
 
 from counterpitch.detectors.assertion import ASSERTION, Assertion
-from counterpitch.detectors.base import Span
 from counterpitch.model import Approach
 from counterpitch.semantic.blind import GAP, person_names, places
-from counterpitch.text import ACCOUNT, bounded_sentences, clean, message_fields
+from counterpitch.text import ACCOUNT, Span, bounded_sentences, clean, message_fields
 
 #: Sentences shorter than this many word characters say too little to read by meaning ("Hi Anna," "Thanks!").
 SHORTEST = 12
@@ -78,7 +77,8 @@ def blind(text: str, names: frozenset[str]) -> str:
         cuts += [(s, e, PERSON) for s, e, _ in words if text[s:e] in names]
     if not cuts:
         return text
-    out, at = [], 0
+    out: list[str] = []
+    at = 0
     for s, e, word in sorted(cuts):
         if s < at:
             continue

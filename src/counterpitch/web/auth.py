@@ -175,6 +175,10 @@ def require_api(*roles: str) -> Callable[[Actor], Actor]:
 class TooManyAttempts(Exception):
     """A sign-in limit refused the attempt before its password was checked (store/signin_limits.py)."""
 
+    def __init__(self, limit: str, retry_after: int) -> None:
+        super().__init__(limit)
+        self.limit, self.retry_after = limit, retry_after
+
 
 def client_address(request: Request) -> str:
     if settings(request).trust_proxy:
@@ -191,6 +195,9 @@ def limits(s: Settings) -> Limits:
         per_name=s.login_max_per_user_all_addresses,
         per_address=s.login_max_per_address,
         known_for=timedelta(days=s.login_known_days),
+        backoff_after=s.login_backoff_after,
+        backoff_base=timedelta(seconds=s.login_backoff_base_seconds),
+        backoff_max=timedelta(seconds=s.login_backoff_max_seconds),
     )
 
 
@@ -205,8 +212,8 @@ def check_password(request: Request, name: str, password: str) -> User | None:
     with svc.store.write() as session:
         user_id, stored = accounts.password_of(session, name) or (None, None)
         attempt = signin_limits.begin(session, key, address, user_id, rules)
-    if attempt.refused:
-        raise TooManyAttempts(attempt.refused_by)
+    if attempt.refused_by is not None:
+        raise TooManyAttempts(attempt.refused_by, attempt.retry_after)
     right = accounts.password_matches(stored, password)
     with svc.store.write() as session:
         user = session.get(User, user_id) if user_id is not None and right else None

@@ -57,9 +57,11 @@ def signin(
     context = {"next": safe_next(next), "name": name}
     try:
         user = check_password(request, name, password)
-    except TooManyAttempts:
+    except TooManyAttempts as exc:
         message = "Too many failed attempts. Wait a few minutes and try again."
-        return render(request, "signin.html.j2", {**context, "error": message}, status=429)
+        refused = render(request, "signin.html.j2", {**context, "error": message}, status=429)
+        refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
     if user is None:
         return render(request, "signin.html.j2", {**context, "error": "Wrong user name or password."}, status=401)
     sign_in(request, user)

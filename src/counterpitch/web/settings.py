@@ -41,6 +41,12 @@ class Settings:
     login_max_per_user_all_addresses: int = 20
     login_max_per_address: int = 30
     login_known_days: int = 30
+    #: Back-off per user name: after `login_backoff_after` failures in a row, each attempt waits
+    #: `login_backoff_base_seconds` doubled per further failure, at most `login_backoff_max_seconds`, after the
+    #: last one; a right password ends it, and it spares the account at an address it is known at.
+    login_backoff_after: int = 5
+    login_backoff_base_seconds: int = 15
+    login_backoff_max_seconds: int = 15 * 60
     #: Uploaded files (profile PDF, e-mail) are read in a child process stopped at these limits (ingest/isolated.py),
     #: at most `upload_workers` at once per service process; per person, at most `uploads_concurrent` at once and
     #: `uploads_per_hour` an hour (store/upload_limits.py, decision 0048).

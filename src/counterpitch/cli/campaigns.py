@@ -1,8 +1,8 @@
 """`counterpitch campaigns link` and `counterpitch campaigns relink`: campaigns across approaches.
 
 `link` works offline on a file of approaches (which of them one campaign sent, and what they share);
-`relink` is the batch job over the web service's database. Registered on the main `app` by importing this
-module from cli.py.
+`relink` is the batch job over the web service's database. The group is added to the main app as `campaigns`
+(cli/__init__.py).
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from counterpitch.cli import _fail, _read_approaches, app, out
+from counterpitch.cli.common import fail, open_store, out, read_approaches
 
 if TYPE_CHECKING:
     from counterpitch.campaigns.linking import Cluster
     from counterpitch.model import Approach
 
 campaigns_app = typer.Typer(help="Campaigns: approaches linked by a shared sender, contact, firm or text.")
-app.add_typer(campaigns_app, name="campaigns", no_args_is_help=True)
 
 
 def _when(approach: Approach, default: datetime) -> datetime:
@@ -60,8 +59,8 @@ def link(
     from counterpitch.campaigns.batch import link_batch
 
     if fmt not in ("table", "json"):
-        raise _fail(f"--format: {fmt!r} is not one of table, json")
-    approaches, errors = _read_approaches(path, keep_going=False)
+        raise fail(f"--format: {fmt!r} is not one of table, json")
+    approaches, errors = read_approaches(path, keep_going=False)
     if errors:
         raise typer.Exit(2)
     now = datetime.now(UTC)
@@ -84,10 +83,9 @@ def relink(
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: COUNTERPITCH_DATABASE_URL).")] = None,
 ) -> None:
     """Link every stored report again, as one batch (the service links each new report as it arrives)."""
-    from counterpitch.campaigns.persist import relink_all
-    from counterpitch.cli_service import _store
+    from counterpitch.campaigns.relink import relink_all
 
-    store = _store(db)
+    store = open_store(db)
     try:
         with store.write() as session:
             done = relink_all(session)

@@ -1,5 +1,5 @@
 """`counterpitch audit`: an organisation's profiles in, per-person findings, the summary, the report and the
-mosaic out. A thin face over counterpitch.audit and counterpitch.batch (registered on the main app by cli.py).
+mosaic out. A thin face over counterpitch.audit and counterpitch.batch (added to the main app by cli/__init__.py).
 
 Outputs: `--format` picks what goes to standard output (table: the summary for a person to read; json: the
 summary; jsonl: one Assessment per profile, streamed; csv: one row per person, streamed, formula-safe).
@@ -25,7 +25,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from counterpitch.cli import BAD_INPUT, TERMS_HELP, _fail, app, err, out
+from counterpitch.cli.common import BAD_INPUT, TERMS_HELP, err, fail, out
 
 if TYPE_CHECKING:
     from counterpitch.audit.approached import ApproachedIndex
@@ -60,7 +60,6 @@ class _Where:
         return self.workers is not None or self.scheduler is not None
 
 
-@app.command()
 def audit(
     inputs: Annotated[
         list[str],
@@ -118,12 +117,12 @@ def audit(
     from counterpitch.audit.inputs import parse_mapping, read_terms
 
     if fmt not in FORMATS:
-        raise _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if top < 1:
-        raise _fail("--top must be at least 1")
+        raise fail("--top must be at least 1")
     for target in (html, graphml):
         if target is not None and not target.parent.is_dir():
-            raise _fail(f"{target}: its folder does not exist")
+            raise fail(f"{target}: its folder does not exist")
     where = _where(inputs, workers, scheduler, partition_size, parts_dir or out_dir)
     try:
         column_map = parse_mapping(mapping or [])
@@ -131,7 +130,7 @@ def audit(
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     partial, errors = _run(inputs, term_list, column_map, fmt, out_dir, db, top, keep_going, corroborate, where)
     _write_outputs(partial, org, out_dir, html, graphml)
     if fmt == "table":
@@ -148,18 +147,18 @@ def _where(
 ) -> _Where:
     """The Dask options checked together: each alone, both at once, and what only Dask can do."""
     if workers is not None and scheduler is not None:
-        raise _fail("give --workers or --scheduler, not both")
+        raise fail("give --workers or --scheduler, not both")
     if workers is not None and workers < 1:
-        raise _fail(f"--workers must be at least 1, not {workers}")
+        raise fail(f"--workers must be at least 1, not {workers}")
     if scheduler is not None and not _valid_address(scheduler):
-        raise _fail(f"--scheduler must be a Dask scheduler address, tcp://HOST:PORT, not {scheduler!r}")
+        raise fail(f"--scheduler must be a Dask scheduler address, tcp://HOST:PORT, not {scheduler!r}")
     if partition_size is not None and partition_size < 1:
-        raise _fail(f"--partition-size must be at least 1, not {partition_size}")
+        raise fail(f"--partition-size must be at least 1, not {partition_size}")
     where = _Where(workers, scheduler, partition_size or PARTITION_SIZE, parts)
     if not where.dask and partition_size is not None:
-        raise _fail("--partition-size needs --workers or --scheduler")
+        raise fail("--partition-size needs --workers or --scheduler")
     if where.dask and "-" in inputs:
-        raise _fail("standard input cannot be shared out to Dask workers; give a file")
+        raise fail("standard input cannot be shared out to Dask workers; give a file")
     return where
 
 
@@ -216,7 +215,7 @@ def _run(
         err.print("stopped at the first bad record; --keep-going audits the rest", style="dim")
         raise typer.Exit(BAD_INPUT) from None
     except SchedulerError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     return result, errors
 
 
@@ -246,7 +245,7 @@ def _approached(db: str) -> ApproachedIndex:
     try:
         return read_reports(db)
     except (SQLAlchemyError, ValueError, ImportError) as exc:  # ImportError: no driver for that database
-        raise _fail(f"--db: cannot read the reports: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+        raise fail(f"--db: cannot read the reports: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
 
 
 def _write_outputs(
@@ -270,7 +269,7 @@ def _write_outputs(
         if gml is not None:
             write_graphml(graph, gml)
     except OSError as exc:
-        raise _fail(f"{exc.filename}: cannot write: {exc.strerror}") from None
+        raise fail(f"{exc.filename}: cannot write: {exc.strerror}") from None
 
 
 def _print_summary(partial: Partial, org: str | None) -> None:

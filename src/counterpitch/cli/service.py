@@ -1,7 +1,7 @@
 """`counterpitch serve`, `counterpitch users add|set|password`, `counterpitch tokens create|list|revoke`: running
 the web service.
 
-Registered on the main `app` by importing this module from cli.py. The database URL comes from `--db`, else
+Added to the main app by cli/__init__.py. The database URL comes from `--db`, else
 `COUNTERPITCH_DATABASE_URL`, else a SQLite file in the data directory; every command migrates it first.
 """
 
@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from counterpitch.cli import _fail, app, err, out
+from counterpitch.cli.common import err, fail, open_store, out
 
 if TYPE_CHECKING:
     from counterpitch.store.accounts import StaffDetails
-    from counterpitch.store.db import Store
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: COUNTERPITCH_DATABASE_URL or SQLite).")]
 TitleOpt = Annotated[
@@ -29,21 +28,6 @@ TeamOpt = Annotated[str | None, typer.Option("--team", help="Their team, e.g. 'T
 OrgOpt = Annotated[str | None, typer.Option("--organisation", help="Their organisation, if any ('' clears it).")]
 users_app = typer.Typer(help="Accounts of the web service.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens of the web service.", no_args_is_help=True)
-app.add_typer(users_app, name="users")
-app.add_typer(tokens_app, name="tokens")
-
-
-def _store(db: str | None) -> Store:
-    """The store at `db`, migrated (imported late: the other commands should not pay for SQLAlchemy)."""
-    from counterpitch.store.db import Store, default_url
-    from counterpitch.store.migrate import upgrade
-
-    store = Store(db or default_url())
-    try:
-        upgrade(store.engine)
-    except Exception as exc:  # a bad URL, an unreachable server, a locked file: one line, exit 2
-        raise _fail(f"database {store.engine.url.render_as_string(hide_password=True)}: {exc}") from None
-    return store
 
 
 def _loopback(host: str) -> bool:
@@ -53,7 +37,6 @@ def _loopback(host: str) -> bool:
         return host == "localhost"
 
 
-@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -69,7 +52,7 @@ def serve(
     if "COUNTERPITCH_COOKIE_SECURE" not in os.environ and _loopback(host):
         # Plain HTTP on loopback: a Secure cookie would never come back. Anywhere else, put TLS in front.
         os.environ["COUNTERPITCH_COOKIE_SECURE"] = "false"
-    store = _store(db)
+    store = open_store(db)
     if demo:
         from counterpitch.web.alerting import Alerter
         from counterpitch.web.demo import load_demo, sign_in_help
@@ -115,16 +98,16 @@ def users_add(
         accounts.check_name(name)
         accounts.check_details(details)
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     password = _read_password(password_stdin)
-    store = _store(db)
+    store = open_store(db)
     try:
         with store.write() as session:
             user = accounts.add_user(session, name, role, password=password, details=details)
             described = ", ".join(filter(None, (user.role, _described(accounts.details_of(user)))))
             out.print(f"added {escape(user.name)} ({described})", highlight=False, soft_wrap=True)
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.dispose()
 
@@ -145,13 +128,13 @@ def users_set(
 
     details = _details(title, team, organisation)
     if not details and role is None:
-        raise _fail("give at least one of --title, --team, --organisation or --role")
-    store = _store(db)
+        raise fail("give at least one of --title, --team, --organisation or --role")
+    store = open_store(db)
     try:
         with store.write() as session:
             user = accounts.by_name(session, name)
             if user is None:
-                raise _fail(f"name: no user called {name!r}")
+                raise fail(f"name: no user called {name!r}")
             if role is not None and role != user.role:
                 accounts.set_role(session, user.id, role, by=None)
                 out.print(f"{escape(user.name)}: role {role}; their page sessions have ended", highlight=False)
@@ -163,7 +146,7 @@ def users_set(
                     soft_wrap=True,
                 )
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.dispose()
 
@@ -177,20 +160,20 @@ def users_password(
     """Set a new password (prompted, or read from stdin). Every page session of the user ends."""
     from counterpitch.store import accounts
 
-    store = _store(db)
+    store = open_store(db)
     try:
         with store.read() as session:
             if accounts.by_name(session, name) is None:
-                raise _fail(f"name: no user called {name!r}")
+                raise fail(f"name: no user called {name!r}")
         password = _read_password(password_stdin)
         with store.write() as session:
             user = accounts.by_name(session, name)
             if user is None:
-                raise _fail(f"name: no user called {name!r}")
+                raise fail(f"name: no user called {name!r}")
             accounts.set_password(session, user.id, password, by=None)
             out.print(f"{escape(user.name)}: password changed; their sessions have ended", highlight=False)
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.dispose()
 
@@ -221,12 +204,12 @@ def tokens_create(
     """Print a new API token for NAME. It is shown once and stored only as a hash."""
     from counterpitch.store import accounts
 
-    store = _store(db)
+    store = open_store(db)
     try:
         with store.write() as session:
             user = accounts.by_name(session, name)
             if user is None or not user.active:
-                raise _fail(f"name: no active user called {name!r}")
+                raise fail(f"name: no active user called {name!r}")
             token = accounts.create_token(session, user, label)
     finally:
         store.dispose()
@@ -243,14 +226,14 @@ def tokens_list(
     themselves are never stored)."""
     from counterpitch.store import accounts
 
-    store = _store(db)
+    store = open_store(db)
     try:
         with store.read() as session:
             user_id = None
             if name is not None:
                 user = accounts.by_name(session, name)
                 if user is None:
-                    raise _fail(f"name: no user called {name!r}")
+                    raise fail(f"name: no user called {name!r}")
                 user_id = user.id
             rows = accounts.list_tokens(session, user_id)
     finally:
@@ -273,12 +256,12 @@ def tokens_revoke(
     until then (web/tokens.py)."""
     from counterpitch.store import accounts
 
-    store = _store(db)
+    store = open_store(db)
     try:
         with store.write() as session:
             row = accounts.revoke_token(session, token_id, by=None)
             if row is None:
-                raise _fail(f"token: no token with id {token_id}")
+                raise fail(f"token: no token with id {token_id}")
     finally:
         store.dispose()
     err.print(f"revoked token {token_id}", highlight=False)

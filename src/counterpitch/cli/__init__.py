@@ -1,0 +1,33 @@
+"""The `counterpitch` command: a thin face over the engine (typer + rich).
+
+Exit codes: 0 success, 2 bad input (a record that could not be read or validated, a missing file).
+
+One module per command group; what they share (the consoles, `fail`, the common options, the readers of
+approaches, the service's store) is in `common`. The app is assembled here, in the order `--help` lists it.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from counterpitch.cli import audit, campaigns, check, mail, models, reference, scan, service
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="Screen professional-network approaches for hostile-state recruitment, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.command()(check.check)
+app.command()(reference.detectors)
+app.command()(reference.schema)
+app.command("check-mail")(mail.check_mail)
+app.command()(scan.scan)
+app.command("eval")(models.evaluate_cmd)
+app.command()(models.train)
+app.command()(audit.audit)
+app.command()(service.serve)
+app.add_typer(campaigns.campaigns_app, name="campaigns", no_args_is_help=True)
+app.add_typer(service.users_app, name="users")
+app.add_typer(service.tokens_app, name="tokens")

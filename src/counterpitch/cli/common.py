@@ -1,0 +1,156 @@
+"""What the command groups share: the consoles, the exit code for bad input, the common options, the engine as
+the options build it, the readers of approaches, and the service's store.
+
+Exit codes: 0 success, 2 bad input (a record that could not be read or validated, a missing file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, BinaryIO
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+if TYPE_CHECKING:
+    from counterpitch.engine import Engine
+    from counterpitch.model import Approach
+    from counterpitch.store.db import Store
+
+out = Console()
+err = Console(stderr=True, soft_wrap=True)  # messages stay on one line for scripts that read them
+BAD_INPUT = 2
+
+WatchlistOpt = Annotated[
+    list[Path] | None, typer.Option("--watchlist", "-w", help="Extra watchlist (YAML or CSV); repeatable.")
+]
+NoSeedOpt = Annotated[bool, typer.Option("--no-seed-watchlist", help="Do not load the built-in public watchlist.")]
+TERMS_HELP = "Sensitive programme names, one per line: SHORT = Full Name = alias | sense words (only SHORT needed)."
+TermsOpt = Annotated[Path | None, typer.Option("--terms", help=TERMS_HELP)]
+SemanticOpt = Annotated[bool, typer.Option("--semantic/--no-semantic", help="Use the meaning-level layer.")]
+WeightsOpt = Annotated[Path | None, typer.Option("--weights", help="Scorer weights JSON (from `train`).")]
+RulesOpt = Annotated[
+    list[Path] | None, typer.Option("--rules", help="Your own phrase rules (YAML, as data/detectors/); repeatable.")
+]
+
+
+def fail(message: str) -> typer.Exit:
+    """Print `message` as an error and return the exit (code 2) for the caller to raise."""
+    err.print(f"[red]error:[/] {escape(message)}", highlight=False)
+    return typer.Exit(BAD_INPUT)
+
+
+def build_engine(
+    watchlist: list[Path] | None,
+    no_seed: bool,
+    terms: Path | None,
+    semantic: bool,
+    weights: Path | None,
+    rules: list[Path] | None = None,
+) -> Engine:
+    """The engine as the common options ask for it; a file that cannot be read ends the command (exit 2)."""
+    from counterpitch.engine import Engine
+    from counterpitch.scoring import Scorer
+
+    try:
+        term_list = []
+        if terms is not None:
+            term_list = [
+                t.strip() for t in terms.read_text("utf-8").splitlines() if t.strip() and not t.startswith("#")
+            ]
+        scorer = None
+        if weights is not None:
+            try:
+                doc = json.loads(weights.read_text("utf-8"))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{weights}: not valid JSON: {exc}") from None
+            scorer = Scorer.from_json(doc, str(weights))
+        return Engine.default(
+            watchlists=watchlist or [],
+            seed_watchlist=not no_seed,
+            sensitive_terms=term_list,
+            semantic=semantic,
+            scorer=scorer,
+            extra_detectors=rules or [],
+        )
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise fail(str(exc)) from None
+
+
+def open_input(path: str) -> tuple[BinaryIO, str]:
+    """The file at `path` (or stdin for '-') and the name to report it by; a missing file ends the command."""
+    if path == "-":
+        return sys.stdin.buffer, "<stdin>"
+    p = Path(path)
+    if not p.is_file():
+        raise fail(f"{path}: {'a folder, not a file' if p.is_dir() else 'no such file'}")
+    return p.open("rb"), path
+
+
+class Stop(Exception):
+    """The first bad record without --keep-going (already reported)."""
+
+
+@dataclass
+class Tally:
+    """Bad records met so far by a lazy reader (`iter_approaches`)."""
+
+    errors: int = 0
+
+
+def iter_approaches(path: str, keep_going: bool, tally: Tally) -> Iterator[Approach]:
+    """The approaches of `path`, read lazily; each bad record is reported and counted, and without `keep_going`
+    the first one raises `Stop` (the caller decides what the records before it are worth). A missing file is
+    refused here, before anything is read or built."""
+    stream, source = open_input(path)
+    return _read_lazily(path, stream, source, keep_going, tally)
+
+
+def _read_lazily(path: str, stream: BinaryIO, source: str, keep_going: bool, tally: Tally) -> Iterator[Approach]:
+    from counterpitch.ingest.records import RecordError, read_records
+    from counterpitch.model import Approach
+
+    if path.lower().endswith(".csv"):
+        from counterpitch.ingest.tabular import read_csv
+
+        records = read_csv(stream, source)
+    else:
+        records = read_records(stream, Approach, source)
+    with stream if path != "-" else contextlib.nullcontext(stream):
+        for rec in records:
+            if isinstance(rec, RecordError):
+                tally.errors += 1
+                err.print(f"[red]error:[/] {escape(str(rec))}", highlight=False)
+                if not keep_going:
+                    err.print("stopped at the first bad record; --keep-going assesses the rest", style="dim")
+                    raise Stop
+            else:
+                yield rec
+
+
+def read_approaches(path: str, keep_going: bool) -> tuple[list[Approach], int]:
+    """Every approach of `path` in a list (for evaluation and training, which need them all at once)."""
+    tally = Tally()
+    good: list[Approach] = []
+    with contextlib.suppress(Stop):
+        good.extend(iter_approaches(path, keep_going, tally))
+    return good, tally.errors
+
+
+def open_store(db: str | None) -> Store:
+    """The store at `db`, migrated (imported late: the other commands should not pay for SQLAlchemy)."""
+    from counterpitch.store.db import Store, default_url
+    from counterpitch.store.migrate import upgrade
+
+    store = Store(db or default_url())
+    try:
+        upgrade(store.engine)
+    except Exception as exc:  # a bad URL, an unreachable server, a locked file: one line, exit 2
+        raise fail(f"database {store.engine.url.render_as_string(hide_password=True)}: {exc}") from None
+    return store

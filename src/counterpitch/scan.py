@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from counterpitch.engine import Engine
+from counterpitch.engine import Engine, MeaningWhen
 from counterpitch.model import Approach, Assessment, Finding, PersonProfile, Profile
 from counterpitch.scoring.exposure import exposure_assessment
 
@@ -133,6 +133,7 @@ def scan(
     *,
     keep_approaches: bool = True,
     rank: Mapping[str, int] | None = None,
+    meaning: MeaningWhen = "unsure",
 ) -> ScanResult:
     """Screen `approaches` as they come (lazily, in the engine's batches). Without `keep_approaches` each
         approach is let go once assessed and only its verdict kept (packed): what the terminal summary and the JSON
@@ -148,7 +149,7 @@ def scan(
             pending.append(a)
             yield a
 
-    for assessment in engine.assess_many(taken()):
+    for assessment in engine.assess_many(taken(), meaning=meaning):
         a = pending.popleft()
         assessed.append(Screened.of(assessment, a if keep_approaches else None))
         if progress is not None:

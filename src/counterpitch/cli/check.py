@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from counterpitch.cli.common import (
     BAD_INPUT,
+    MeaningOpt,
     NoSeedOpt,
     RulesOpt,
     SemanticOpt,
@@ -25,6 +26,7 @@ from counterpitch.cli.common import (
     err,
     fail,
     iter_approaches,
+    meaning_when,
     out,
 )
 
@@ -59,6 +61,7 @@ def check(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or jsonl")] = "table",
     keep_going: Annotated[bool, typer.Option("--keep-going", help="Skip bad records and assess the rest.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show how each score was computed.")] = False,
+    meaning: MeaningOpt = "auto",
     watchlist: WatchlistOpt = None,
     no_seed_watchlist: NoSeedOpt = False,
     terms: TermsOpt = None,
@@ -117,14 +120,16 @@ def check(
         assert file is not None
         approaches = iter_approaches(file, keep_going, tally)
     engine = build_engine(watchlist, no_seed_watchlist, terms, semantic, weights, rules)
-    write = _Writer(fmt, single=pasted or _is_single_object(file))
+    single = pasted or _is_single_object(file)
+    when = meaning_when(meaning, single)
+    write = _Writer(fmt, single=single)
     try:
         # Read, assessed and written batch by batch (Engine.assess_many): memory stays flat whatever the input.
         if explain:
-            for assessment, trail in engine.assess_many_with_trail(approaches):
+            for assessment, trail in engine.assess_many_with_trail(approaches, meaning=when):
                 write(assessment, trail)
         else:
-            for assessment in engine.assess_many(approaches):
+            for assessment in engine.assess_many(approaches, meaning=when):
                 write(assessment, None)
     except Stop:  # what was assessed before the bad record is written, and the output ended as valid JSON
         write.close(stopped=True)

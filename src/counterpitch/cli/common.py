@@ -12,14 +12,14 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO, cast
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 if TYPE_CHECKING:
-    from counterpitch.engine import Engine
+    from counterpitch.engine import Engine, MeaningWhen
     from counterpitch.model import Approach
     from counterpitch.store.db import Store
 
@@ -33,11 +33,28 @@ WatchlistOpt = Annotated[
 NoSeedOpt = Annotated[bool, typer.Option("--no-seed-watchlist", help="Do not load the built-in public watchlist.")]
 TERMS_HELP = "Sensitive programme names, one per line: SHORT = Full Name = alias | sense words (only SHORT needed)."
 TermsOpt = Annotated[Path | None, typer.Option("--terms", help=TERMS_HELP)]
-SemanticOpt = Annotated[bool, typer.Option("--semantic/--no-semantic", help="Use the meaning-level layer.")]
+SemanticOpt = Annotated[
+    bool, typer.Option("--semantic/--no-semantic", help="Use the learnt wording model (semantic.wording).")
+]
+MEANING_HELP = (
+    "When sentences are read by meaning (decision 0050): auto (one approach: always; many: unsure), always (every "
+    "approach not already high), unsure (only those the fast path saw something in: score 10 or more, not high) "
+    "or never (the fast path alone, the bulk speed)."
+)
+MeaningOpt = Annotated[str, typer.Option("--meaning", help=MEANING_HELP)]
 WeightsOpt = Annotated[Path | None, typer.Option("--weights", help="Scorer weights JSON (from `train`).")]
 RulesOpt = Annotated[
     list[Path] | None, typer.Option("--rules", help="Your own phrase rules (YAML, as data/detectors/); repeatable.")
 ]
+
+
+def meaning_when(choice: str, single: bool) -> MeaningWhen:
+    """The engine's `meaning` setting for --meaning: `auto` reads one approach always, many when unsure."""
+    if choice == "auto":
+        return "always" if single else "unsure"
+    if choice in ("always", "unsure", "never"):
+        return cast("MeaningWhen", choice)
+    raise fail(f"--meaning must be auto, always, unsure or never, not {choice!r}")
 
 
 def fail(message: str) -> typer.Exit:

@@ -9,7 +9,17 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from counterpitch.cli.common import NoSeedOpt, TermsOpt, WatchlistOpt, build_engine, err, fail, out
+from counterpitch.cli.common import (
+    MeaningOpt,
+    NoSeedOpt,
+    TermsOpt,
+    WatchlistOpt,
+    build_engine,
+    err,
+    fail,
+    meaning_when,
+    out,
+)
 
 
 def scan(
@@ -21,6 +31,7 @@ def scan(
     watchlist: WatchlistOpt = None,
     no_seed_watchlist: NoSeedOpt = False,
     terms: TermsOpt = None,
+    meaning: MeaningOpt = "auto",
 ) -> None:
     """Screen every incoming conversation and invitation of your own archive, your own profile's exposure, and
     your connections against the watchlist. Nothing from the archive is written anywhere but where you ask."""
@@ -42,6 +53,7 @@ def scan(
         data = read_archive(archive, lazy=True)
     except RecordError as exc:
         raise fail(str(exc)) from None
+    when = meaning_when(meaning, single=False)
     engine = build_engine(watchlist, no_seed_watchlist, terms, True, None)
     connections = [
         PersonProfile(name=c.name, company=c.company, headline=c.position, profile_url=c.url, email=c.email)
@@ -58,6 +70,7 @@ def scan(
             data.counts,
             data.warnings,
             progress=lambda n: bar.advance(task, n),
+            meaning=when,
             keep_approaches=html is not None,
             rank=data.rank,
         )

@@ -14,6 +14,10 @@ The data, invented, built in a temporary folder:
   conversations: the first message a voices text, the replies short chat; conversations interleaved by date as
   LinkedIn writes them; half started by the owner.
 - audit: JSON Lines of profiles, the exposure casebook's texts under invented ids and names (labels dropped).
+
+`check` and `scan` at full size run the fast path (`--meaning never`): the bulk figures. Their defaults (`auto`:
+a file of many approaches, an archive, are read by meaning where the fast path was unsure, decision 0050) are
+timed apart on `--cascade` approaches and messages (`check_cascade`, `scan_cascade`).
 """
 
 from __future__ import annotations
@@ -168,11 +172,12 @@ def run_command(args: list[str], src: Path, out: Path) -> dict[str, Any]:
     }
 
 
-def bench_check(tmp: Path, n: int, src: Path, fmt: str = "jsonl") -> dict[str, Any]:
+def bench_check(tmp: Path, n: int, src: Path, fmt: str = "jsonl", meaning: str = "never") -> dict[str, Any]:
     data = write_approaches(tmp / "approaches.jsonl", n)
-    r = run_command(["check", str(data), "-f", fmt], src, tmp / f"check.{fmt}")
+    r = run_command(["check", str(data), "-f", fmt, "--meaning", meaning], src, tmp / f"check.{fmt}")
     return {
         "approaches": n,
+        "meaning": meaning,
         "input_mb": round(data.stat().st_size / 1e6, 1),
         **r,
         "approaches_per_second": round(n / r["seconds"], 1),
@@ -180,11 +185,12 @@ def bench_check(tmp: Path, n: int, src: Path, fmt: str = "jsonl") -> dict[str, A
     }
 
 
-def bench_scan(tmp: Path, n: int, src: Path, grouped: bool = False) -> dict[str, Any]:
+def bench_scan(tmp: Path, n: int, src: Path, grouped: bool = False, meaning: str = "never") -> dict[str, Any]:
     data = write_archive(tmp / "Basic_LinkedInDataExport_bench.zip", n, grouped=grouped)
-    r = run_command(["scan", str(data), "-f", "json"], src, tmp / "scan.json")
+    r = run_command(["scan", str(data), "-f", "json", "--meaning", meaning], src, tmp / "scan.json")
     done = json.loads((tmp / "scan.json").read_text("utf-8")) if r["exit_code"] == 0 else {}
     return {
+        "meaning": meaning,
         "layout": "each conversation's rows together" if grouped else "conversations interleaved turn by turn",
         "messages": n,
         "conversations": n // 5,
@@ -214,14 +220,20 @@ def main() -> None:
     ap.add_argument("--check", type=int, default=200_000, help="approaches for `check`")
     ap.add_argument("--scan", type=int, default=200_000, help="messages for `scan` (five per conversation)")
     ap.add_argument("--audit", type=int, default=1_000_000, help="profiles for `audit`")
-    ap.add_argument("--only", nargs="*", choices=("check", "check-json", "scan", "scan-grouped", "audit"))
+    ap.add_argument("--cascade", type=int, default=5_000, help="approaches (and messages) for the cascade's runs")
+    ap.add_argument(
+        "--only",
+        nargs="*",
+        choices=("check", "check-json", "check-cascade", "scan", "scan-grouped", "scan-cascade", "audit"),
+    )
     ap.add_argument("--src", type=Path, default=ROOT / "src", help="the counterpitch source to run")
     ap.add_argument("--quick", action="store_true", help="small sizes, printed only")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "commands.json")
     args = ap.parse_args()
     if args.quick:
-        args.check, args.scan, args.audit = 5_000, 10_000, 20_000
-    only = set(args.only or ("check", "check-json", "scan", "scan-grouped", "audit"))
+        args.check, args.scan, args.audit, args.cascade = 5_000, 10_000, 20_000, 500
+    parts = ("check", "check-json", "check-cascade", "scan", "scan-grouped", "scan-cascade", "audit")
+    only = set(args.only or parts)
     speed_before = machine_speed()
     load_before = os.getloadavg()
     result: dict[str, Any] = {"benchmark": "commands, run as a user runs them (one core each)"}
@@ -231,10 +243,14 @@ def main() -> None:
             result["check_jsonl"] = bench_check(tmp, args.check, args.src)
         if "check-json" in only:
             result["check_json"] = bench_check(tmp, args.check, args.src, fmt="json")
+        if "check-cascade" in only:
+            result["check_cascade"] = bench_check(tmp, args.cascade, args.src, meaning="auto")
         if "scan" in only:
             result["scan"] = bench_scan(tmp, args.scan, args.src)
         if "scan-grouped" in only:
             result["scan_grouped"] = bench_scan(tmp, args.scan, args.src, grouped=True)
+        if "scan-cascade" in only:
+            result["scan_cascade"] = bench_scan(tmp, args.cascade, args.src, meaning="auto")
         if "audit" in only:
             result["audit_jsonl"] = bench_audit(tmp, args.audit, args.src)
     result.update(
@@ -254,7 +270,15 @@ def main() -> None:
         return
     if args.only and args.out.is_file():  # the parts run again replace theirs; the machine of each is kept
         previous = json.loads(args.out.read_text("utf-8"))
-        for part in ("check_jsonl", "check_json", "scan", "scan_grouped", "audit_jsonl"):
+        for part in (
+            "check_jsonl",
+            "check_json",
+            "check_cascade",
+            "scan",
+            "scan_grouped",
+            "scan_cascade",
+            "audit_jsonl",
+        ):
             if part in result:
                 previous[part] = {**result[part], "machine": result["machine"], "when": result["when"]}
         result = previous

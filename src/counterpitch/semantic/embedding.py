@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
@@ -53,17 +55,41 @@ def available() -> bool:
     return True
 
 
+#: Sentences whose vectors a process remembers: one persona sends the same words to many staff, and a report is
+#: assessed again when it is filed, relinked or re-read. 1.5 KB each.
+REMEMBERED = 8192
+_memory: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+_memory_lock = threading.Lock()
+
+
 class Embedder:
     """multilingual-e5-small sentence vectors (384 numbers, L2-normalised), with the query prefix e5 asks for
-    in symmetric tasks such as classification."""
+    in symmetric tasks such as classification. The last REMEMBERED sentences' vectors are kept (least recently
+    used first out), so a text seen again costs nothing."""
 
     dim = 384
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        out: npt.NDArray[np.float32] = _model().query(list(texts))
-        return out.reshape(len(texts), self.dim)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        todo: dict[str, list[int]] = {}
+        with _memory_lock:
+            for i, t in enumerate(texts):
+                hit = _memory.get(t)
+                if hit is None:
+                    todo.setdefault(t, []).append(i)
+                else:
+                    _memory.move_to_end(t)
+                    out[i] = hit
+        if todo:
+            fresh = list(todo)
+            vectors = np.asarray(_model().query(fresh), dtype=np.float32).reshape(len(fresh), self.dim)
+            with _memory_lock:
+                for t, v in zip(fresh, vectors, strict=True):
+                    out[todo[t]] = v
+                    _memory[t] = v
+                while len(_memory) > REMEMBERED:
+                    _memory.popitem(last=False)
+        return out
 
 
 def blind(text: str, names: frozenset[str]) -> str:

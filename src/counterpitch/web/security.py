@@ -8,6 +8,7 @@ a hostile message that slips through escaping still cannot run. Pages that need 
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -80,7 +81,10 @@ class SecurityMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 extra = self.headers + ([] if static else [(b"cache-control", b"no-store")])
-                message["headers"] = list(message.get("headers", [])) + extra
+                own = list(message.get("headers", []))
+                if 300 <= message["status"] < 400:
+                    own = _relative_location(own, headers.get(b"host", b""))
+                message["headers"] = own + extra
             await send(message)
 
         try:
@@ -88,6 +92,22 @@ class SecurityMiddleware:
         except BodyTooLarge:
             if not started:
                 await _too_large(send, limit)
+
+
+def _relative_location(headers: list[tuple[bytes, bytes]], host: bytes) -> list[tuple[bytes, bytes]]:
+    """A redirect back to this service made relative (its path and query): the router's trailing-slash redirect
+    builds an absolute URL from the request's Host header, which a client chooses. One leading slash only, so
+    the path can never read as another host ("//evil.example/x"). A redirect elsewhere (the identity provider's
+    sign-in) is left as it is."""
+    out = []
+    for name, value in headers:
+        if name.lower() == b"location":
+            target = urlsplit(value.decode("latin-1"))
+            if target.netloc and target.netloc.encode("latin-1").lower() == host.lower():
+                path = "/" + target.path.lstrip("/\\")
+                value = (path + (f"?{target.query}" if target.query else "")).encode("latin-1")
+        out.append((name, value))
+    return out
 
 
 async def _too_large(send: Send, limit: int) -> None:

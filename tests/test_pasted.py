@@ -3,6 +3,7 @@ messages left whole."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -214,3 +215,32 @@ def test_when_hostile_text_is_pasted_then_it_is_read_in_bounded_time() -> None:
         start = time.perf_counter()
         read_pasted(text[:MAX_CHARS], "Sam")
         assert time.perf_counter() - start < 2.0
+
+
+def test_when_check_text_is_a_pasted_conversation_then_the_thread_is_assessed() -> None:
+    from typer.testing import CliRunner
+
+    from counterpitch.cli import app
+
+    text = (DATA / "desktop_card.txt").read_text("utf-8")
+    r = CliRunner().invoke(app, ["check", "--text", text, "--recipient-name", "Sam Carter", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assessment = json.loads(r.stdout)
+    fields = {e["field"] for f in assessment["findings"] for e in f["evidence"]}
+    assert "thread[1].text" in fields  # the ask came in the sender's second message
+    assert assessment["band"] == "high"
+    assert not any(
+        "sent the following" in (e.get("quote") or "") for f in assessment["findings"] for e in f["evidence"]
+    )
+
+
+def test_when_the_form_is_given_a_pasted_conversation_then_the_approach_is_a_thread() -> None:
+    from counterpitch.web.reporter_pages import _build
+
+    text = (DATA / "mobile_you.txt").read_text("utf-8")
+    approach, *_ = _build({"text": text, "channel": "linkedin_message"}, None, None)
+    assert approach.text.startswith("Hello! I'm assembling")
+    assert [m.from_ for m in approach.thread] == ["recipient", "sender"]
+    assert approach.sender is not None and approach.sender.name == "Oliver Grant"
+    single, *_ = _build({"text": (DATA / "message_with_time.txt").read_text("utf-8")}, None, None)
+    assert single.thread == () and single.text == (DATA / "message_with_time.txt").read_text("utf-8")

@@ -34,6 +34,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
 from counterpitch.ingest.linkedin_archive import Turn, conversation_approach
 from counterpitch.model import Approach, PersonProfile
 
@@ -204,7 +206,12 @@ def read_pasted(text: str, reporter: str | None = None) -> Conversation | None:
 def read_approach(approach: Approach, reporter: str | None = None) -> Approach:
     """`approach` with its pasted `text` read as a conversation when it is one; else `approach` itself."""
     conversation = read_pasted(approach.text, reporter) if approach.text and not approach.thread else None
-    return conversation.applied_to(approach) if conversation is not None else approach
+    if conversation is None:
+        return approach
+    try:
+        return conversation.applied_to(approach)
+    except ValidationError:  # a turn the model refuses: the paste stays one message, as given
+        return approach
 
 
 def _key(name: str | None) -> str:

@@ -58,6 +58,14 @@ def check(
         Path | None, typer.Option("--sender-pdf", help="The sender's profile saved from LinkedIn as PDF.")
     ] = None,
     recipient_headline: Annotated[str | None, typer.Option("--recipient-headline", help="Your own headline.")] = None,
+    recipient_name: Annotated[
+        str | None,
+        typer.Option(
+            "--recipient-name",
+            help="Your name as LinkedIn shows it: a conversation pasted with --text is told apart by it "
+            "(without it, whoever wrote first is taken for the sender).",
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or jsonl")] = "table",
     keep_going: Annotated[bool, typer.Option("--keep-going", help="Skip bad records and assess the rest.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show how each score was computed.")] = False,
@@ -72,6 +80,7 @@ def check(
     """Assess approaches: a verdict (low, medium, high), the evidence behind it, and what to do."""
     from pydantic import ValidationError
 
+    from counterpitch.ingest.pasted import read_approach
     from counterpitch.model import Approach
 
     if fmt not in ("table", "json", "jsonl"):
@@ -113,6 +122,8 @@ def check(
         except ValidationError as exc:
             where = "--account" if exc.errors()[0]["loc"][:1] == ("account",) else "--text"
             raise fail(f"{where}: {exc.errors()[0]['msg']}") from None
+        if text and text.strip():  # a whole LinkedIn conversation pasted: a thread (ingest/pasted.py)
+            one = read_approach(one, recipient_name)
         if whole:  # the PDF's lists are still the sender's whole history; typed fields change none of them
             one = one.with_sender_read_whole()
         approaches: Iterable[Approach] = [one]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -320,29 +320,61 @@ class _Messages:
             return None
         channel = "linkedin_inmail" if any(k in first.content for k in _INMAIL_MARKERS) else "linkedin_message"
         try:
-            thread = tuple(
-                ThreadMessage.model_validate(
-                    {
-                        "from": "recipient" if is_owner(m) else "sender",
-                        "sent_at": m.sent_at,
-                        "text": html_to_text(m.content),
-                    }
-                )
-                for m in msgs[1:]
-            )
-            return Approach(
-                id=_message_id(conversation),
+            return conversation_approach(
+                _message_id(conversation),
+                [Turn(not is_owner(m), m.sent_at, html_to_text(m.content)) for m in msgs],
                 channel=channel,
                 sent_at=first.sent_at,
                 sender=people.profile(first.sender, first.sender_url),
                 recipient=owner,
                 subject=first.subject or None,
-                text=html_to_text(first.content),
-                thread=thread,
             )
         except ValidationError as exc:
             warnings.append(f"{self.member} line {first.line}: conversation not usable ({_first_error(exc)})")
             return None
+
+
+class Turn(NamedTuple):
+    """One message of a conversation, oldest first: whether someone other than the owner (the person approached)
+    sent it, when (as the source shows it), and its plain text."""
+
+    from_sender: bool
+    sent_at: str | None
+    text: str
+
+
+def conversation_approach(
+    approach_id: str,
+    turns: Sequence[Turn],
+    *,
+    channel: str,
+    sent_at: str | None,
+    sender: PersonProfile | None,
+    recipient: PersonProfile | None,
+    subject: str | None = None,
+) -> Approach:
+    """A conversation as one Approach: `text` is the first turn (the approach as it arrived, the sender's), `thread`
+    every later turn oldest first, `from` "sender" for anyone but the owner and "recipient" for the owner. Shared by
+    this reader and the pasted-conversation reader (ingest/pasted.py). Raises ValidationError on unusable input."""
+    first, later = turns[0], turns[1:]
+    thread = tuple(
+        ThreadMessage.model_validate(
+            {"from": "sender" if t.from_sender else "recipient", "sent_at": t.sent_at, "text": t.text}
+        )
+        for t in later
+    )
+    return Approach.model_validate(
+        {
+            "id": approach_id,
+            "channel": channel,
+            "sent_at": sent_at,
+            "sender": sender,
+            "recipient": recipient,
+            "subject": subject,
+            "text": first.text,
+            "thread": thread,
+        }
+    )
 
 
 def _message_id(conversation: str) -> str:

@@ -25,6 +25,7 @@ from starlette.responses import RedirectResponse, Response
 
 from counterpitch.ingest import isolated
 from counterpitch.ingest.mail import MailMessage
+from counterpitch.ingest.pasted import read_approach
 from counterpitch.model import Approach, PersonProfile
 from counterpitch.store import upload_limits
 from counterpitch.store.accounts import Actor
@@ -90,7 +91,7 @@ async def submit(
             return _busy(request, values, slot)
     try:
         limits = _reader_limits(request)
-        built = await run_in_threadpool(_build, values, pdf, mail, actor.details.recipient(), limits)
+        built = await run_in_threadpool(_build, values, pdf, mail, actor.details.recipient(), limits, actor.name)
     except ValueError as exc:
         return _form(request, values, [str(exc)], status=422)
     finally:
@@ -139,12 +140,15 @@ def _build(
     mail: Upload | None,
     reporter: PersonProfile | None = None,
     limits: isolated.Limits | None = None,
+    reporter_name: str | None = None,
 ) -> tuple[Approach, MailMessage | None, tuple[str, ...]]:
     """One Approach from the form, the e-mail and the profile: typed fields win over what the files say.
     The message was sent to the reporter: their role (`reporter`, from their account) is laid over the
     e-mail's To: (name and address), or is the recipient when there is no e-mail.
     The parsed e-mail comes back too, so its attachments and links are assessed with it, and the readers'
-    warnings, each naming its file. A file refused or stopped at a limit is a ValueError naming it."""
+    warnings, each naming its file. A file refused or stopped at a limit is a ValueError naming it.
+    A pasted message that is a whole LinkedIn conversation becomes a thread (ingest/pasted.py): the turns of
+    anyone but the reporter (`reporter_name`, the account's name, when a speaker has it) are the sender's."""
     limits = limits or isolated.Limits()
     base: dict[str, Any] = {}
     message = None
@@ -181,6 +185,8 @@ def _build(
     except ValidationError as exc:
         first = field_errors(exc.errors())[0]
         raise ValueError(f"{first['field']}: {first['message']}") from None
+    if values.get("text", "").strip():
+        approach = read_approach(approach, reporter_name)
     # The PDF's lists are still the sender's whole history: typed fields and the e-mail change none of them.
     return (approach.with_sender_read_whole() if whole else approach), message, tuple(warnings)
 

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from counterpitch.model import Approach  # noqa: E402
-from counterpitch.semantic.embedding import Embedder, blind, sentence_units, unit_texts  # noqa: E402
+from counterpitch.semantic.embedding import Embedder, blind, sentence_units  # noqa: E402
 from counterpitch.semantic.meaning import FAMILIES, LEVELS, MODEL_NAME  # noqa: E402
 
 TRAIN_YAML = ("dev", "euphemism", "fresh", "wide_dev")
@@ -79,8 +79,8 @@ def _training_rows() -> list[tuple[str, frozenset[str]]]:
             raw = json.loads(line)
             hostile = raw.get("label") == "hostile"
             approach = Approach.model_validate(raw)
-            units = list(sentence_units(approach))
-            texts = unit_texts(approach, units)
+            read = sentence_units(approach)
+            units, texts = [sp for sp, _ in read], [t for _, t in read]
             fired: dict[int, set[str]] = {}
             if hostile:
                 for finding in engine.findings(approach):

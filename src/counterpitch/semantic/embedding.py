@@ -14,7 +14,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -108,8 +108,8 @@ def blind(text: str, names: frozenset[str]) -> str:
     for s, e, word in sorted(cuts):
         if s < at:
             continue
-        # consecutive masked words ("hong kong") become one
-        if out and out[-1] == word and not text[at:s].strip():
+        # consecutive masked words ("hong kong", "Montgomery-Fitzwilliam") become one
+        if out and out[-1] == word and not any(c.isalnum() for c in text[at:s]):
             out.pop()
         else:
             out.append(text[at:s])
@@ -119,26 +119,24 @@ def blind(text: str, names: frozenset[str]) -> str:
     return "".join(out)
 
 
-def sentence_units(approach: Approach) -> Iterator[Span]:
+def sentence_units(approach: Approach) -> list[tuple[Span, str]]:
     """The sentences of what the sender said (and of the reporter's account), as the phrase rules split them,
-    skipping those too short to carry a request and those that warn about or report what others do ("be wary of
-    recruiters who offer fees": an embedding reads the lure in it, not the warning); at most MOST_UNITS."""
-    n = 0
+    each with what is embedded for it (the sentence blinded: see `blind`); at most MOST_UNITS. Left out: those
+    too short to carry a request, counted after blinding (so that a sign-off's name, long or short, is never a
+    sentence of its own), and those that warn about or report what others do ("be wary of recruiters who offer
+    fees": an embedding reads the lure in it, not the warning)."""
+    names = person_names(approach)
+    out: list[tuple[Span, str]] = []
     for field, text in message_fields(approach):
         frames = Assertion.told() if field == ACCOUNT else ASSERTION
         text = clean(text)
         framed = frames.has_frame(text)
         for sp in bounded_sentences(field, text):
             sentence = sp.text[sp.start : sp.end]
-            if sum(len(w) for w in _WORD.findall(sentence)) < SHORTEST or (framed and frames.warns(sentence)):
+            read = blind(sentence, names)
+            if sum(len(w) for w in _WORD.findall(read)) < SHORTEST or (framed and frames.warns(sentence)):
                 continue
-            yield sp
-            n += 1
-            if n >= MOST_UNITS:
-                return
-
-
-def unit_texts(approach: Approach, units: Sequence[Span]) -> list[str]:
-    """What is embedded for each unit: its sentence, blinded."""
-    names = person_names(approach)
-    return [blind(u.text[u.start : u.end], names) for u in units]
+            out.append((sp, read))
+            if len(out) >= MOST_UNITS:
+                return out
+    return out

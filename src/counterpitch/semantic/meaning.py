@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from counterpitch.model import Approach, Evidence, Finding
-from counterpitch.semantic.embedding import Embedder, sentence_units, unit_texts
+from counterpitch.semantic.embedding import Embedder, sentence_units
 from counterpitch.text import Span
 
 WHERE = "counterpitch/data/meaning.json"
@@ -146,8 +146,9 @@ class MeaningReader:
     lures: Mapping[str, Lure] = field(default_factory=dict)
 
     def findings(self, approaches: Sequence[Approach]) -> list[list[Finding]]:
-        units = [list(sentence_units(a)) for a in approaches]
-        texts = [t for a, us in zip(approaches, units, strict=True) for t in unit_texts(a, us)]
+        read = [sentence_units(a) for a in approaches]
+        units = [[sp for sp, _ in r] for r in read]
+        texts = [t for r in read for _, t in r]
         probs = self.model.probabilities(self.embedder.embed(texts)) if texts else None
         out: list[list[Finding]] = []
         row = 0

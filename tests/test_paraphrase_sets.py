@@ -11,25 +11,11 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from counterpitch.model import Approach
+from counterpitch.semantic.meaning import FAMILIES as MEANING_FAMILIES
 from tests.conftest import SCHEMAS
 
 SETS = Path(__file__).resolve().parents[1] / "casebook" / "paraphrase"
-FAMILIES = (
-    "paid_reports",
-    "paid_travel",
-    "off_platform",
-    "cv_clearance",
-    "nonpublic_request",
-    "secrecy",
-    "cash_crypto_gifts",
-    "install_software",
-    "remote_access",
-    "credential_request",
-    "politician_access",
-    "talent_spotting",
-    "unnamed_client",
-    "moonlighting",
-)
+FAMILIES = MEANING_FAMILIES  # the fourteen lure families, as the meaning layer reads them
 STYLES = {
     "plain",
     "formal_email",

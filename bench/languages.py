@@ -1,11 +1,13 @@
 """The six languages through the engine: how often invented hostile approaches are flagged, and benign ones not.
 
-Run: `python bench/languages.py [--casebook casebook/multilingual/approaches_dev.jsonl] [--out ...]`. For each
-language of the casebook (its `notes` start with `language: <code>`): hostile and benign cases, the share of each
-that comes out medium or high and high, how often the language was identified as written, and, per detector
-family named in the notes, whether that detector fired. The cases were written before the rules were
-(casebook/multilingual/README.md); the figures are a development check, not a measure on unseen text. The same
-rates with the English rules alone (`english_rules_only`) show what the language rules add.
+Run: `python bench/languages.py [--casebook casebook/multilingual/approaches_dev.jsonl] [--check ...] [--out ...]`.
+For each language of a casebook (its `notes` start with `language: <code>`): hostile and benign cases, the share
+of each that comes out medium or high and high, how often the language was identified as written, and, per lure
+family named in the notes, whether that family fired (its rule or its meaning finding). The dev cases were written
+before the rules were, by the same person (casebook/multilingual/README.md): a development check. The check set
+(`check` in the result; casebook/multilingual/CHECK.md) was written blind by another writer and is never tuned on:
+it is the figure to quote. The same rates with the English rules alone (`english_rules_only`) show what the
+language rules add.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from counterpitch.model import Approach
 
 HERE = Path(__file__).resolve().parent
 DEFAULT = HERE.parent / "casebook" / "multilingual" / "approaches_dev.jsonl"
+CHECK = HERE.parent / "casebook" / "multilingual" / "approaches_check.jsonl"
 
 
 def _rate(hits: int, n: int) -> float | None:
@@ -31,16 +34,31 @@ def _rate(hits: int, n: int) -> float | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--casebook", type=Path, default=DEFAULT)
+    parser.add_argument(
+        "--check", type=Path, default=CHECK, help="the blind check set, measured the same way ('' to leave it out)"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "languages.json")
     args = parser.parse_args()
     engine = Engine.default()
-    rows = [json.loads(x) for x in args.casebook.read_text("utf-8").splitlines() if x.strip()]
-    out: dict[str, Any] = {"casebook": str(args.casebook.relative_to(HERE.parent))}
     english_only = Engine(engine.registry, replace(engine.context, languages=None), engine.scorer)
+    out = run(engine, english_only, args.casebook)
+    if str(args.check) and args.check.is_file():
+        out["check"] = run(engine, english_only, args.check)
+        out["check"]["about"] = (
+            "written blind (casebook/multilingual/CHECK.md): by a writer who saw neither the rules nor the dev "
+            "set, and never tuned on; the figure to quote"
+        )
+    write_result(args.out, out)
+
+
+def run(engine: Engine, english_only: Engine, casebook: Path) -> dict[str, Any]:
+    rows = [json.loads(x) for x in casebook.read_text("utf-8").splitlines() if x.strip()]
+    path = casebook.resolve()
+    out: dict[str, Any] = {"casebook": str(path.relative_to(HERE.parent) if path.is_relative_to(HERE.parent) else path)}
     out["english_rules_only"], _ = measure(english_only, rows)
     out["languages"], missed = measure(engine, rows)
     out["families_missed"] = missed
-    write_result(args.out, out)
+    return out
 
 
 def measure(engine: Engine, rows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
@@ -59,9 +77,11 @@ def measure(engine: Engine, rows: list[dict[str, Any]]) -> tuple[dict[str, Any],
         for family in notes.split(";")[1].split("+") if row["label"] == "hostile" and ";" in notes else []:
             family = family.strip()
             if family.startswith("lure."):
+                # The family fired: its phrase rule, or its meaning finding (the cascade's second stage).
+                hit = family in fired or family.replace("lure.", "meaning.", 1) in fired
                 s["families"][1] += 1
-                s["families"][0] += family in fired
-                if family not in fired:
+                s["families"][0] += hit
+                if not hit:
                     missed.append(f"{row['id']}: {family}")
     rates: dict[str, Any] = {}
     for code, s in sorted(by_lang.items()):

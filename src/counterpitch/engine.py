@@ -296,12 +296,18 @@ def _meaning_reader(registry: Registry) -> MeaningReader | None:
         return None
     model = load_default_meaning_model()
     metas = {d.meta.id: d.meta for d in registry}
+    rules = {d.meta.id: d for d in registry}
     lures = {
-        fam: Lure(meta.guidance, meta.attack, meta.sources)
+        fam: Lure(meta.guidance, meta.attack, meta.sources, _ruled_out(rules[f"lure.{fam}"]))
         for fam in model.families
         if (meta := metas.get(f"lure.{fam}")) is not None
     }
     return MeaningReader(model, Embedder(), lures)
+
+
+def _ruled_out(rule: Detector) -> Callable[[Approach], bool] | None:
+    """The phrase rule's message-wide veto, lent to its family's meaning finding (see semantic/meaning.Lure)."""
+    return rule.in_setting if isinstance(rule, PhraseDetector) and rule.none_in_message else None
 
 
 def _new_meaning(found: Sequence[Finding], read: list[Finding]) -> list[Finding]:

@@ -160,6 +160,19 @@ def read_approaches(path: str, keep_going: bool) -> tuple[list[Approach], int]:
     return good, tally.errors
 
 
+@contextlib.contextmanager
+def using_store(db: str | None) -> Iterator[Store]:
+    """The store at `db` for one command: a ValueError from it (a bad name, a refused password) is the command's
+    one-line error, and the store's connections are closed however the command ends."""
+    store = open_store(db)
+    try:
+        yield store
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        store.dispose()
+
+
 def open_store(db: str | None) -> Store:
     """The store at `db`, migrated (imported late: the other commands should not pay for SQLAlchemy)."""
     from counterpitch.store.db import Store, default_url

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from counterpitch.cli.common import err, fail, open_store, out
+from counterpitch.cli.common import err, fail, open_store, out, using_store
 
 if TYPE_CHECKING:
     from counterpitch.store.accounts import StaffDetails
@@ -100,16 +100,10 @@ def users_add(
     except ValueError as exc:
         raise fail(str(exc)) from None
     password = _read_password(password_stdin)
-    store = open_store(db)
-    try:
-        with store.write() as session:
-            user = accounts.add_user(session, name, role, password=password, details=details)
-            described = ", ".join(filter(None, (user.role, _described(accounts.details_of(user)))))
-            out.print(f"added {escape(user.name)} ({described})", highlight=False, soft_wrap=True)
-    except ValueError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.dispose()
+    with using_store(db) as store, store.write() as session:
+        user = accounts.add_user(session, name, role, password=password, details=details)
+        described = ", ".join(filter(None, (user.role, _described(accounts.details_of(user)))))
+        out.print(f"added {escape(user.name)} ({described})", highlight=False, soft_wrap=True)
 
 
 @users_app.command("set")
@@ -129,26 +123,20 @@ def users_set(
     details = _details(title, team, organisation)
     if not details and role is None:
         raise fail("give at least one of --title, --team, --organisation or --role")
-    store = open_store(db)
-    try:
-        with store.write() as session:
-            user = accounts.by_name(session, name)
-            if user is None:
-                raise fail(f"name: no user called {name!r}")
-            if role is not None and role != user.role:
-                accounts.set_role(session, user.id, role, by=None)
-                out.print(f"{escape(user.name)}: role {role}; their page sessions have ended", highlight=False)
-            if details:
-                accounts.set_details(session, user.id, details, by=None)
-                out.print(
-                    f"{escape(user.name)}: {_described(accounts.details_of(user)) or 'no details'}",
-                    highlight=False,
-                    soft_wrap=True,
-                )
-    except ValueError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.dispose()
+    with using_store(db) as store, store.write() as session:
+        user = accounts.by_name(session, name)
+        if user is None:
+            raise fail(f"name: no user called {name!r}")
+        if role is not None and role != user.role:
+            accounts.set_role(session, user.id, role, by=None)
+            out.print(f"{escape(user.name)}: role {role}; their page sessions have ended", highlight=False)
+        if details:
+            accounts.set_details(session, user.id, details, by=None)
+            out.print(
+                f"{escape(user.name)}: {_described(accounts.details_of(user)) or 'no details'}",
+                highlight=False,
+                soft_wrap=True,
+            )
 
 
 @users_app.command("password")
@@ -160,8 +148,7 @@ def users_password(
     """Set a new password (prompted, or read from stdin). Every page session of the user ends."""
     from counterpitch.store import accounts
 
-    store = open_store(db)
-    try:
+    with using_store(db) as store:
         with store.read() as session:
             if accounts.by_name(session, name) is None:
                 raise fail(f"name: no user called {name!r}")
@@ -172,10 +159,6 @@ def users_password(
                 raise fail(f"name: no user called {name!r}")
             accounts.set_password(session, user.id, password, by=None)
             out.print(f"{escape(user.name)}: password changed; their sessions have ended", highlight=False)
-    except ValueError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.dispose()
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -204,15 +187,11 @@ def tokens_create(
     """Print a new API token for NAME. It is shown once and stored only as a hash."""
     from counterpitch.store import accounts
 
-    store = open_store(db)
-    try:
-        with store.write() as session:
-            user = accounts.by_name(session, name)
-            if user is None or not user.active:
-                raise fail(f"name: no active user called {name!r}")
-            token = accounts.create_token(session, user, label)
-    finally:
-        store.dispose()
+    with using_store(db) as store, store.write() as session:
+        user = accounts.by_name(session, name)
+        if user is None or not user.active:
+            raise fail(f"name: no active user called {name!r}")
+        token = accounts.create_token(session, user, label)
     err.print("API token (shown once; send it as 'Authorization: Bearer TOKEN'):", highlight=False)
     sys.stdout.write(token + "\n")
 
@@ -226,18 +205,14 @@ def tokens_list(
     themselves are never stored)."""
     from counterpitch.store import accounts
 
-    store = open_store(db)
-    try:
-        with store.read() as session:
-            user_id = None
-            if name is not None:
-                user = accounts.by_name(session, name)
-                if user is None:
-                    raise fail(f"name: no user called {name!r}")
-                user_id = user.id
-            rows = accounts.list_tokens(session, user_id)
-    finally:
-        store.dispose()
+    with using_store(db) as store, store.read() as session:
+        user_id = None
+        if name is not None:
+            user = accounts.by_name(session, name)
+            if user is None:
+                raise fail(f"name: no user called {name!r}")
+            user_id = user.id
+        rows = accounts.list_tokens(session, user_id)
     sys.stdout.write("id\tuser\tstate\tcreated\tlast used\tlabel\n")
     for r in rows:
         created = r.created_at.strftime("%Y-%m-%d %H:%M")
@@ -256,12 +231,8 @@ def tokens_revoke(
     until then (web/tokens.py)."""
     from counterpitch.store import accounts
 
-    store = open_store(db)
-    try:
-        with store.write() as session:
-            row = accounts.revoke_token(session, token_id, by=None)
-            if row is None:
-                raise fail(f"token: no token with id {token_id}")
-    finally:
-        store.dispose()
+    with using_store(db) as store, store.write() as session:
+        row = accounts.revoke_token(session, token_id, by=None)
+        if row is None:
+            raise fail(f"token: no token with id {token_id}")
     err.print(f"revoked token {token_id}", highlight=False)

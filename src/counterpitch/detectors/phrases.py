@@ -209,12 +209,16 @@ class PhraseDetector(Detector):
     #: The language the patterns are written in: whose negation and warning cues read their matches. An account
     #: in the reporter's words is read as told by the English rules only; other languages read it as written.
     language: str = "en"
+    #: Settings that veto the rule wherever they appear in the message (subject, text, quoted thread): what the
+    #: whole message is, not one sentence ("a usability study of our app": its thank-you voucher is no lure).
+    none_in_message: tuple[str, ...] = ()
     #: The patterns as a message is read; and as an account told in the reporter's words (built when first needed).
     _written: _Compiled | None = field(default=None, init=False, repr=False, compare=False)
     _told: _Compiled | None = field(default=None, init=False, repr=False, compare=False)
     #: Every pattern of the rule: with the built-in rules' own, the key words it reads when no index is given.
     _patterns: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
     _assertion: Assertion | None = field(default=None, init=False, repr=False, compare=False)
+    _setting: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         where = self.meta.id
@@ -228,6 +232,9 @@ class PhraseDetector(Detector):
         object.__setattr__(self, "_assertion", cues)
         object.__setattr__(self, "_written", _compiled(self.all_of, self.none_of, where, cues))
         object.__setattr__(self, "_patterns", frozenset(p for g in self.all_of for p in g) | set(self.none_of))
+        if self.none_in_message:
+            setting = _compile(["|".join(f"(?:{p})" for p in self.none_in_message)], f"{where}: none_in_message")
+            object.__setattr__(self, "_setting", setting[0].regexp)
 
     def compiled(self, told: bool = False) -> _Compiled:
         """The rule's patterns as a message is read, or (`told`) as an account of one: the told form is compiled
@@ -253,6 +260,7 @@ class PhraseDetector(Detector):
                 self.quotable,
                 self.window,
                 self.language,
+                self.none_in_message,
             ),
         )
 
@@ -262,6 +270,8 @@ class PhraseDetector(Detector):
         hits: list[Span] = []
         index = ctx.phrases if ctx.phrases is not None and self.meta.id in ctx.phrases else None
         speller = index.speller if index is not None else speller_for(self._patterns)
+        if self._setting is not None and self.in_setting(subject):
+            return
         for name, raw in self.fields(subject):
             original = clean(raw)
             text, back = reading(speller, original)  # "pa\u200by" and "whatsap" as "pay" and "whatsapp"
@@ -275,6 +285,16 @@ class PhraseDetector(Detector):
         if hits:
             # Many matching sentences say the same thing more firmly, with diminishing returns.
             yield self.finding((h.evidence() for h in hits[:5]), strength=min(1.0, 0.75 + 0.25 * len(hits)))
+
+    def in_setting(self, approach: Approach) -> bool:
+        """Whether the message, in any of its fields, declares a setting that vetoes this rule (`none_in_message`)."""
+        if self._setting is None:
+            return False
+        for _, raw in message_fields(approach):
+            buf = clean(raw).encode()
+            if self._setting.Match(_UNANCHORED, buf, 0, len(buf))[0][0] >= 0:
+                return True
+        return False
 
     def _sentences_firing(self, f: _Field, told: bool = False) -> list[int]:
         """The sentences to quote: each holds the first group's match, with every group and no veto nearby.
@@ -525,4 +545,5 @@ def match_args(match: Mapping[str, Any], ident: str) -> dict[str, Any]:
         "negatable": _flags(match.get("negatable", True), "match.negatable"),
         "quotable": _flags(match.get("quotable", True), "match.quotable"),
         "window": int(match.get("window", 0)),
+        "none_in_message": tuple(str(p) for p in match.get("none_in_message", [])),
     }

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -136,6 +136,9 @@ class Lure:
     guidance: str | None = None
     attack: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    #: The rule's message-wide veto (`none_in_message`): where the whole message is a setting that rules the family
+    #: out (a usability study's thank-you voucher is no payment for reports), its meaning finding stands aside too.
+    ruled_out: Callable[[Approach], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -158,13 +161,13 @@ class MeaningReader:
             return [[] for _ in approaches]
         out: list[list[Finding]] = []
         row = 0
-        for us in units:
+        for approach, us in zip(approaches, units, strict=True):
             mine = probs[row : row + len(us)] if probs is not None else None
             row += len(us)
-            out.append(self._read(us, mine) if us and mine is not None else [])
+            out.append(self._read(approach, us, mine) if us and mine is not None else [])
         return out
 
-    def _read(self, units: list[Span], probs: npt.NDArray[np.float32]) -> list[Finding]:
+    def _read(self, approach: Approach, units: list[Span], probs: npt.NDArray[np.float32]) -> list[Finding]:
         found = []
         best = probs.argmax(axis=0)
         thresholds = self.model.thresholds_for(len(units))
@@ -173,7 +176,10 @@ class MeaningReader:
             p = float(probs[i, k])
             if p < float(thresholds[k]):
                 continue
-            found.append(_finding(fam, p, units[i], self.lures.get(fam, Lure())))
+            lure = self.lures.get(fam, Lure())
+            if lure.ruled_out is not None and lure.ruled_out(approach):
+                continue
+            found.append(_finding(fam, p, units[i], lure))
         return found
 
 

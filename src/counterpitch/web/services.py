@@ -426,30 +426,14 @@ class Service:
         with self.store.write() as session:
             if not sessions.end_one(session, viewer.id, session_id):
                 return False
-            detail = {"session": session_id}
-            audit.record(
-                session,
-                actor_id=viewer.id,
-                action="session.end",
-                object_type="user",
-                object_id=viewer.id,
-                detail=detail,
-            )
+            _audit_own(session, viewer, "session.end", {"session": session_id})
             return True
 
     def end_my_other_sessions(self, viewer: Actor, current: str) -> int:
         """ "Sign out everywhere else": every session of the viewer's but this browser's; how many ended."""
         with self.store.write() as session:
             ended = sessions.end_others(session, viewer.id, current)
-            detail = {"sessions": ended}
-            audit.record(
-                session,
-                actor_id=viewer.id,
-                action="session.end_others",
-                object_type="user",
-                object_id=viewer.id,
-                detail=detail,
-            )
+            _audit_own(session, viewer, "session.end_others", {"sessions": ended})
             return ended
 
     def actor_by_session(self, token: str) -> Actor | None:
@@ -495,3 +479,8 @@ class Service:
     def _need(viewer: Actor, roles: set[str] | frozenset[str]) -> None:
         if viewer.role not in roles:
             raise Forbidden(f"role: {viewer.role} may not do this")
+
+
+def _audit_own(session: Session, viewer: Actor, action: str, detail: dict[str, int]) -> None:
+    """Record in the audit log what the viewer did to their own account (its sessions)."""
+    audit.record(session, actor_id=viewer.id, action=action, object_type="user", object_id=viewer.id, detail=detail)

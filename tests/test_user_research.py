@@ -103,7 +103,7 @@ def test_a_bad_setting_pattern_names_the_rule() -> None:
         "sources": ["s"],
         "match": {"all_of": [["pay"]], "none_in_message": ["(unclosed"]},
     }
-    with pytest.raises(ValueError, match="lure.example: none_in_message"):
+    with pytest.raises(ValueError, match=r"lure\.example: none_in_message"):
         from_spec(spec, "test.yaml")
 
 

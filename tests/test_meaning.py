@@ -107,13 +107,25 @@ def test_a_place_never_changes_the_reading(model: MeaningModel) -> None:
 
 
 def test_bulk_reads_only_what_the_fast_path_was_unsure_of(engine: Engine) -> None:
-    quiet = approach("Could we continue this on a messaging app where it is easier to chat?")
+    quiet = approach(dict(FRESH)["talent_spotting"])
     fast = next(iter(engine.assess_many([quiet], meaning="never")))
+    assert fast.score < MEANING_UNSURE_FLOOR  # the premise: the fast path is sure this is nothing
     bulk = next(iter(engine.assess_many([quiet], meaning="unsure")))
+    assert bulk == fast
     single = engine.assess(quiet)
-    if fast.score < MEANING_UNSURE_FLOOR:
-        assert bulk == fast
-    assert any(f.detector.startswith("meaning.") for f in single.findings) or single.band != "low"
+    assert "meaning.talent_spotting" in {f.detector for f in single.findings}
+    assert single.score > fast.score
+
+
+def test_bulk_scores_as_one_at_a_time_where_the_layer_reads(engine: Engine) -> None:
+    # Above the floor and below high (a paid trip): bulk reads it by meaning too, and agrees with `assess`.
+    unsure = approach(dict(FRESH)["paid_travel"] + " " + dict(FRESH)["talent_spotting"])
+    fast = next(iter(engine.assess_many([unsure], meaning="never")))
+    assert fast.score >= MEANING_UNSURE_FLOOR and fast.band != "high"
+    bulk = next(iter(engine.assess_many([unsure], meaning="unsure")))
+    assert bulk == engine.assess(unsure)
+    assert "meaning.talent_spotting" in {f.detector for f in bulk.findings}
+    assert bulk.score > fast.score
 
 
 def test_high_from_the_fast_path_is_not_read_again(engine: Engine) -> None:

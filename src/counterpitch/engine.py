@@ -121,7 +121,7 @@ class Engine:
         if when == "never" or self.context.meaning is None:
             return False
         score, band, _, _ = self.scorer.score_only(found)
-        return band != "high" and (when == "always" or score >= MEANING_UNSURE_FLOOR)
+        return _unsure(score, band, when)
 
     def _meaning(self, approaches: list[Approach]) -> list[list[Finding]]:
         reader = self.context.meaning
@@ -196,16 +196,24 @@ class Engine:
                 f += self._remembered("sender", a.sender, partial(_run, by_sender, a, self.context))
             if a.recipient is not None:
                 f += self._remembered("recipient", a.recipient, partial(self.recipient_exposure, a))
-        unsure = [i for i in range(len(chunk)) if self._reads_meaning(found[i], meaning)]
-        if unsure:
-            for i, more in zip(unsure, self._meaning([chunk[i] for i in unsure]), strict=True):
-                found[i] += _new_meaning(found[i], more)
-        for a, language, f in zip(chunk, languages, found, strict=True):
+        # The fast path's scores decide whom the meaning layer reads; they stand for every approach it adds nothing
+        # to (most of them), so each approach is scored once unless its findings grew.
+        fast: list[Scored | None] = [None] * len(chunk)
+        if meaning != "never" and self.context.meaning is not None:
+            fast = [self.scorer.score_only(f) for f in found]
+            unsure = [i for i, s in enumerate(fast) if s is not None and _unsure(s[0], s[1], meaning)]
+            if unsure:
+                for i, more in zip(unsure, self._meaning([chunk[i] for i in unsure]), strict=True):
+                    added = _new_meaning(found[i], more)
+                    if added:
+                        found[i] += added
+                        fast[i] = None
+        for a, language, f, known in zip(chunk, languages, found, fast, strict=True):
             steps: ScoreTrail | None = None
             if trail:
                 score, band, weighted, advice, steps = self.scorer.score(f)
             else:
-                score, band, weighted, advice = self.scorer.score_only(f)
+                score, band, weighted, advice = known if known is not None else self.scorer.score_only(f)
             out.append((_assessment(a, language, score, band, weighted, advice), steps))
         return out
 
@@ -303,6 +311,15 @@ def _meaning_reader(registry: Registry) -> MeaningReader | None:
         if (meta := metas.get(f"lure.{fam}")) is not None
     }
     return MeaningReader(model, Embedder(), lures)
+
+
+#: What `Scorer.score_only` returns: score, band, the weighted findings, the advice.
+Scored = tuple[float, Band, list[Finding], str]
+
+
+def _unsure(score: float, band: Band, when: MeaningWhen) -> bool:
+    """Whether the cascade's second stage reads an approach the fast path scored so (`when` not "never")."""
+    return band != "high" and (when == "always" or score >= MEANING_UNSURE_FLOOR)
 
 
 def _ruled_out(rule: Detector) -> Callable[[Approach], bool] | None:

@@ -126,6 +126,9 @@ MISSPELT = [
     ({"about": "Positve Vetting (PV) holder.", "location": "Canberra, Australia"}, {"AU:PV"}),
     ({"about": "NV2 clearence since 2016.", "location": "Canberra, Australia"}, {"AU:NV2"}),
     ({"about": "Enhanced Devloped Vetting."}, {"UK:eDV"}),
+    # Australia's top level as an adjective of the person ("positively vetted"), as people write it
+    ({"about": "Positive Vetted. Capability acquisition since 2012.", "location": "Canberra, Australia"}, {"AU:PV"}),
+    ({"headline": "Project officer, Defence | Positively vetted", "location": "Canberra, Australia"}, {"AU:PV"}),
 ]
 REAL_WORDS = [
     {"about": "Secrets of good sourdough, a cookbook."},

@@ -144,3 +144,26 @@ def test_the_window_limits_say_when_to_come_back(db_url: str, tmp_path: Path, en
     assert status == 429 and after is not None and 899 <= after <= 900  # the first failure leaves the window
     later(w, 300)
     assert 599 <= (attempt(w.client(), ANALYST, PASSWORD, "198.51.100.1")[1] or 0) <= 600
+
+
+def test_the_refusal_page_says_how_long_to_wait(db_url: str, tmp_path: Path, engine: Engine) -> None:
+    w = backoff_world(db_url, tmp_path, engine)
+    c = w.client()
+    for i in range(3):
+        attempt(c, ANALYST, "wrong-password", f"198.51.100.{i}")
+    token = csrf_from_html(c.get("/signin").text)
+    data = {"name": ANALYST, "password": "wrong-password", "csrf_token": token}
+    r = c.post("/signin", data=data, headers={"X-Forwarded-For": "203.0.113.50"})
+    assert r.status_code == 429
+    after = int(r.headers["retry-after"])
+    assert 59 <= after <= 60
+    assert f"Try again in {after} seconds." in r.text
+
+
+def test_wait_in_words_never_rounds_down() -> None:
+    from counterpitch.web.pages import _wait_in_words
+
+    assert _wait_in_words(1) == "1 second"
+    assert _wait_in_words(45) == "45 seconds"
+    assert _wait_in_words(61) == "about 2 minutes"
+    assert _wait_in_words(900) == "about 15 minutes"

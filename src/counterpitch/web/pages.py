@@ -58,7 +58,7 @@ def signin(
     try:
         user = check_password(request, name, password)
     except TooManyAttempts as exc:
-        message = "Too many failed attempts. Wait a few minutes and try again."
+        message = f"Too many failed attempts. Try again in {_wait_in_words(exc.retry_after)}."
         refused = render(request, "signin.html.j2", {**context, "error": message}, status=429)
         refused.headers["Retry-After"] = str(exc.retry_after)
         return refused
@@ -66,6 +66,14 @@ def signin(
         return render(request, "signin.html.j2", {**context, "error": "Wrong user name or password."}, status=401)
     sign_in(request, user)
     return RedirectResponse(safe_next(next), status_code=303)
+
+
+def _wait_in_words(seconds: int) -> str:
+    """How long a refused sign-in must wait, as a person reads it: "30 seconds", "about 4 minutes"."""
+    if seconds <= 60:
+        return f"{max(seconds, 1)} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)  # rounded up: never tell someone to come back before they may
+    return f"about {minutes} minutes"
 
 
 @router.post("/signout", dependencies=[Depends(verify_csrf)])

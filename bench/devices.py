@@ -106,7 +106,7 @@ def run_command(register: Path, out: Path) -> dict[str, Any]:
             devices += 1
             covered += row["covered"] == "true"
     return {
-        "command": " ".join(cmd[cmd.index("-m") - 1 :]).replace(str(register), "REGISTER.csv"),
+        "command": "python " + " ".join(cmd[cmd.index("-m") :]).replace(str(register), "REGISTER.csv"),
         "pinned_to_one_cpu": cmd[0] == "taskset",
         "wall_s": round(wall, 2),
         "cpu_s": round(field("User time (seconds)") + field("System time (seconds)"), 2),

@@ -47,7 +47,7 @@ ROWS: list[Row] = [
     # --- Hikvision: MAC blocks of its own, model numbers, sub-brands, OEM brands, banners ------------------
     Row("NG-CAM-001", HQ, "10.10.1.11", "44:19:B6:3A:10:01", "Generic", "", "Dome camera", expect=HIK),
     Row("NG-CAM-002", HQ, "10.10.1.12", "00:BC:99:01:22:33", "", "", "Bullet camera, car park", expect=HIK),
-    Row("NG-CAM-003", HQ, "10.10.1.13", "24:0F:9B:55:00:13", "CCTV supplier", "", "", expect=Expect("Hikvision", True, "CCTV supplier", True)),
+    Row("NG-CAM-003", HQ, "10.10.1.13", "24:0F:9B:55:00:13", "CCTV supplier", "", "", expect=Expect("Hikvision", True, conflict=True)),
     Row("NG-CAM-004", HQ, "10.10.1.14", "", "", "DS-2CD2143G2-I", "4MP dome", expect=HIK),
     Row("NG-NVR-001", HQ, "10.10.1.2", "", "", "DS-7608NI-K2", "Recorder", expect=HIK),
     Row("NG-CAM-005", HQ, "10.10.1.15", "", "", "iDS-2CD7146G0-IZS", "", expect=HIK),
@@ -59,7 +59,7 @@ ROWS: list[Row] = [
     Row("NG-CAM-011", HQ, "10.10.1.21", "", "", "", "", {"server": "DNVRS-Webs"}, expect=HIK),
     Row("NG-CAM-012", HQ, "10.10.1.22", "", "", "", "", {"snmp_oid": "1.3.6.1.4.1.39165.1.1"}, expect=HIK),
     Row("NG-CAM-013", HQ, "10.10.1.23", "", "", "", "", {"favicon": "999357577"}, expect=HIK),
-    Row("NG-CAM-014", HQ, "10.10.1.24", "44:19:B6:3A:10:24", "Axis", "", "Dome", expect=Expect("Hikvision", True, "Axis Communications", True)),
+    Row("NG-CAM-014", HQ, "10.10.1.24", "44:19:B6:3A:10:24", "Axis", "", "Dome", expect=Expect("Hikvision", True, conflict=True)),
     Row("NG-DOOR-01", HQ, "10.10.1.30", "", "", "DS-KV6113-WPE1", "Door intercom", expect=HIK),
     # --- Dahua and its brands ---------------------------------------------------------------------------
     Row("NG-CAM-020", HQ, "10.10.2.11", "3C:EF:8C:00:10:11", "", "", "PTZ", expect=DAHUA),
@@ -71,7 +71,7 @@ ROWS: list[Row] = [
     Row("NG-CAM-024", HQ, "10.10.2.15", "", "Amcrest", "IPC-HDW2431T-AS-S2", "", expect=Expect("Dahua", True, "Amcrest", note="OEM")),
     Row("NG-CAM-025", HQ, "10.10.2.16", "3C:EF:8C:00:10:16", "Lorex", "", "", expect=Expect("Dahua", True, "Lorex", note="2018")),
     Row("NG-CAM-026", HQ, "10.10.2.17", "", "Imou", "", "Wi-Fi camera", expect=Expect("Dahua", True, "Imou")),
-    Row("NG-CAM-027", HQ, "10.10.2.18", "", "Bosch", "IPC-HDBW2431E-S-S2", "", expect=Expect("Dahua", True, "Bosch", True)),
+    Row("NG-CAM-027", HQ, "10.10.2.18", "", "Bosch", "IPC-HDBW2431E-S-S2", "", expect=Expect("Dahua", True, conflict=True)),
     Row("NG-CAM-028", HQ, "10.10.2.19", "", "", "", "", {"favicon": "2019488876"}, expect=DAHUA),
     Row("NG-CAM-029", HQ, "10.10.2.20", "14:A7:8B:00:10:20", "", "", "", expect=DAHUA),
     # --- Network and radio makers on the US list ----------------------------------------------------------

@@ -40,9 +40,10 @@ def test_when_a_mac_is_looked_up_then_the_longest_registry_block_names_its_owner
         "06:19:B6:00:00:01",
         "DA:A1:19:00:00:01",  # a phone's private address
         "45:19:B6:12:34:56",  # group bit
+        "00:00:00:00:00:00",  # a register's placeholder (the block is Xerox's)
     ],
 )
-def test_when_a_mac_is_locally_administered_or_a_group_address_then_it_gives_no_clue(tables, address):
+def test_when_a_mac_is_locally_administered_a_group_address_or_zero_then_it_gives_no_clue(tables, address):
     obs = Observation("r.csv", "line 2", mac=format_mac(parse_mac(address)))
     assert list(mac.clues(obs, tables)) == []
 

@@ -195,3 +195,30 @@ def test_when_a_scan_is_read_then_hosts_services_and_the_scanners_vendor_are_kep
         (554, "Hikvision DVR rtspd"),
     ]
     assert first.services[0].cpes == ("cpe:/h:hikvision:ds-2cd2032-i",)
+
+
+def test_when_a_scan_declares_an_unknown_encoding_then_the_file_is_named(tmp_path):
+    path = tmp_path / "scan.xml"  # found by tests/fuzz/test_fuzz_devices.py: a LookupError escaped
+    path.write_bytes(scan_xml().replace('encoding="UTF-8"', 'encoding="TF-8"').encode())
+    assert _errors(_read(path)) == [f"{path}, line 1: malformed XML: unknown encoding: TF-8"]
+
+
+def test_when_an_xlsx_sheet_declares_entities_then_it_is_refused_with_the_file_named(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["asset", "mac"])
+    book.active.append(["A-1", "44:19:B6:00:00:01"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    path = tmp_path / "hostile.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = b'<!DOCTYPE worksheet [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + data
+            dst.writestr(info, data)
+    errors = _errors(_read(path))
+    assert errors == [
+        f"{path}: not a readable XLSX workbook: refused: its XML declares entities or loads external "
+        "ones (EntitiesForbidden)"
+    ]

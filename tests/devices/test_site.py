@@ -71,6 +71,6 @@ def test_when_the_site_report_is_written_then_it_lists_the_devices_to_remove_per
     page = html.read_text("utf-8")
     assert "Northgate HQ" in page and "Riverside Depot" in page
     assert page.count("<svg") >= 4
-    assert "NG-CAM-014" in page and "sold as LTS" in page
+    assert "NG-CAM-014" in page and "sold as LTS" in page and "conflict: Hikvision (oui)" in page
     assert "NG-CAM-100" not in page  # the Axis camera is not to be removed
     assert "<script" not in page

@@ -12,7 +12,7 @@ def _row(mac: str = "", **fields: str) -> Observation:
 
 def test_when_a_register_and_the_mac_disagree_then_the_device_is_flagged_with_the_conflict(tables):
     v = judge([_row("44:19:B6:00:00:01", manufacturer="Axis")], tables)
-    assert (v.vendor, v.brand, v.covered) == ("Hikvision", "Axis Communications", True)
+    assert (v.vendor, v.brand, v.covered) == ("Hikvision", "", True)  # Axis is not a brand of Hikvision's
     assert v.conflict == "Hikvision (oui); but Axis Communications (register name)"
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "jsonl", "csv")
 #: Devices to remove shown by `--format table`; the other formats have all of them.
 TABLE_ROWS = 100
+_SHORT = {"us_covered_list": "US", "uk_prc_nil": "UK"}
 
 devices_app = typer.Typer(help="Devices: find equipment from covered makers in asset registers and nmap scans.")
 
@@ -151,11 +152,13 @@ def _print_table(summary: Summary) -> None:
     if not listed:
         return
     t = Table(title="devices to remove", title_justify="left", show_edge=False)
-    for col in ("site", "asset", "ip", "mac", "maker", "brand", "basis", "conf.", "conflict"):
+    for col in ("site", "asset", "address", "maker", "basis", "conf.", "conflict"):
         t.add_column(col)
     for v in listed:
+        maker = v.vendor + (f" (sold as {v.brand})" if v.brand else "")
+        basis = "+".join(_SHORT[b] for b in v.basis)
         t.add_row(
-            *(escape(x) for x in (v.site, v.asset, v.ip, v.mac, v.vendor, v.brand, " ".join(v.basis))),
+            *(escape(x) for x in (v.site, v.asset, v.ip or v.mac, maker, basis)),
             f"{v.confidence:.2f}",
             escape(v.conflict),
         )

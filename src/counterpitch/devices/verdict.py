@@ -111,11 +111,12 @@ def judge(observations: Sequence[Observation], t: Tables, extract: Extract = all
 
 
 def _brand(clues: Sequence[Clue], winner: str, t: Tables) -> str:
-    """The name on the box when it is not the maker's: a register's manufacturer or brand column first, then a
-    sub-brand or subsidiary the device's own clues name (an EZVIZ MAC block)."""
+    """The name on the box when it is not the maker's: a register's manufacturer or brand column naming the
+    maker's sub-brand, subsidiary or OEM first, then one the device's own clues name (an EZVIZ MAC block). A
+    register naming an unrelated maker is not a brand but a conflict (shown there)."""
     vendor = t.label(winner)
     for c in clues:
-        if c.claim and c.kind == "name" and c.weight > 0 and c.entity != winner and c.label != vendor:
+        if c.claim and c.kind == "name" and c.entity != winner and c.label != vendor and _related(c.entity, winner, t):
             return c.label
     for c in clues:
         if c.weight > 0 and c.entity != winner and t.group(c.entity) == winner and c.entity in t.brands:
@@ -159,7 +160,7 @@ class RowJudge:
             value = parse_mac(mac)
         except MacError:
             return "?"
-        if locally_administered(value) or group_address(value):
+        if value == 0 or locally_administered(value) or group_address(value):
             return "local"
         found = self.t.registry.lookup(value)
         return found.block if found is not None else "?"

@@ -1,7 +1,7 @@
 """The MAC's registry block: who the IEEE assigned it to (oui.py), re-resolved whatever the scanner said.
 
-A locally administered or group address gives no clue. The scanner's own vendor field is kept as evidence
-with no weight, so a reader sees when it disagreed."""
+A locally administered or group address gives no clue, nor does the all-zero placeholder. The scanner's own
+vendor field is kept as evidence with no weight, so a reader sees when it disagreed."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ def clues(obs: Observation, t: Tables) -> Iterator[Clue]:
     if not obs.mac:
         return
     value = parse_mac(obs.mac)
-    if locally_administered(value) or group_address(value):
-        return
+    if value == 0 or locally_administered(value) or group_address(value):
+        return  # 00:00:00:00:00:00 is a register's placeholder, not Xerox's
     found = t.registry.lookup(value)
     if found is not None:
         entity = t.organisation(found.organisation)

@@ -105,6 +105,8 @@ def _hosts(stream: _Limited, source: str, site: str) -> Iterator[Observation | R
         yield RecordError(source, f"line {line}, column {col}", "", "malformed XML: " + str(exc).split(":")[0])
     except _TooLarge:
         yield RecordError(source, "", "", f"larger than the {MAX_SCAN_BYTES // 2**20} MiB a scan may be")
+    except LookupError as exc:  # <?xml encoding="..."?> naming an encoding Python does not know
+        yield RecordError(source, "line 1", "", f"malformed XML: {exc}")
 
 
 def _cut(text: str | None) -> str:

@@ -250,7 +250,7 @@ def read_xlsx(path: str, columns: ColumnMap, site: str = "") -> Iterator[Observa
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file: one line, the file named
-        yield RecordError(path, "", "", f"not a readable XLSX workbook: {type(exc).__name__}: {exc}")
+        yield RecordError(path, "", "", f"not a readable XLSX workbook: {_why(exc)}")
         return
     try:
         used = False
@@ -263,7 +263,7 @@ def read_xlsx(path: str, columns: ColumnMap, site: str = "") -> Iterator[Observa
         if not used:
             yield RecordError(path, "", "", "no sheet has a header naming a column the audit can use; --map names them")
     except Exception as exc:  # a damaged sheet part (bad XML, entities refused by defusedxml)
-        yield RecordError(path, "", "", f"unreadable sheet: {type(exc).__name__}: {exc}")
+        yield RecordError(path, "", "", f"unreadable sheet: {_why(exc)}")
     finally:
         book.close()
 
@@ -287,6 +287,19 @@ def _sheet_rows(
         found = _observation(cells, fields, f"{source}", f"sheet {title!r} row {number}", site)
         if found is not None:
             yield found
+
+
+def _why(exc: BaseException) -> str:
+    """What openpyxl's error was about, on one line: the XML entities refused, or the first cause's words."""
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return f"refused: its XML declares entities or loads external ones ({type(cause).__name__})"
+        cause = cause.__cause__ or cause.__context__
+    first = (str(exc).splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first[:200]}"
 
 
 def _cell_text(value: object) -> str:

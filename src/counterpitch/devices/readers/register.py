@@ -4,20 +4,21 @@ Facilities teams keep registers in every shape, so columns are matched by name (
 ignored) against the aliases below, and `--map COLUMN=FIELD` names the rest. Unknown columns are ignored. The
 fields:
 
-    asset         asset, asset_id, asset_tag, tag, name, hostname, device, device_name
-    site          site, location, building, campus
-    ip            ip, ip_address, ipv4, address
-    mac           mac, mac_address, hw_address, hardware_address, ethernet
-    manufacturer  manufacturer, make, vendor, maker
+    asset         asset, asset_id, asset_tag, asset_name, asset_number, tag, name, hostname, host_name, device,
+                  device_name, device_id
+    site          site, location, building, campus, site_name, facility
+    ip            ip, ip_address, ip_addr, ipv4, ipv4_address, ipv6, address
+    mac           mac, mac_address, mac_addr, hw_address, hardware_address, physical_address, ethernet
+    manufacturer  manufacturer, make, vendor, maker, manufacturer_name, oem
     brand         brand
-    model         model, model_number, model_no, product, part_number
-    description   description, desc, type, category, device_type, notes
-    server        server, http_server           (an HTTP Server header)
-    title         title, http_title             (a web page title or redirect)
-    rtsp          rtsp, rtsp_server             (an RTSP reply's realm or server)
-    snmp_oid      snmp_oid, sysobjectid, sys_object_id, oid
-    favicon       favicon, favicon_hash         (mmh3, Shodan style)
-    ports         ports, open_ports             ("80/tcp, 37777", any separators)
+    model         model, model_number, model_no, model_name, device_model, hardware_model, product, part_number
+    description   description, desc, type, category, device_type, asset_type, notes
+    server        server, http_server, server_header     (an HTTP Server header)
+    title         title, http_title, page_title          (a web page title or redirect)
+    rtsp          rtsp, rtsp_server, rtsp_realm          (an RTSP reply's realm or server)
+    snmp_oid      snmp_oid, sysobjectid, sys_object_id, oid, snmp_sysobjectid
+    favicon       favicon, favicon_hash, http_favicon_hash   (mmh3, Shodan style)
+    ports         ports, open_ports                      ("80/tcp, 37777", any separators)
 
 Both readers stream: CSV a row at a time, XLSX through openpyxl's read-only mode (rows parsed as they are
 read, never the whole sheet; its XML through defusedxml). A row is refused, with the file, the line (or sheet
@@ -64,18 +65,30 @@ FIELDS = (
     "ports",
 )
 _ALIASES = {
-    "asset": ("asset_id", "asset_tag", "tag", "name", "hostname", "device", "device_name"),
-    "site": ("location", "building", "campus"),
-    "ip": ("ip_address", "ipv4", "address"),
-    "mac": ("mac_address", "hw_address", "hardware_address", "ethernet"),
-    "manufacturer": ("make", "vendor", "maker"),
-    "model": ("model_number", "model_no", "product", "part_number"),
-    "description": ("desc", "type", "category", "device_type", "notes"),
-    "server": ("http_server",),
-    "title": ("http_title",),
-    "rtsp": ("rtsp_server",),
-    "snmp_oid": ("sysobjectid", "sys_object_id", "oid"),
-    "favicon": ("favicon_hash",),
+    "asset": (
+        "asset_id",
+        "asset_tag",
+        "asset_name",
+        "asset_number",
+        "tag",
+        "name",
+        "hostname",
+        "host_name",
+        "device",
+        "device_name",
+        "device_id",
+    ),
+    "site": ("location", "building", "campus", "site_name", "facility"),
+    "ip": ("ip_address", "ip_addr", "ipv4", "ipv4_address", "ipv6", "address"),
+    "mac": ("mac_address", "mac_addr", "hw_address", "hardware_address", "physical_address", "ethernet"),
+    "manufacturer": ("make", "vendor", "maker", "manufacturer_name", "oem"),
+    "model": ("model_number", "model_no", "model_name", "device_model", "hardware_model", "product", "part_number"),
+    "description": ("desc", "type", "category", "device_type", "asset_type", "notes"),
+    "server": ("http_server", "server_header"),
+    "title": ("http_title", "page_title"),
+    "rtsp": ("rtsp_server", "rtsp_realm"),
+    "snmp_oid": ("sysobjectid", "sys_object_id", "oid", "snmp_sysobjectid"),
+    "favicon": ("favicon_hash", "http_favicon_hash"),
     "ports": ("open_ports",),
 }
 _TEXT_FIELDS = tuple(f for f in FIELDS if f not in ("asset", "site", "ip", "mac"))

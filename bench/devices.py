@@ -148,6 +148,7 @@ def constructed_accuracy() -> dict[str, Any]:
         "conflicts_elsewhere": sum(bool(found[k].conflict) for k, e in truth.items() if not e.conflict),
         "brands_expected": len(brands),
         "brands_shown_right": sum(found[k].brand == truth[k].brand for k in brands),
+        "marked_to_check": sorted(k for k, v in found.items() if v.check),
     }
 
 

@@ -42,6 +42,11 @@ def test_when_the_constructed_site_is_audited_then_every_covered_device_is_found
     assert not wrong
 
 
+def test_when_no_device_is_flagged_then_only_listed_makers_oem_brands_are_to_check(tmp_path, runner):
+    found = _audit(tmp_path, runner)
+    assert sorted(k for k, d in found.items() if d["check"]) == ["NG-CAM-105"]
+
+
 def test_when_a_covered_device_is_flagged_then_its_basis_and_evidence_say_why(tmp_path, runner):
     found = _audit(tmp_path, runner)
     assert found["NG-CAM-001"]["basis"] == ["us_covered_list", "uk_prc_nil"]
@@ -72,5 +77,7 @@ def test_when_the_site_report_is_written_then_it_lists_the_devices_to_remove_per
     assert "Northgate HQ" in page and "Riverside Depot" in page
     assert page.count("<svg") >= 4
     assert "NG-CAM-014" in page and "sold as LTS" in page and "conflict: Hikvision (oui)" in page
-    assert "NG-CAM-100" not in page  # the Axis camera is not to be removed
+    assert "NG-CAM-100" not in page  # the Axis camera is neither to remove nor to check
+    checks = page[page.index("Devices to check") :]
+    assert "NG-CAM-105" in checks  # Amcrest named alone: judge per model
     assert "<script" not in page

@@ -16,10 +16,21 @@ def test_when_a_register_and_the_mac_disagree_then_the_device_is_flagged_with_th
     assert v.conflict == "Hikvision (oui); but Axis Communications (register name)"
 
 
-def test_when_an_oem_brand_is_named_alone_then_it_is_not_flagged_but_noted(tables):
+def test_when_an_oem_brand_is_named_alone_then_it_is_not_flagged_but_marked_to_check(tables):
     v = judge([_row(manufacturer="Amcrest")], tables)
-    assert (v.vendor, v.covered) == ("Amcrest", False)
+    assert (v.vendor, v.covered, v.check) == ("Amcrest", False, True)
     assert "judge per model" in v.note
+
+
+def test_when_a_listed_maker_loses_a_conflict_then_the_device_is_marked_to_check(tables):
+    v = judge([_row("00:40:8C:00:00:01", manufacturer="Hikvision")], tables)  # an Axis MAC block
+    assert (v.vendor, v.covered, v.check) == ("Axis Communications", False, True)
+    assert "Hikvision (register name)" in v.conflict and "clues also point to Hikvision" in v.note
+
+
+def test_when_no_listed_maker_is_among_the_clues_then_there_is_nothing_to_check(tables):
+    v = judge([_row("00:40:8C:00:00:01", manufacturer="Axis")], tables)
+    assert (v.covered, v.check, v.conflict) == (False, False, "")
 
 
 def test_when_an_oem_brand_shows_its_makers_own_clues_then_the_maker_is_flagged_and_the_brand_shown(tables):
@@ -34,13 +45,13 @@ def test_when_a_sub_brand_is_named_then_the_parent_is_the_maker(tables):
 
 def test_when_the_only_clue_is_weak_then_the_maker_is_named_but_not_flagged(tables):
     v = judge([_row(ports="37777")], tables)
-    assert (v.vendor, v.covered) == ("Dahua", False)
+    assert (v.vendor, v.covered, v.check) == ("Dahua", False, True)
     assert v.confidence < THRESHOLD and "confirm before acting" in v.note
 
 
 def test_when_a_mac_is_honors_then_it_is_for_review_not_flagged(tables):
     v = judge([_row("00:A3:07:00:00:01")], tables)
-    assert (v.vendor, v.covered, v.basis) == ("Honor", False, ())
+    assert (v.vendor, v.covered, v.basis, v.check) == ("Honor", False, (), False)
     assert "do not flag" in v.note
 
 

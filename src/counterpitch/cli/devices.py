@@ -147,6 +147,7 @@ def _print_table(summary: Summary) -> None:
             f"[bold]{escape(name)}[/]: {s.devices} devices, {s.covered} to remove"
             + (f" ({makers}; {bases})" if s.covered else "")
             + (f", {s.conflicts} with conflicting clues" if s.conflicts else "")
+            + (f", {s.to_check} to check" if s.to_check else "")
         )
     listed = [v for s in summary.sites.values() for v in s.remove][:TABLE_ROWS]
     if not listed:

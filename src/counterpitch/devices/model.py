@@ -88,6 +88,9 @@ class Verdict:
     conflict: str = ""
     note: str = ""
     sources: tuple[str, ...] = field(default=())
+    #: Not flagged, but a person should look: a listed maker is among the clues (weak evidence for it, the losing
+    #: side of a conflict, or the maker behind an OEM brand named alone).
+    check: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -98,6 +101,7 @@ class Verdict:
             "vendor": self.vendor,
             "brand": self.brand,
             "covered": self.covered,
+            "check": self.check,
             "basis": list(self.basis),
             "confidence": self.confidence,
             "conflict": self.conflict or None,

@@ -1,5 +1,6 @@
-"""Per-site counts and the devices to remove, for the report and the table: bounded whatever the input's size
-(counts by maker and basis; at most MAX_LISTED devices listed per site, the rest counted and left to the CSV)."""
+"""Per-site counts, the devices to remove and those to check, for the report and the table: bounded whatever the
+input's size (counts by maker and basis; at most MAX_LISTED devices of each list per site, the rest counted and
+left to the CSV)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ class SiteSummary:
     brands: Counter[str] = field(default_factory=Counter)  # covered devices sold under another name
     remove: list[Verdict] = field(default_factory=list)
     unlisted: int = 0
+    to_check: int = 0
+    check: list[Verdict] = field(default_factory=list)  # not flagged, but a listed maker is among the clues
 
 
 @dataclass
@@ -37,6 +40,10 @@ class Summary:
         s.conflicts += bool(v.conflict)
         if not v.covered:
             s.review += bool(v.note)
+            if v.check:
+                s.to_check += 1
+                if len(s.check) < self.max_listed:
+                    s.check.append(v)
             return
         s.covered += 1
         s.makers[v.vendor] += 1
@@ -69,6 +76,7 @@ class Summary:
                     "covered": s.covered,
                     "conflicts": s.conflicts,
                     "review": s.review,
+                    "to_check": s.to_check,
                     "makers": dict(s.makers.most_common()),
                     "bases": dict(s.bases.most_common()),
                     "brands": dict(s.brands.most_common()),

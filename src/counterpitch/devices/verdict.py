@@ -8,8 +8,10 @@ highest score is the maker; on a tie, the one with a clue from the device itself
 An OEM brand wins on names alone, and then says "judge per model"; when the device's own clues (ports,
 banners, model number) show the brand's parent, the parent is the maker and the brand is shown beside it.
 A device is `covered` when its maker is on a list and the score reaches THRESHOLD; below it the verdict names
-the maker and asks for confirmation instead of flagging. Clues pointing elsewhere (the register says Axis, the
-OUI says Hikvision) are a `conflict`: named in the verdict, never silently dropped.
+the maker and asks for confirmation instead of flagging, and `check` marks it for a person (as it does a device
+whose losing clues name a listed maker, and an OEM brand of a listed maker named alone). Clues pointing
+elsewhere (the register says Axis, the OUI says Hikvision) are a `conflict`: named in the verdict, never
+silently dropped.
 """
 
 from __future__ import annotations
@@ -96,6 +98,10 @@ def judge(observations: Sequence[Observation], t: Tables, extract: Extract = all
     notes += [t.note_of(c.entity) for c in clues if c.weight > 0 and c.entity != winner]
     if bases and not covered:
         notes.append(f"weak evidence for {t.label(winner)} ({confidence:.2f} < {THRESHOLD}): confirm before acting")
+    listed_against = [t.label(g) for g in against if t.bases_of(g)]
+    if listed_against and not covered:
+        notes.append(f"clues also point to {', '.join(listed_against)} (listed): check the device")
+    check = not covered and bool(bases or listed_against or t.bases_of(t.parent(winner)))
     return Verdict(
         *first,
         vendor=t.label(winner),
@@ -107,6 +113,7 @@ def judge(observations: Sequence[Observation], t: Tables, extract: Extract = all
         conflict=conflict,
         note=" ".join(dict.fromkeys(n for n in notes if n)),
         sources=_sources(observations),
+        check=check,
     )
 
 
@@ -191,4 +198,5 @@ class RowJudge:
             decided.conflict,
             decided.note,
             (here,),
+            decided.check,
         )

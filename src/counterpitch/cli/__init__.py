@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from counterpitch.cli import audit, campaigns, check, mail, models, reference, scan, service
+from counterpitch.cli import audit, campaigns, check, devices, mail, models, reference, scan, service
 
 __all__ = ["app"]
 
@@ -29,5 +29,6 @@ app.command()(models.train)
 app.command()(audit.audit)
 app.command()(service.serve)
 app.add_typer(campaigns.campaigns_app, name="campaigns", no_args_is_help=True)
+app.add_typer(devices.devices_app, name="devices", no_args_is_help=True)
 app.add_typer(service.users_app, name="users")
 app.add_typer(service.tokens_app, name="tokens")

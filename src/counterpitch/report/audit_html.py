@@ -7,22 +7,14 @@ Content-Security-Policy forbids both), charts drawn as inline SVG by report/svg.
 from __future__ import annotations
 
 import networkx as nx
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from counterpitch import __version__
 from counterpitch.audit.graph import clusters, named_lines, rosters
 from counterpitch.audit.mosaic import Mosaic
 from counterpitch.audit.summary import OrgSummary
-from counterpitch.report.html import made_at
+from counterpitch.report.html import TEMPLATES, made_at
 from counterpitch.report.svg import bar_chart, mosaic_svg
 
-_ENV = Environment(
-    loader=PackageLoader("counterpitch", "report/templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 #: Lines of each inference listed in the report (the GraphML export has them all).
 MAX_LISTED = 40
 
@@ -35,7 +27,7 @@ def render_audit(summary: OrgSummary, mosaic: Mosaic, graph: nx.DiGraph, *, org:
         return [(str(c["value"]), int(c["people"])) for c in doc[key]]  # type: ignore[attr-defined]
 
     title = f"Exposure audit: {org}" if org else "Exposure audit"
-    return _ENV.get_template("audit.html.j2").render(
+    return TEMPLATES.get_template("audit.html.j2").render(
         title=title,
         doc=doc,
         summary=summary,

@@ -7,21 +7,11 @@ register cells are hostile text), no script, nothing loaded from outside (a Cont
 
 from __future__ import annotations
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
 from counterpitch import __version__
 from counterpitch.devices.summary import Summary
 from counterpitch.devices.tables import Tables
-from counterpitch.report.html import made_at
+from counterpitch.report.html import TEMPLATES, made_at
 from counterpitch.report.svg import bar_chart
-
-_ENV = Environment(
-    loader=PackageLoader("counterpitch", "report/templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 def render_devices(summary: Summary, tables: Tables, *, title: str = "Device audit", errors: int = 0) -> str:
@@ -37,7 +27,7 @@ def render_devices(summary: Summary, tables: Tables, *, title: str = "Device aud
                 "bases": bar_chart(s.bases.most_common(), label=f"Covered devices by basis at {name}", unit="devices"),
             }
         )
-    return _ENV.get_template("devices.html.j2").render(
+    return TEMPLATES.get_template("devices.html.j2").render(
         title=title,
         summary=summary,
         sites=sites,

@@ -14,7 +14,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from counterpitch import __version__
 from counterpitch.scan import ScanResult
 
-_ENV = Environment(
+#: The reports' one template environment (scan, audit and device pages): every value escaped, an unknown name an
+#: error rather than an empty string.
+TEMPLATES = Environment(
     loader=PackageLoader("counterpitch", "report/templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     undefined=StrictUndefined,
@@ -40,7 +42,7 @@ def render_scan(result: ScanResult, title: str = "Counterpitch scan") -> str:
     kept = list(result.approaches)
     attention = [(a, s) for a, s in kept if s.band != "low"]
     quiet = [(a, s) for a, s in kept if s.band == "low"]
-    return _ENV.get_template("scan.html.j2").render(
+    return TEMPLATES.get_template("scan.html.j2").render(
         title=title,
         result=result,
         attention=attention,

@@ -183,6 +183,10 @@ def test_when_a_removed_device_comes_back_then_one_alert_is_raised_and_no_more(w
         ("device.returned", f"device.returned:device:{device_id}:returned"),
         ("device.new", f"device.new:device:{new_id}:new"),
     ]
+    with world.app.state.service.store.read() as session:
+        alert_id = session.scalars(select(Alert.id).where(Alert.rule_id == "device.returned")).one()
+    shown = c.get(f"/alerts/{alert_id}")
+    assert shown.status_code == 200 and "Covered device seen again after it was marked removed" in shown.text
     # the device is "found" again, its removal kept in its history
     with world.app.state.service.store.read() as session:
         rows, _ = devices.listing(session, devices.DeviceFilter(status="found"))

@@ -144,21 +144,21 @@ def import_cmd(
         if not keep_going:
             raise _Stop
 
-    try:
-        records = list(read_records(inputs, site=site, on_error=on_error))
-    except _Stop:
-        err.print("stopped at the first bad record; nothing was imported; --keep-going imports the rest", style="dim")
-        raise typer.Exit(BAD_INPUT) from None
-    except ValueError as exc:
-        raise fail(str(exc)) from None
     # The service's alert rules and delivery settings (COUNTERPITCH_* variables). The secret key signs nothing
     # here: a throwaway one, so the service's is neither read nor made.
     try:
         alerter = Alerter.from_settings(Settings.from_env(secret_key=secrets.token_hex(32)))
     except ValueError as exc:
         raise fail(str(exc)) from None
-    with using_store(db) as store:
-        result = import_devices(store, alerter, records, actor_id=None, source=", ".join(inputs)[:500])
+    try:
+        # Read (and audit) before the transaction, which then holds the database's write lock only to store.
+        records = list(read_records(inputs, site=site, on_error=on_error))
+        with using_store(db) as store:
+            result = import_devices(store, alerter, records, actor_id=None, source=", ".join(inputs)[:500])
+    except _Stop:
+        err.print("stopped at the first bad record; nothing was imported; --keep-going imports the rest", style="dim")
+        raise typer.Exit(BAD_INPUT) from None
+    finally:
         alerter.close()  # waits for the alerts' delivery
     out.print(
         f"{result.added} device(s) added, {result.updated} updated at {len(result.sites)} site(s); "

@@ -8,7 +8,7 @@ upload limits, like a reporter's PDF. Decision 0065.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
@@ -52,7 +52,7 @@ def _page(
         "status_labels": STATUS_LABELS,
         "imported": imported,
         "errors": errors or [],
-        "today": date.today(),
+        "today": datetime.now(UTC).date(),
         "max_upload_mb": settings(request).max_upload_bytes // 1_000_000,
     }
     return render(request, "devices.html.j2", context, status=status)

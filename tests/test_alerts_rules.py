@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from counterpitch.alerts import FindingFact, ReportFacts, RuleError, evaluate, load_rules, parse_rules
-from counterpitch.alerts.rules import CampaignTargetsRule, ReportBandRule, ReportFindingRule
+from counterpitch.alerts.rules import CampaignTargetsRule, DeviceCoveredRule, ReportBandRule, ReportFindingRule
 from counterpitch.model import Approach, Assessment, Band
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -134,11 +134,21 @@ HIGH_RULE = ReportBandRule(
 
 def test_when_no_path_then_the_shipped_defaults_load() -> None:
     rules = load_rules()
-    assert [r.id for r in rules] == ["campaign.targets", "report.watchlist", "report.band_high"]
+    assert [r.id for r in rules] == [
+        "campaign.targets",
+        "report.watchlist",
+        "report.band_high",
+        "device.returned",
+        "device.new",
+    ]
     campaign = rules[0]
     assert isinstance(campaign, CampaignTargetsRule)
     assert (campaign.targets, campaign.within_days, campaign.min_band) == (3, 30, "medium")
     assert isinstance(rules[1], ReportFindingRule) and rules[1].detector_prefix == "watchlist."
+    assert [(r.kind, r.event) for r in rules[3:] if isinstance(r, DeviceCoveredRule)] == [
+        ("device_covered", "returned"),
+        ("device_covered", "new"),
+    ]
 
 
 def test_when_a_file_is_given_then_its_rules_load(tmp_path: Path) -> None:

@@ -27,6 +27,8 @@ MISSING_IDS: dict[str, object] = {
     "alert_id": 999_999,
     "entry_id": "no-such-entry",
     "session_id": 999_999,
+    "device_id": 999_999,
+    "site_id": 999_999,
 }
 
 MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
@@ -82,8 +84,17 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
     ("POST", "/watchlist"): TRIAGE_POST,
     ("POST", "/watchlist/{entry_id}/deactivate"): TRIAGE_MISSING,
     ("POST", "/watchlist/{entry_id}/activate"): TRIAGE_MISSING,
+    # devices: removal tracking (analysts and admins; reporters refused)
+    ("GET", "/devices"): TRIAGE_PAGE,
+    ("POST", "/devices/import"): TRIAGE_POST,
+    ("POST", "/devices/{device_id}/status"): TRIAGE_MISSING,
+    ("POST", "/devices/sites/{site_id}/deadline"): TRIAGE_MISSING,
 }
 
+MATRIX_DEVICE = (
+    b'{"asset": "CAM-M", "ip": "10.9.0.1", "mac": "44:19:B6:00:09:01", "vendor": "Hikvision", "brand": "", '
+    b'"covered": true, "basis": ["us_covered_list", "uk_prc_nil"], "confidence": 0.9, "evidence": []}\n'
+)
 #: Bodies for routes that need one (page forms also get the caller's CSRF token).
 APPROACH = {"id": "matrix-1", "text": "We pay for short notes on policy; keep it between us."}
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
@@ -100,6 +111,12 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/cases/{report_id}/status"): {"data": {"status": "triaged"}},
     ("POST", "/cases/{report_id}/notes"): {"data": {"text": "Matrix note by {role}."}},
     ("POST", "/watchlist"): {"data": {"name": "Matrix Persona {role}", "kind": "persona", "source": "access matrix"}},
+    ("POST", "/devices/import"): {
+        "data": {"site": "Matrix site {role}"},
+        "files": {"file": ("matrix.jsonl", MATRIX_DEVICE, "application/x-ndjson")},
+    },
+    ("POST", "/devices/{device_id}/status"): {"data": {"status": "scheduled"}},
+    ("POST", "/devices/sites/{site_id}/deadline"): {"data": {"deadline": "2027-03-31"}},
 }
 #: Routes that end or replace the caller's session get a fresh client.
 FRESH_SESSION = {("POST", "/signout"), ("POST", "/signin")}

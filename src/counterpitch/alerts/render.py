@@ -71,6 +71,8 @@ def _fill(text: str, first: str = "", rest: str = "") -> str:
 
 
 _ENV.filters["fill"] = _fill
+#: The briefing templates' environment, for the other briefings in this package (alerts/devices.py).
+TEMPLATES = _ENV
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ A rules file is YAML: ``version: 1`` and a ``rules`` list. Every rule has
 
 ============  ============================================================================================
 id            stable lower-case id (``campaign.targets``); part of every alert's dedup key
-kind          ``campaign_targets``, ``report_finding`` or ``report_band`` (below)
+kind          ``campaign_targets``, ``report_finding``, ``report_band`` or ``device_covered`` (below)
 title         what the briefing is headed with, one line
 severity      ``info``, ``low``, ``medium`` or ``high``
 channels      ``smtp`` and/or ``webhook``
@@ -18,6 +18,9 @@ and the fields of its kind:
 - ``report_finding``: a report with a finding whose detector id starts with ``detector_prefix``
   (``watchlist.`` for any watchlist hit).
 - ``report_band``: a report rated ``min_band`` or higher.
+- ``device_covered``: an imported device audit (store/devices.py) shows a covered device: ``event: returned``
+  when it had been marked removed, ``event: new`` when it is new to a site imported before (a site's first
+  import is its baseline). One alert per device and rule.
 
 Unknown fields are errors, so a misspelt threshold fails at start-up instead of silently using a default.
 """
@@ -61,7 +64,7 @@ class Trigger:
 
 class _Rule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    scope: ClassVar[Literal["campaign", "report"]]
+    scope: ClassVar[Literal["campaign", "report", "device"]]
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")
     title: str = Field(min_length=1, max_length=160)
@@ -106,7 +109,7 @@ class _Rule(BaseModel):
 
 
 class CampaignTargetsRule(_Rule):
-    scope: ClassVar[Literal["campaign", "report"]] = "campaign"
+    scope: ClassVar[Literal["campaign", "report", "device"]] = "campaign"
     kind: Literal["campaign_targets"]
     targets: int = Field(ge=2, le=100_000)
     within_days: int = Field(ge=1, le=3650)
@@ -162,7 +165,7 @@ class CampaignTargetsRule(_Rule):
 
 
 class ReportFindingRule(_Rule):
-    scope: ClassVar[Literal["campaign", "report"]] = "report"
+    scope: ClassVar[Literal["campaign", "report", "device"]] = "report"
     kind: Literal["report_finding"]
     detector_prefix: str = Field(min_length=1, max_length=120, pattern=r"^[a-z0-9_.]+$")
 
@@ -177,7 +180,7 @@ class ReportFindingRule(_Rule):
 
 
 class ReportBandRule(_Rule):
-    scope: ClassVar[Literal["campaign", "report"]] = "report"
+    scope: ClassVar[Literal["campaign", "report", "device"]] = "report"
     kind: Literal["report_band"]
     min_band: Band
 
@@ -190,9 +193,27 @@ class ReportBandRule(_Rule):
         return Trigger(f"rated {report.band} risk (score {report.score:.0f} of 100)")
 
 
-AlertRule = Annotated[CampaignTargetsRule | ReportFindingRule | ReportBandRule, Field(discriminator="kind")]
-_ADAPTER: TypeAdapter[CampaignTargetsRule | ReportFindingRule | ReportBandRule] = TypeAdapter(AlertRule)
-AnyRule = CampaignTargetsRule | ReportFindingRule | ReportBandRule
+class DeviceCoveredRule(_Rule):
+    """A covered device in an imported device audit: back after it was marked removed, or new to its site."""
+
+    scope: ClassVar[Literal["campaign", "report", "device"]] = "device"
+    kind: Literal["device_covered"]
+    event: Literal["returned", "new"]
+
+    def params(self) -> str:
+        return self.event
+
+    def check_device(self, event: str) -> Trigger | None:
+        if event != self.event:
+            return None
+        if event == "returned":
+            return Trigger("a covered device marked removed was seen again in an imported audit")
+        return Trigger("a covered device not seen before at this site appeared in an imported audit")
+
+
+AnyRule = CampaignTargetsRule | ReportFindingRule | ReportBandRule | DeviceCoveredRule
+AlertRule = Annotated[AnyRule, Field(discriminator="kind")]
+_ADAPTER: TypeAdapter[AnyRule] = TypeAdapter(AlertRule)
 
 
 def load_rules(path: Path | None = None) -> tuple[AnyRule, ...]:

@@ -5,6 +5,8 @@ counterpitch.devices (added to the main app as the `devices` group by cli/__init
 Outputs: `--format` picks what goes to standard output, streamed as devices are decided (table: per-site
 counts and the devices to remove, for a person; json: one object, `devices` then `summary`; jsonl: one verdict
 a line; csv: one row a device, formula-safe). `--html FILE` writes the self-contained site report.
+`counterpitch devices import FILE... --db URL [--site S]` keeps the devices in the service's database for removal
+tracking (store/devices.py, decision 0065), a thin face over the same function as the service's import form.
 Exit codes as every command: 0 done, 2 bad input (a missing file, a refused record: without --keep-going the
 first one stops the audit; with it every one is reported and the rest audited, and the exit is still 2).
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -101,6 +104,68 @@ def audit(
             html.write_text(render_devices(summary, tables, errors=errors), encoding="utf-8")
         except OSError as exc:
             raise fail(f"{html}: cannot write: {exc.strerror}") from None
+    if errors:
+        err.print(f"{errors} record(s) rejected", style="red")
+        raise typer.Exit(BAD_INPUT)
+
+
+@devices_app.command("import")
+def import_cmd(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="What `devices audit -f jsonl` (or -f json) wrote, or registers and nmap XML scans."),
+    ],
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL (default: COUNTERPITCH_DATABASE_URL or SQLite).")
+    ] = None,
+    site: Annotated[
+        str, typer.Option("--site", help="The site of records that name none (every nmap scan's hosts).")
+    ] = "",
+    keep_going: Annotated[bool, typer.Option("--keep-going", help="Skip bad records; import the rest.")] = False,
+) -> None:
+    """Import audited devices into the service's database for removal tracking: each device added, or updated
+    by its site and MAC (else IP, else asset tag) with its status history kept; a covered device back after
+    it was marked removed, or new to a site imported before, raises the service's device alerts."""
+    from counterpitch.cli.common import using_store
+    from counterpitch.devices.imported import read_records
+    from counterpitch.web.alerting import Alerter, import_devices
+    from counterpitch.web.settings import Settings
+
+    for path in inputs:
+        p = Path(path)
+        if not p.is_file():
+            raise fail(f"{path}: {'a folder, not a file' if p.is_dir() else 'no such file'}")
+    errors = 0
+
+    def on_error(e: RecordError) -> None:
+        nonlocal errors
+        errors += e.count
+        err.print(f"[red]error:[/] {escape(str(e))}", highlight=False)
+        if not keep_going:
+            raise _Stop
+
+    # The service's alert rules and delivery settings (COUNTERPITCH_* variables). The secret key signs nothing
+    # here: a throwaway one, so the service's is neither read nor made.
+    try:
+        alerter = Alerter.from_settings(Settings.from_env(secret_key=secrets.token_hex(32)))
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    try:
+        # Read (and audit) before the transaction, which then holds the database's write lock only to store.
+        records = list(read_records(inputs, site=site, on_error=on_error))
+        with using_store(db) as store:
+            result = import_devices(store, alerter, records, actor_id=None, source=", ".join(inputs)[:500])
+    except _Stop:
+        err.print("stopped at the first bad record; nothing was imported; --keep-going imports the rest", style="dim")
+        raise typer.Exit(BAD_INPUT) from None
+    finally:
+        alerter.close()  # waits for the alerts' delivery
+    out.print(
+        f"{result.added} device(s) added, {result.updated} updated at {len(result.sites)} site(s); "
+        f"{len(result.returned)} covered back after removal, {len(result.new_covered)} new covered; "
+        f"{result.alerts} alert(s) raised",
+        highlight=False,
+    )
     if errors:
         err.print(f"{errors} record(s) rejected", style="red")
         raise typer.Exit(BAD_INPUT)

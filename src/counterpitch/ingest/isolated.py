@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from counterpitch.devices.imported import DeviceRecord
 from counterpitch.ingest.mail import MailError, MailMessage, parse_message
 from counterpitch.ingest.profile_pdf import ProfilePdfError, read_profile_pdf
+from counterpitch.ingest.records import RecordError
 from counterpitch.model import PersonProfile
 
 #: Niceness added in the child: parsing yields the core to the requests the service is answering.
@@ -70,15 +72,40 @@ def read_mail(data: bytes, name: str, limits: Limits) -> MailMessage:
     return result
 
 
+@dataclass(frozen=True)
+class DeviceFile:
+    """The devices of an uploaded audit, register or scan (devices/imported.py), and what could not be read."""
+
+    records: tuple[DeviceRecord, ...]
+    errors: tuple[str, ...]
+
+
+#: Bad records named back to the person who uploaded the file; the rest are counted.
+MAX_DEVICE_ERRORS = 20
+DEVICE_SUFFIXES = (".jsonl", ".json", ".csv", ".xlsx", ".xml")
+
+
+def read_devices(data: bytes, name: str, site: str, limits: Limits) -> DeviceFile:
+    """The devices in an uploaded file: an audit's JSONL or JSON read back, or an asset register (.csv, .xlsx)
+    or nmap XML scan run through the device audit; the kind is the name's suffix. Bad records are skipped and
+    named in `errors`; ReadError or LimitError when the file as a whole could not be read."""
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix not in DEVICE_SUFFIXES:
+        raise ReadError(f"file: {name}: expected {', '.join(DEVICE_SUFFIXES)}")
+    result = _run("devices", data, name, limits, site)
+    assert isinstance(result, DeviceFile)
+    return result
+
+
 def _slots_for(workers: int) -> threading.BoundedSemaphore:
     with _slots_lock:
         return _slots.setdefault(workers, threading.BoundedSemaphore(max(1, workers)))
 
 
-def _run(kind: str, data: bytes, name: str, limits: Limits) -> Profile | MailMessage:
+def _run(kind: str, data: bytes, name: str, limits: Limits, site: str = "") -> Profile | MailMessage | DeviceFile:
     with _slots_for(limits.workers):
         receive, send = _ctx.Pipe(duplex=False)
-        child = _ctx.Process(target=_child, args=(send, kind, data, name, limits), daemon=True)
+        child = _ctx.Process(target=_child, args=(send, kind, data, name, limits, site), daemon=True)
         child.start()
         send.close()
         try:
@@ -88,7 +115,7 @@ def _run(kind: str, data: bytes, name: str, limits: Limits) -> Profile | MailMes
             if child.is_alive():
                 child.kill()
             child.join()
-    field = "profile_pdf" if kind == "pdf" else "eml"
+    field = {"pdf": "profile_pdf", "mail": "eml"}.get(kind, "file")
     if outcome is None:
         raise LimitError(f"{field}: {_stopped(name, child.exitcode, limits)}")
     status, value = outcome
@@ -118,14 +145,14 @@ def _stopped(name: str, exitcode: int | None, limits: Limits) -> str:
     return f"{name}: the reader stopped (exit {exitcode}), likely at the {limit}, so it was not read"
 
 
-def _child(send: Connection, kind: str, data: bytes, name: str, limits: Limits) -> None:
+def _child(send: Connection, kind: str, data: bytes, name: str, limits: Limits, site: str = "") -> None:
     os.nice(_NICE)
     cpu = limits.cpu_seconds
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))  # SIGXCPU at the soft limit, SIGKILL a second later
     memory = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
-        send.send(("ok", _parse(kind, data, name, cpu)))
+        send.send(("ok", _parse_devices(data, name, site) if kind == "devices" else _parse(kind, data, name, cpu)))
     except (ProfilePdfError, MailError) as exc:
         # The readers turn any failure of a parser into their own error; one that ran out of memory hit ours.
         send.send(("memory", "") if "MemoryError" in exc.message else ("error", exc.message))
@@ -133,6 +160,34 @@ def _child(send: Connection, kind: str, data: bytes, name: str, limits: Limits) 
         send.send(("memory", ""))
     finally:
         send.close()
+
+
+def _parse_devices(data: bytes, name: str, site: str) -> DeviceFile:
+    from counterpitch.devices.imported import read_records
+
+    suffix = os.path.splitext(name)[1].lower()
+    fd, path = tempfile.mkstemp(suffix=suffix)  # the readers take a path and pick the format by its suffix
+    errors: list[str] = []
+    bad = 0
+
+    def on_error(error: RecordError) -> None:
+        nonlocal bad
+        bad += error.count
+        if len(errors) < MAX_DEVICE_ERRORS:
+            errors.append(str(error).replace(path, name))
+
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        records = tuple(read_records([path], site=site, on_error=on_error))
+    except (RecordError, ValueError, OSError) as exc:  # the file as a whole: name it, not the temporary copy
+        on_error(exc if isinstance(exc, RecordError) else RecordError(path, "", "", str(exc)))
+        records = ()
+    finally:
+        os.unlink(path)
+    if bad > len(errors):
+        errors.append(f"{name}: {bad - len(errors)} more bad record(s)")
+    return DeviceFile(records, tuple(errors))
 
 
 def _parse(kind: str, data: bytes, name: str, cpu_seconds: int) -> Profile | MailMessage:

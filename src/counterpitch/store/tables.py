@@ -7,12 +7,13 @@ Times are stored in UTC with their zone.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -292,3 +293,72 @@ class Alert(Base):
     notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     #: An update is stored that has not been delivered yet (held back by the interval).
     update_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+
+
+DEVICE_STATUSES = ("found", "scheduled", "removed", "exempted")
+
+
+class DeviceSite(Base):
+    """A site of the device audit: its removal deadline, and who set it when (store/devices.py)."""
+
+    __tablename__ = "device_sites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    deadline: Mapped[date | None] = mapped_column(Date, default=None)
+    deadline_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: How many audits have been imported for this site: the first is the baseline, which raises no "new device"
+    #: alert (web/alerting.py, decision 0065).
+    imports: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Device(Base):
+    """One device of an imported audit (devices/ Verdict), matched across imports by its site and MAC, else IP,
+    else asset tag; its removal status and who set it. Every change is in `device_status_changes` and the audit
+    log."""
+
+    __tablename__ = "devices"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", DEVICE_STATUSES), name="status"),
+        Index("ix_devices_site_id_mac", "site_id", "mac"),
+        Index("ix_devices_site_id_ip", "site_id", "ip"),
+        Index("ix_devices_site_id_asset", "site_id", "asset"),
+        Index("ix_devices_site_id_status", "site_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("device_sites.id"))
+    asset: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    ip: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    mac: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    vendor: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    brand: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    covered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    #: The lists that cover it, ";"-joined (`us_covered_list;uk_prc_nil`), "" when none.
+    basis: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: The verdict's clues as devices.model.Verdict.to_json gives them, with its conflict and note (JSON object).
+    evidence_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    status: Mapped[str] = mapped_column(String(16), default="found", server_default="found")
+    status_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    status_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DeviceStatusChange(Base):
+    """A device's status history: from what to what, who (None: an import), when, why. Append-only, like the
+    audit log: database triggers refuse UPDATE and DELETE (migration 0011)."""
+
+    __tablename__ = "device_status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    old_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    new_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text, default=None)

@@ -14,7 +14,7 @@ import json
 import logging
 import socket
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -37,7 +37,10 @@ from counterpitch.alerts import (
     load_rules,
     render,
 )
-from counterpitch.store import alert_limits
+from counterpitch.alerts.devices import render_device
+from counterpitch.alerts.rules import DeviceCoveredRule
+from counterpitch.devices.imported import DeviceRecord
+from counterpitch.store import alert_limits, devices
 from counterpitch.store.db import Store
 from counterpitch.store.reports import approach_of, assessment_of
 from counterpitch.store.tables import Alert, Report
@@ -161,6 +164,35 @@ class Alerter:
         row.notified_at, row.update_pending = now, False
         return [(row.id, briefing)]
 
+    def record_devices(
+        self, session: Session, returned: Sequence[int], new: Sequence[int]
+    ) -> list[tuple[int, Briefing]]:
+        """Run the device rules over an import's covered devices that came back after being marked removed and
+        those new to a site imported before, in the import's transaction: one alert per device and rule (the
+        dedup key), whatever later imports show; what to deliver after the commit. Device alerts belong to no
+        reporter, so the per-reporter hourly limit does not count them."""
+        rules = [r for r in self.rules if isinstance(r, DeviceCoveredRule)]
+        if not rules:
+            return []
+        now = datetime.now(UTC)
+        out: list[tuple[int, Briefing]] = []
+        for event, ids in (("returned", returned), ("new", new)):
+            for device_id in ids:
+                for rule in rules:
+                    trigger = rule.check_device(event)
+                    if trigger is None:
+                        continue
+                    if session.scalar(select(Alert.id).where(Alert.dedup_key == rule.dedup_key(device_id))):
+                        continue
+                    facts = devices.device_facts(session, device_id)
+                    if facts is None:
+                        continue
+                    briefing = render_device(rule, facts, org_name=self.org_name, now=now, reason=trigger.reason)
+                    alert_id = _insert(session, briefing, None, None, now=now)
+                    if alert_id is not None:
+                        out.append((alert_id, briefing))
+        return out
+
     @property
     def _min_targets(self) -> int:
         return min((int(getattr(r, "targets", 0)) for r in self.rules if r.scope == "campaign"), default=0)
@@ -255,6 +287,20 @@ class Alerter:
             if self._timer is not None:
                 self._timer.cancel()
         self._pool.shutdown(wait=True)
+
+
+def import_devices(
+    store: Store, alerter: Alerter | None, records: Iterable[DeviceRecord], *, actor_id: int | None, source: str
+) -> devices.ImportResult:
+    """Import an audit's devices and run the device rules in one transaction, then deliver what they raised:
+    the one path for the service's import form and `counterpitch devices import`."""
+    with store.write() as session:
+        result = devices.import_records(session, records, actor_id=actor_id, source=source)
+        raised = alerter.record_devices(session, result.returned, result.new_covered) if alerter is not None else []
+    result.alerts = len(raised)
+    if alerter is not None:
+        alerter.dispatch(store, raised)
+    return result
 
 
 def _facts(row: Report) -> ReportFacts:

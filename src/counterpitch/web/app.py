@@ -28,6 +28,7 @@ from counterpitch.web import (
     analyst_pages,
     api,
     campaign_pages,
+    device_pages,
     errors,
     pages,
     reporter_pages,
@@ -78,7 +79,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.service.alerter = alerter
     alerter.retry_pending(store)
     alerter.flush_updates(store)  # updates held back by the interval when the last process stopped
-    for module in (api, pages, admin, account_pages, reporter_pages, analyst_pages, campaign_pages, watchlist_pages):
+    for module in (
+        api,
+        pages,
+        admin,
+        account_pages,
+        reporter_pages,
+        analyst_pages,
+        campaign_pages,
+        watchlist_pages,
+        device_pages,
+    ):
         app.include_router(module.router)
     if settings.oidc_enabled:
         from counterpitch.web import oidc

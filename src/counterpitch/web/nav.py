@@ -15,6 +15,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("Campaigns", "/campaigns"),
         ("Alerts", "/alerts"),
         ("Watchlist", "/watchlist"),
+        ("Devices", "/devices"),
         ("My details", "/account"),
     ],
     "admin": [
@@ -22,6 +23,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("Campaigns", "/campaigns"),
         ("Alerts", "/alerts"),
         ("Watchlist", "/watchlist"),
+        ("Devices", "/devices"),
         ("Users", "/admin/users"),
         ("Audit log", "/admin/audit"),
         ("My details", "/account"),

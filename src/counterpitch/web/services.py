@@ -9,25 +9,26 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
 from counterpitch.alerts import Briefing
+from counterpitch.devices.imported import DeviceRecord
 from counterpitch.ingest.mail import MailMessage
 from counterpitch.ingest.mail_findings import assess_mail
 from counterpitch.model import Approach, Assessment
-from counterpitch.store import accounts, audit, casework, reports, sessions, upload_limits, watchlist_rows
+from counterpitch.store import accounts, audit, casework, devices, reports, sessions, upload_limits, watchlist_rows
 from counterpitch.store.accounts import Actor, StaffDetails
 from counterpitch.store.db import Store
 from counterpitch.store.reports import TRIAGE_ROLES, ReportFilter
 from counterpitch.store.sessions import Lifetime
 from counterpitch.store.tables import Report, User, utcnow
 from counterpitch.watchlist import WatchlistEntry
-from counterpitch.web.alerting import Alerter
+from counterpitch.web.alerting import Alerter, import_devices
 from counterpitch.web.engines import EngineHolder
 from counterpitch.web.tokens import TokenCache
 
@@ -318,6 +319,33 @@ class Service:
         self._need(viewer, TRIAGE_ROLES)
         with self.store.read() as session:
             return casework.alert(session, alert_id)
+
+    # --- devices: removal tracking (decision 0065) -------------------------------------------------------
+    def device_sites(self, viewer: Actor) -> list[devices.SiteRow]:
+        self._need(viewer, TRIAGE_ROLES)
+        with self.store.read() as session:
+            return devices.sites(session)
+
+    def list_devices(self, viewer: Actor, f: devices.DeviceFilter) -> tuple[list[devices.DeviceRow], int]:
+        self._need(viewer, TRIAGE_ROLES)
+        with self.store.read() as session:
+            return devices.listing(session, f)
+
+    def import_devices(self, viewer: Actor, records: Sequence[DeviceRecord], source: str) -> devices.ImportResult:
+        """Add or update the devices, raising the device alerts in the same transaction; delivered after it."""
+        self._need(viewer, TRIAGE_ROLES)
+        return import_devices(self.store, self.alerter, records, actor_id=viewer.id, source=source)
+
+    def set_device_status(self, viewer: Actor, device_id: int, status: str, reason: str) -> bool:
+        """False when there is no such device; DeviceError for an unknown status or an exemption without reason."""
+        self._need(viewer, TRIAGE_ROLES)
+        with self.store.write() as session:
+            return devices.set_status(session, viewer.id, device_id, status, reason) is not None
+
+    def set_site_deadline(self, viewer: Actor, site_id: int, deadline: date | None) -> bool:
+        self._need(viewer, TRIAGE_ROLES)
+        with self.store.write() as session:
+            return devices.set_deadline(session, viewer.id, site_id, deadline) is not None
 
     # --- users and audit (admin) ----------------------------------------------------------------------
     def users(self, viewer: Actor) -> list[User]:

@@ -76,3 +76,26 @@ def test_demo_users_state_invented_roles_that_their_reports_are_assessed_for(db_
         assert "Parliamentary Researcher" in sign_in_help("http://127.0.0.1:8000/")
     finally:
         store.dispose()
+
+
+def test_the_demo_has_devices_to_track_once(db_url: str, engine: Engine) -> None:
+    from counterpitch.store.tables import Device
+
+    store = Store(db_url)
+    upgrade(store.engine)
+    try:
+        for _ in range(2):  # every `make run` loads the demo again: the register is imported once
+            with store.write() as session:
+                load_demo(session, engine, None)
+        with store.read() as session:
+            found = {d.asset: (d.vendor, d.covered, d.status) for d in session.scalars(select(Device))}
+            assert session.scalar(select(func.count()).select_from(Alert)) == sum(
+                1 for a in session.scalars(select(Alert)) if a.rule_id.startswith("campaign.")
+            )  # the register is the sites' baseline: no device alert
+        assert len(found) == 12
+        assert found["DEMO-NVR-001"] == ("Hikvision", True, "found")
+        assert found["DEMO-CAM-004"][:2] == ("Dahua", True)
+        assert found["DEMO-CAM-100"][:2] == ("Axis Communications", False)
+        assert sum(covered for _, covered, _ in found.values()) == 9
+    finally:
+        store.dispose()

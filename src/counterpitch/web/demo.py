@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from counterpitch.alerts import Briefing
 from counterpitch.engine import Engine
 from counterpitch.model import Approach
-from counterpitch.store import accounts
-from counterpitch.store.tables import Report
+from counterpitch.store import accounts, devices
+from counterpitch.store.tables import Device, Report
 from counterpitch.web.alerting import Alerter
 from counterpitch.web.services import file_report, find_linker
 
@@ -76,7 +76,21 @@ def load_demo(
         _, alerts = file_report(session, reporter, approach, engine.assess(approach), linker, alerter)
         raised += alerts
         added += 1
+    _load_demo_devices(session)
     return added, raised
+
+
+def _load_demo_devices(session: Session) -> None:
+    """The demo organisation's invented asset register (data/demo/devices.csv: registered MAC blocks and the
+    makers' real model numbers, invented assets), audited and imported once, so the Devices page has something
+    to track. Its first import is the sites' baseline: it raises no alert."""
+    from counterpitch.devices.imported import read_records
+
+    if session.scalar(select(Device.id).limit(1)) is not None:
+        return
+    with resources.as_file(resources.files("counterpitch") / "data" / "demo" / "devices.csv") as path:
+        records = list(read_records([str(path)]))
+    devices.import_records(session, records, actor_id=None, source="the demo asset register")
 
 
 def sign_in_help(url: str) -> str:

@@ -159,6 +159,33 @@ POSITIVE = [
     ("pl", "lure.cash_crypto_gifts", "Możemy zapłacić w bitcoinach, jeśli Pan woli."),
     ("pl", "lure.cv_clearance", "Proszę podać w CV posiadane poświadczenie bezpieczeństwa."),
     ("pl", "lure.unnamed_client", "Mój klient to zagraniczny fundusz, który chce pozostać anonimowy."),
+    # issue 12: the families the English rules had alone (access to politicians, talent spotting, side work)
+    (
+        "fr",
+        "lure.politician_access",
+        "Pourriez-vous nous présenter à la ministre, de façon informelle, lors d'un dîner ?",
+    ),
+    ("fr", "lure.talent_spotting", "Connaissez-vous des collègues endettés ou mécontents de leur hiérarchie ?"),
+    ("fr", "lure.moonlighting", "C'est une mission à côté de votre emploi, quelques heures par semaine."),
+    (
+        "de",
+        "lure.politician_access",
+        "Könnten Sie uns der Abgeordneten vorstellen, ganz informell bei einem Abendessen?",
+    ),
+    ("de", "lure.talent_spotting", "Kennen Sie Kollegen, die verschuldet oder mit der Leitung unzufrieden sind?"),
+    ("de", "lure.moonlighting", "Das geht ganz nebenbei, neben Ihrem Job, ein paar Stunden pro Woche."),
+    ("es", "lure.politician_access", "¿Podría presentarnos al diputado de manera informal, en una cena?"),
+    ("es", "lure.talent_spotting", "¿Conoce a compañeros endeudados o descontentos con la dirección?"),
+    ("es", "lure.moonlighting", "Es compatible con su empleo actual, unas horas a la semana."),
+    ("it", "lure.politician_access", "Potrebbe presentarci al sottosegretario in modo informale, a cena?"),
+    ("it", "lure.talent_spotting", "Conosce colleghi indebitati o scontenti della dirigenza?"),
+    ("it", "lure.moonlighting", "È compatibile con il suo lavoro attuale, qualche ora a settimana."),
+    ("nl", "lure.politician_access", "Kunt u ons informeel voorstellen aan de wethouder, bij een etentje?"),
+    ("nl", "lure.talent_spotting", "Kent u collega's die in de schulden zitten of ontevreden zijn over de leiding?"),
+    ("nl", "lure.moonlighting", "Het kan gewoon naast uw huidige baan, een paar uur per week."),
+    ("pl", "lure.politician_access", "Czy mógłby Pan przedstawić nas posłance, nieformalnie, przy kolacji?"),
+    ("pl", "lure.talent_spotting", "Czy zna Pan kolegów zadłużonych albo niezadowolonych z kierownictwa?"),
+    ("pl", "lure.moonlighting", "To zajęcie dodatkowe, obok obecnej pracy, kilka godzin w tygodniu."),
 ]
 
 # (language, detector, text): the detector stays quiet. Genuine recruiters, conferences that do not pay, declined
@@ -248,6 +275,17 @@ NEGATIVE = [
     ("pl", "lure.nonpublic_request", "Nigdy nie poprosimy o dokumenty wewnętrzne ani poufne."),
     ("pl", "lure.install_software", "Rozmowa odbędzie się w przeglądarce, nie trzeba niczego instalować."),
     ("pl", "lure.credential_request", "Nigdy nie poprosimy o hasło. Nie podawaj hasła nikomu."),
+    # issue 12: an official in public, a ministry meeting, an employer's rules, a welcome, a colleague's Teams screen
+    (
+        "fr",
+        "lure.politician_access",
+        "Le ministre présentera le rapport lors d'une séance publique ; le service presse vous enverra le programme.",
+    ),
+    ("de", "lure.politician_access", "Wir treffen uns im Ministerium zu einer vertraulichen Sitzung über das Budget."),
+    ("es", "lure.moonlighting", "Compruebe que su empresa permite este tipo de actividad."),
+    ("it", "lure.talent_spotting", "I colleghi del team le daranno il benvenuto lunedì."),
+    ("nl", "lure.moonlighting", "Controleer of uw werkgever dit soort nevenwerk toestaat."),
+    ("pl", "lure.remote_access", "Przenieśmy rozmowę na Teams, będzie łatwiej udostępnić ekran z grafikiem zespołu."),
 ]
 
 FAMILIES = {
@@ -258,6 +296,9 @@ FAMILIES = {
     "lure.nonpublic_request",
     "lure.install_software",
     "lure.credential_request",
+    "lure.politician_access",
+    "lure.talent_spotting",
+    "lure.moonlighting",
 }
 
 

@@ -151,6 +151,7 @@ def run_command(args: list[str], src: Path, out: Path) -> dict[str, Any]:
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS"):
         env[var] = "1"
     cmd = [sys.executable, "-m", "counterpitch.cli", *args]
+    load_before = os.getloadavg()[0]
     with out.open("wb") as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, env=env, preexec_fn=_pin)
@@ -168,6 +169,8 @@ def run_command(args: list[str], src: Path, out: Path) -> dict[str, Any]:
         "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "output_lines": lines,
+        # This child keeps one core busy (a load of 1): more means another process shared the machine meanwhile.
+        "load_average_1m_before_and_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         **({"stderr_tail": tail} if proc.returncode else {}),
     }
 

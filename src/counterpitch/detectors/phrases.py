@@ -39,7 +39,7 @@ from counterpitch.detectors.spelling import Speller, speller_for
 from counterpitch.model import Approach, Finding, PersonProfile, Profile
 from counterpitch.text import ACCOUNT, bounded_sentences, clean, message_fields, profile_fields, without_invisible
 
-__all__ = ["NEGATION_REACH", "PhraseDetector", "PhraseIndex", "from_spec", "match_args"]
+__all__ = ["NEGATION_REACH", "PhraseDetector", "PhraseIndex", "SearchSets", "from_spec", "match_args"]
 
 Scope = Literal["message", "sender", "recipient", "account"]
 Pattern = Any  # a compiled RE2 pattern (google-re2 ships no type stubs)
@@ -155,26 +155,61 @@ class _Rx(NamedTuple):
     per_sentence: bool
 
 
+class SearchSets:
+    """Which of many patterns occur anywhere in a text: RE2 sets of a few patterns each, one pass per set.
+
+    The answer is that of one set holding all the patterns (a set reports each of its patterns apart), but far
+    cheaper. One set's DFA tracks every pattern at once, so its states are combinations of all the patterns'
+    positions: the rules' bounded gaps (`(?:\\w+\\W+){0,3}`, `(?:[\\w-]+ ){0,8}?`) multiply into more states than
+    its cache holds, which it then empties and rebuilds all the time. No pattern is slow alone (the costliest,
+    2 us per field); together the 129 English patterns cost 698 us per field in one set, 26 us in sets of eight
+    (bench/prefilter.py, bench/results/prefilter.json; decision 0052).
+    """
+
+    #: Patterns per set: fewer states per set, but one more pass per text for each set (measured best at 6-8).
+    SIZE = 8
+
+    def __init__(self, patterns: Sequence[str], size: int = SIZE) -> None:
+        self.patterns = tuple(patterns)
+        options = re2.Options()
+        options.case_sensitive = False
+        options.max_mem = 16 << 20  # room for each set's DFA, so that matching stays on the fast path
+        self._sets: list[tuple[int, Any]] = []
+        for first in range(0, len(self.patterns), size):
+            one = re2.Set.SearchSet(options)
+            for p in self.patterns[first : first + size]:
+                one.Add(p)
+            one.Compile()
+            # The compiled set under google-re2's wrapper, called directly: the wrapper would encode the text
+            # again for every set.
+            self._sets.append((first, one._set))
+
+    def match(self, text: str | bytes) -> list[int]:
+        """The indices (in `patterns`) of the patterns that match somewhere in `text`, in increasing order."""
+        buf = text.encode() if isinstance(text, str) else text
+        out: list[int] = []
+        for first, one in self._sets:
+            found = one.Match(buf)
+            if found:
+                out += sorted(first + i for i in found)
+        return out
+
+
 class _Compiled(NamedTuple):
     """A rule's patterns compiled for one way of reading: as written (a message) or as told (an account)."""
 
     groups: tuple[tuple[_Rx, ...], ...]
     vetoes: tuple[_Rx, ...]
-    #: All groups' patterns in one RE2 set: a single pass over a field says whether every group occurs at all.
-    prefilter: Any
+    #: All groups' patterns in one pre-filter: one read of a field says whether every group occurs at all.
+    prefilter: SearchSets
     owners: tuple[int, ...]
 
 
 def _compiled(all_of: Sequence[Sequence[str]], none_of: Sequence[str], where: str, assertion: Assertion) -> _Compiled:
     """The groups, vetoes and pre-filter, each pattern as `assertion` reads rules (`narrated`: as told)."""
     groups = tuple(_compile([assertion.narrated(p) for p in g], f"{where}: all_of") for g in all_of)
-    prefilter = re2.Set.SearchSet(_OPTIONS)
-    owners = []
-    for gi, group in enumerate(all_of):
-        for p in group:
-            prefilter.Add(loosened(assertion.narrated(p)))
-            owners.append(gi)
-    prefilter.Compile()
+    owners = [gi for gi, group in enumerate(all_of) for _ in group]
+    prefilter = SearchSets([loosened(assertion.narrated(p)) for group in all_of for p in group])
     return _Compiled(
         groups, _compile([assertion.narrated(p) for p in none_of], f"{where}: none_of"), prefilter, tuple(owners)
     )
@@ -350,8 +385,7 @@ class PhraseDetector(Detector):
         if index is not None:
             return index.every_group_occurs(self.meta.id, text, told)
         rules = self.compiled(told)
-        found = rules.prefilter.Match(text)
-        return found is not None and len({rules.owners[i] for i in found}) == len(rules.groups)
+        return len({rules.owners[i] for i in rules.prefilter.match(text)}) == len(rules.groups)
 
     def fields(self, approach: Approach) -> Iterator[tuple[str, str]]:
         """The fields this rule reads, by its scope."""
@@ -386,7 +420,7 @@ class PhraseDetector(Detector):
 
 
 class PhraseIndex:
-    """Every phrase detector's patterns in one RE2 set, so one pass over a field pre-filters all of them.
+    """Every phrase detector's patterns in one pre-filter (`SearchSets`), so one read of a field pre-filters all.
 
     Built once per engine from its registry and shared read-only through the Context. The answer for the last
     few texts is remembered: all phrase detectors ask about the same fields of the message in hand.
@@ -407,7 +441,7 @@ class PhraseIndex:
                 self._owner += [(d.meta.id, gi)] * len(group)
         self._set = self._search_set(ASSERTION)
         #: The same as an account in the reporter's words is read (built when the first account comes).
-        self._told_set: Any = None
+        self._told_set: SearchSets | None = None
         #: How all these rules read misspelt key words: the prefilter must see the text the rules match.
         self.speller = speller_for(frozenset(p for d in self.detectors for p in d._patterns))
         self._memo: OrderedDict[tuple[bool, str], frozenset[str]] = OrderedDict()
@@ -419,18 +453,9 @@ class PhraseIndex:
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.detectors,))
 
-    def _search_set(self, assertion: Assertion) -> Any:
-        """All rules' patterns, as `assertion` reads rules, in one set (in `_owner`'s order)."""
-        options = re2.Options()
-        options.case_sensitive = False
-        options.max_mem = 64 << 20  # room for the DFA of all rules at once, so matching stays on the fast path
-        found = re2.Set.SearchSet(options)
-        for d in self.detectors:
-            for group in d.all_of:
-                for p in group:
-                    found.Add(loosened(assertion.narrated(p)))
-        found.Compile()
-        return found
+    def _search_set(self, assertion: Assertion) -> SearchSets:
+        """All rules' patterns, as `assertion` reads rules, in `_owner`'s order."""
+        return SearchSets([loosened(assertion.narrated(p)) for d in self.detectors for g in d.all_of for p in g])
 
     def __contains__(self, ident: object) -> bool:
         return ident in self._groups
@@ -468,11 +493,14 @@ class PhraseIndex:
         (memoised for the last few thousand texts)."""
         passing = self._memo.get((told, text))
         if passing is None:
-            if told and self._told_set is None:
-                self._told_set = self._search_set(told_cues())
+            prefilter = self._set
+            if told:
+                if self._told_set is None:
+                    self._told_set = self._search_set(told_cues())
+                prefilter = self._told_set
             found: dict[str, set[int]] = {}
             owner = self._owner
-            for i in (self._told_set if told else self._set).Match(text) or ():
+            for i in prefilter.match(text):
                 ident, group = owner[i]
                 found.setdefault(ident, set()).add(group)
             groups = self._groups

@@ -127,10 +127,11 @@ def speller_for(patterns: frozenset[str]) -> Speller:
 @lru_cache(maxsize=16)
 def _speller(extra: frozenset[str]) -> Speller:
     words, stems = builtin_key_words()
-    if extra:
-        more_words, more_stems = key_words(extra)
-        words, stems = words | more_words, stems | more_stems
-    return Speller(words, stems)
+    if not extra:
+        return Speller(words, stems)
+    more_words, more_stems = key_words(extra)
+    # The built-in rules' speller lends its look-up indices: each language's speller adds only its own words.
+    return Speller(words | more_words, stems | more_stems, like=_speller(frozenset()))
 
 
 #: The built-in rules' key words as last spelt out (scripts/build_spelling_keys.py), with a digest of the patterns
@@ -265,7 +266,13 @@ class Speller:
     slip. Immutable but for its memory of looked-up tokens (a pure function's cache). Pickles as its key words.
     """
 
-    def __init__(self, words: Iterable[str], stems: Iterable[str] = (), names: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        words: Iterable[str],
+        stems: Iterable[str] = (),
+        names: Iterable[str] | None = None,
+        like: Speller | None = None,
+    ) -> None:
         self.stems = frozenset(s for s in stems if len(s) >= SHORTEST)
         self.names = curated() if names is None else frozenset(names)
         self.words = frozenset(w for w in words if len(w) >= SHORTEST) | self.names
@@ -273,8 +280,14 @@ class Speller:
         self._known_words = frozenset(w.encode() for w in self.words)
         self._common_word = _common().__contains__
         self._dictionary = dictionary()
-        self._index = _DeletionIndex(self.words)
-        self._stem_index = _DeletionIndex(self.stems)
+        # A speller `like` one with fewer words shares its indices and indexes only the words it adds: the same
+        # candidates (an index's answer for a token is the union of its words' answers), a fraction of the memory.
+        self._index: _DeletionIndex = _DeletionIndex.adding(
+            like._index if like else None, like.words if like else (), self.words
+        )
+        self._stem_index: _DeletionIndex = _DeletionIndex.adding(
+            like._stem_index if like else None, like.stems if like else (), self.stems
+        )
         self._stem_lengths = sorted({len(s) for s in self.stems})
         self._longest = max(map(len, self.words), default=0)
         self._memo: dict[str, str | None] = {}
@@ -385,21 +398,36 @@ def _closest(token: str, candidates: list[str]) -> tuple[str, int] | None:
 
 class _DeletionIndex:
     """Words by every string one deletion (two, for long words) from them: two words within an edit or two share
-    a key, so a token's candidates are a few dictionary look-ups (the symmetric-delete method of SymSpell)."""
+    a key, so a token's candidates are a few dictionary look-ups (the symmetric-delete method of SymSpell).
 
-    def __init__(self, words: Iterable[str]) -> None:
+    An index may lean on another (`under`) for most of its words: its answer is then the union of both."""
+
+    def __init__(self, words: Iterable[str], under: _DeletionIndex | None = None) -> None:
         self._by_key: dict[str, set[str]] = defaultdict(set)
+        self._under = under
         for w in words:
             for key in _deletions(w, _edits(len(w))):
                 self._by_key[key].add(w)
 
+    @classmethod
+    def adding(cls, base: _DeletionIndex | None, base_words: Iterable[str], words: frozenset[str]) -> _DeletionIndex:
+        """The index of `words`: on top of `base` (the index of `base_words`) when those are all among them."""
+        base_words = frozenset(base_words)
+        if base is None or not base_words <= words:
+            return cls(words)
+        return cls(sorted(words - base_words), base)
+
     def near(self, token: str, edits: int) -> list[str]:
-        by_key = self._by_key
         out: set[str] = set()
-        for key in _deletions(token, edits):
-            found = by_key.get(key)
-            if found:
-                out |= found
+        keys = _deletions(token, edits)
+        index: _DeletionIndex | None = self
+        while index is not None:
+            by_key = index._by_key
+            for key in keys:
+                found = by_key.get(key)
+                if found:
+                    out |= found
+            index = index._under
         return list(out)
 
 

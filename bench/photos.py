@@ -7,7 +7,7 @@ scripts/fit_photo.py does (eye template, weights, and the threshold by an inner 
 other photos and their variants, then judges the held-out photos as they are, recompressed as JPEG at quality 70,
 resized to 200 px on the longer side, and cropped by up to 10% on each side. No figure is measured on a photo the
 model was fitted on. Speed: the shipped model on every photo as it is, one process pinned to one core, file read
-included. Size: what the `mediapipe` wheel and the packages it declares add to an environment.
+included. Size: what `ai-edge-litert`, the packages it declares and the face models shipped in the package add.
 """
 
 from __future__ import annotations
@@ -27,42 +27,11 @@ from bench._results import machine_speed, write_result  # noqa: E402
 
 from counterpitch.photo.fit import CONDITIONS, cross_validate, measure_all, photos_in  # noqa: E402
 
-#: What `pip install mediapipe==0.10.14` added to this project's environment (its declared dependencies that
-#: nothing else here needed), as pip reported it on 2026-12-07.
-ADDED_BY_MEDIAPIPE = (
-    "mediapipe",
-    "absl-py",
-    "attrs",
-    "flatbuffers",
-    "protobuf",
-    "opencv-contrib-python",
-    "matplotlib",
-    "contourpy",
-    "cycler",
-    "fonttools",
-    "kiwisolver",
-    "pyparsing",
-    "python-dateutil",
-    "tzdata",
-    "jax",
-    "jaxlib",
-    "ml_dtypes",
-    "opt_einsum",
-    "sounddevice",
-)
-#: What the photo check imports when it runs, seen in sys.modules (MediaPipe's `__init__` imports OpenCV and
-#: matplotlib for its drawing helpers); jax, jaxlib and the rest are installed and never imported here.
-LOADED = (
-    "mediapipe",
-    "protobuf",
-    "attrs",
-    "opencv-contrib-python",
-    "matplotlib",
-    "fonttools",
-    "kiwisolver",
-    "pyparsing",
-    "python-dateutil",
-)
+#: What the photo check adds to an environment that has the rest of the project: `ai-edge-litert` and the
+#: packages it declares that nothing else here needs (an upper bound: protobuf and flatbuffers may be there already).
+ADDED = ("ai-edge-litert", "backports.strenum", "tqdm", "flatbuffers", "ml_dtypes", "protobuf")
+#: What the photo check imports when it runs (seen in sys.modules).
+LOADED = ("ai-edge-litert",)
 
 
 def rates(samples: list[Any], flags: dict[int, bool]) -> dict[str, Any]:
@@ -121,10 +90,13 @@ def dist_size(name: str) -> int:
 
 
 def sizes() -> dict[str, Any]:
-    per = {n: round(dist_size(n) / 1e6, 1) for n in ADDED_BY_MEDIAPIPE}
+    per = {n: round(dist_size(n) / 1e6, 1) for n in ADDED}
     model = ROOT / "src" / "counterpitch" / "data" / "photo_model.json"
+    meshes = ROOT / "src" / "counterpitch" / "data" / "facemesh"
+    shipped = sum(p.stat().st_size for p in meshes.iterdir()) / 1e6
     return {
-        "added_mb": round(sum(per.values()), 1),
+        "added_mb": round(sum(per.values()) + shipped, 1),
+        "face_models_in_the_package_mb": round(shipped, 1),
         "loaded_by_the_check_mb": round(sum(per[n] for n in LOADED), 1),
         "per_package_mb": per,
         "shipped_model_kb": round(model.stat().st_size / 1e3, 1),
@@ -145,7 +117,7 @@ def main() -> None:
         "what": (
             "The photo check (counterpitch photo) on ../shared/data/faces: nested cross-validation by photo, "
             "never a figure on a photo the model was fitted on. Targets: generated flagged >= 95%, real flagged "
-            "<= 1%, in every condition; >= 20 images/s on one core; < 100 MB added."
+            "<= 1%, in every condition; >= 20 images/s on one core; < 100 MB added (models and runtime)."
         ),
         "photos": {"generated": len(generated), "real": len(real)},
         "folds": args.folds,

@@ -2,8 +2,8 @@
 
 The one detector that reads a file: the photo the approach names (a local path or a data: URI; a URL is never
 fetched). It costs nothing when there is no photo, which is nearly every approach of a bulk screening, and the
-photo check (and MediaPipe behind it) is imported only when there is one. A photo that cannot be read gives no
-finding here; the command that was handed it reports the error (`check --sender-photo`).
+photo check (and the LiteRT interpreter behind it) is imported only when there is one. A photo that cannot be
+read gives no finding here; the command that was handed it reports the error (`check --sender-photo`).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from counterpitch.cli import audit, campaigns, check, devices, mail, models, reference, scan, service
+from counterpitch.cli import audit, campaigns, check, devices, mail, models, photo, reference, scan, service
 
 __all__ = ["app"]
 
@@ -24,6 +24,7 @@ app.command()(reference.detectors)
 app.command()(reference.schema)
 app.command("check-mail")(mail.check_mail)
 app.command()(scan.scan)
+app.command()(photo.photo)
 app.command("eval")(models.evaluate_cmd)
 app.command()(models.train)
 app.command()(audit.audit)

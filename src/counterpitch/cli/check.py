@@ -57,6 +57,12 @@ def check(
     sender_pdf: Annotated[
         Path | None, typer.Option("--sender-pdf", help="The sender's profile saved from LinkedIn as PDF.")
     ] = None,
+    sender_photo: Annotated[
+        Path | None,
+        typer.Option(
+            "--sender-photo", help="The sender's profile photo, saved as a file (checked for a generated face)."
+        ),
+    ] = None,
     recipient_headline: Annotated[str | None, typer.Option("--recipient-headline", help="Your own headline.")] = None,
     recipient_name: Annotated[
         str | None,
@@ -90,6 +96,10 @@ def check(
         raise fail("give either FILE (or '-') or --text and/or --account, not both or neither")
     if sender_pdf is not None and not pasted:
         raise fail("--sender-pdf goes with --text (a file of approaches carries its own senders)")
+    if sender_photo is not None and not pasted:
+        raise fail("--sender-photo goes with --text (a file of approaches carries its own senders' photos)")
+    if sender_photo is not None:
+        _readable_photo(sender_photo)
     if account is not None:
         account = _account_text(account)
     if pasted and not (text or "").strip() and not (account or "").strip():
@@ -104,6 +114,7 @@ def check(
                 "company": sender_company,
                 "profile_url": sender_url,
                 "email": sender_email,
+                "photo": str(sender_photo) if sender_photo is not None else None,
             }.items()
             if v
         }
@@ -229,6 +240,16 @@ def _profile_from_pdf(path: Path) -> PersonProfile:
     for w in warnings:
         err.print(f"[yellow]note:[/] {escape(f'{path}: {w}')}", highlight=False)
     return profile
+
+
+def _readable_photo(path: Path) -> None:
+    """Refuse a photo that cannot be read before anything is assessed (the detector would only skip it)."""
+    from counterpitch.photo import PhotoError, load_photo
+
+    try:
+        load_photo(path)
+    except PhotoError as exc:
+        raise fail(f"--sender-photo {exc}") from None
 
 
 def _is_single_object(file: str | None) -> bool:

@@ -20,6 +20,7 @@ from counterpitch.detectors.phrases import from_spec
 BUILTIN_MODULES = (
     "counterpitch.detectors.watchlist",
     "counterpitch.detectors.persona",
+    "counterpitch.detectors.photo",
     "counterpitch.detectors.targeting",
     "counterpitch.detectors.escalation",
     "counterpitch.detectors.exposure",

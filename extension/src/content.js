@@ -32,16 +32,31 @@
   let approach = null;
   let about = null;
   let state = null;
+  // LinkedIn changes conversation without loading a page: a verdict (or one still on its way) belongs to the
+  // page it was asked on, and is dropped when the address changes.
+  let shownFor = location.href;
+  let generation = 0;
 
   const actions = {
     onReport: () => report(),
     onOptions: () => send({ type: 'options' }),
-    onClose: () => {
-      mount.replaceChildren();
-      check.hidden = false;
-      state = null;
-    },
+    onClose: () => close(),
   };
+
+  function close() {
+    generation += 1;
+    mount.replaceChildren();
+    check.hidden = false;
+    state = null;
+    approach = null;
+  }
+
+  setInterval(() => {
+    if (location.href !== shownFor) {
+      shownFor = location.href;
+      if (state) close();
+    }
+  }, 1000);
 
   function draw(next) {
     state = next;
@@ -72,6 +87,7 @@
   }
 
   async function assess() {
+    shownFor = location.href;
     const read = readPage();
     if (!read.ok) {
       draw({ kind: 'unreadable', reason: read.reason });
@@ -79,16 +95,20 @@
     }
     approach = read.approach;
     about = approach.sender ? { name: approach.sender.name, headline: approach.sender.headline } : null;
+    const mine = ++generation;
     draw({ kind: 'busy', text: 'Checking with your Counterpitch service…' });
     const answer = await send({ type: 'assess', approach });
+    if (mine !== generation) return; // closed, or the page changed, meanwhile
     draw(answer.ok ? { kind: 'result', assessment: answer.data, about } : errorState(answer.error));
   }
 
   async function report() {
     if (!approach || !state || state.kind !== 'result') return;
     const assessment = state.assessment;
+    const mine = generation;
     draw({ kind: 'result', assessment, about, reporting: true });
     const answer = await send({ type: 'report', approach });
+    if (mine !== generation) return;
     if (answer.ok) {
       draw({ kind: 'result', assessment, about, reported: String(answer.data.id) });
     } else {

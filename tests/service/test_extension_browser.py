@@ -205,3 +205,26 @@ def test_the_options_page_keeps_the_service_and_token(setup: Setup) -> None:
     stored = setup.context.service_workers[0].evaluate("chrome.storage.local.get(null)")
     assert stored == {"serviceUrl": setup.service_url, "token": setup.token}
     page.close()
+
+
+def test_a_verdict_is_dropped_when_linkedin_changes_conversation_in_place(setup: Setup) -> None:
+    """LinkedIn moves between conversations without loading a page: the last verdict must not stay beside the next."""
+    _configured(setup)
+    page, panel = setup.open("/messaging/thread/conversation/")
+    panel.click("check")
+    panel.wait_for("Score ")
+    page.evaluate(
+        """async (path) => {
+            const html = await (await fetch(path)).text();
+            const next = new DOMParser().parseFromString(html, 'text/html');
+            history.pushState({}, '', path);
+            document.querySelector('main').replaceWith(next.querySelector('main'));
+        }""",
+        "/messaging/thread/conversation-benign/",
+    )
+    page.wait_for_timeout(2000)
+    text = panel.text()
+    assert "Score " not in text, text
+    panel.click("check")
+    assert "Checked: Tomas Berg" in panel.wait_for("Score ")
+    page.close()

@@ -30,8 +30,8 @@ function assessment() {
   };
 }
 
-test('the verdict shows band, score, findings strongest first with evidence, and advice', () => {
-  const doc = blank();
+test('the verdict shows band, score, findings strongest first with evidence, and advice', async () => {
+  const doc = await blank();
   const mount = doc.getElementById('mount');
   let reported = 0;
   panel.render(mount, { kind: 'result', assessment: assessment(), about: { name: 'Vera', headline: 'Partner' } }, {
@@ -48,8 +48,8 @@ test('the verdict shows band, score, findings strongest first with evidence, and
   assert.equal(reported, 1);
 });
 
-test('text from the message, the service and the page is never parsed as HTML', () => {
-  const doc = blank();
+test('text from the message, the service and the page is never parsed as HTML', async () => {
+  const doc = await blank();
   const mount = doc.getElementById('mount');
   panel.render(mount, { kind: 'result', assessment: assessment(), about: { name: PAYLOAD, headline: PAYLOAD } }, {});
   panel.render(mount, { kind: 'result', assessment: assessment(), about: { name: PAYLOAD }, reportError: PAYLOAD }, {});
@@ -60,7 +60,7 @@ test('text from the message, the service and the page is never parsed as HTML', 
   assert.equal(mount.querySelector('.error').textContent, PAYLOAD);
 });
 
-test('no extension script writes HTML', () => {
+test('no extension script writes HTML', async () => {
   const dir = path.join(__dirname, '..');
   const files = ['options.js', 'result.js', ...fs.readdirSync(path.join(dir, 'src')).map((f) => `src/${f}`)];
   for (const file of files) {
@@ -69,8 +69,8 @@ test('no extension script writes HTML', () => {
   }
 });
 
-test('errors, unreadable pages and reported states say what to do', () => {
-  const doc = blank();
+test('errors, unreadable pages and reported states say what to do', async () => {
+  const doc = await blank();
   const mount = doc.getElementById('mount');
   let opened = 0;
   panel.render(mount, { kind: 'error', message: 'No service', options: true }, { onOptions: () => (opened += 1) });
@@ -86,7 +86,7 @@ test('errors, unreadable pages and reported states say what to do', () => {
   assert.match(mount.textContent, /Nothing of concern was found/);
 });
 
-test('findings are capped and ordered by severity then weight', () => {
+test('findings are capped and ordered by severity then weight', async () => {
   const many = Array.from({ length: 8 }, (_, i) => ({ title: `f${i}`, severity: i % 2 ? 'medium' : 'info', weight: i }));
   const top = panel.topFindings(many);
   assert.equal(top.length, 5);

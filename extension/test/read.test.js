@@ -7,8 +7,8 @@ const { fixture } = require('./dom.js');
 
 const HREF = 'https://www.linkedin.com/messaging/thread/2-invented/';
 
-test('a conversation is read oldest first, with who wrote each, the sender and the reader', () => {
-  const snap = read.readConversation(fixture('conversation.html'), HREF);
+test('a conversation is read oldest first, with who wrote each, the sender and the reader', async () => {
+  const snap = read.readConversation(await fixture('conversation.html'), HREF);
   assert.equal(snap.ok, true);
   assert.equal(snap.inmail, false);
   assert.deepEqual(snap.sender, {
@@ -39,16 +39,16 @@ test('a conversation is read oldest first, with who wrote each, the sender and t
   assert.equal(approach.sender.profile_url, 'https://www.linkedin.com/in/vera-lintz-osterfeld/');
 });
 
-test('without ARIA labels the class-name fallbacks read the same conversation', () => {
-  const aria = read.readConversation(fixture('conversation.html'), HREF);
-  const classes = read.readConversation(fixture('conversation-classes.html'), HREF);
+test('without ARIA labels the class-name fallbacks read the same conversation', async () => {
+  const aria = read.readConversation(await fixture('conversation.html'), HREF);
+  const classes = read.readConversation(await fixture('conversation-classes.html'), HREF);
   assert.equal(classes.ok, true);
   assert.deepEqual(classes.sender, aria.sender);
   assert.deepEqual(classes.messages, aria.messages);
 });
 
-test('an InMail has its subject and channel', () => {
-  const snap = read.readConversation(fixture('inmail.html'), HREF);
+test('an InMail has its subject and channel', async () => {
+  const snap = read.readConversation(await fixture('inmail.html'), HREF);
   const { approach } = read.toApproach(snap);
   assert.equal(approach.channel, 'linkedin_inmail');
   assert.equal(approach.subject, 'A paid advisory opportunity');
@@ -56,15 +56,15 @@ test('an InMail has its subject and channel', () => {
   assert.equal(approach.thread, undefined);
 });
 
-test('hostile markup in the page is read as text, never as markup', () => {
-  const snap = read.readConversation(fixture('conversation-xss.html'), HREF);
+test('hostile markup in the page is read as text, never as markup', async () => {
+  const snap = read.readConversation(await fixture('conversation-xss.html'), HREF);
   assert.equal(snap.sender.name, 'Vera <script>window.__cpXss="name"</script>Lintz');
   assert.match(snap.sender.headline, /<img src=x onerror=/);
   assert.match(snap.messages[0].text, /<img src=x onerror=/);
 });
 
-test('a profile page is read as the sender, with an empty message', () => {
-  const snap = read.readProfile(fixture('profile.html'), 'https://www.linkedin.com/in/vera-lintz-osterfeld/?trk=x');
+test('a profile page is read as the sender, with an empty message', async () => {
+  const snap = read.readProfile(await fixture('profile.html'), 'https://www.linkedin.com/in/vera-lintz-osterfeld/?trk=x');
   const { approach } = read.toApproach(snap);
   assert.equal(approach.text, '');
   assert.equal(approach.sender.name, 'Vera Lintz');
@@ -74,20 +74,20 @@ test('a profile page is read as the sender, with an empty message', () => {
   assert.equal(approach.sender.profile_url, 'https://www.linkedin.com/in/vera-lintz-osterfeld/');
 });
 
-test('a page the extension does not know is reported as unreadable', () => {
-  const snap = read.readConversation(fixture('unreadable.html'), HREF);
+test('a page the extension does not know is reported as unreadable', async () => {
+  const snap = read.readConversation(await fixture('unreadable.html'), HREF);
   assert.equal(snap.ok, false);
   assert.match(snap.reason, /no conversation/);
-  assert.equal(read.readProfile(fixture('unreadable.html'), HREF).ok, false);
+  assert.equal(read.readProfile(await fixture('unreadable.html'), HREF).ok, false);
 });
 
-test('a thread with only the reader\'s messages has nothing to check', () => {
+test('a thread with only the reader\'s messages has nothing to check', async () => {
   const snap = { ok: true, kind: 'conversation', sender: { name: 'X' }, reader: { name: 'Dana' },
     messages: [{ author: 'Dana', text: 'hi' }] };
   assert.equal(read.toApproach(snap).ok, false);
 });
 
-test('page kinds, profile URLs and selections', () => {
+test('page kinds, profile URLs and selections', async () => {
   assert.equal(read.pageKind('/messaging/thread/2-abc/'), 'conversation');
   assert.equal(read.pageKind('/in/someone/'), 'profile');
   assert.equal(read.pageKind('/feed/'), '');

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 CASEBOOK ?= $(firstword $(wildcard $(SHARED)/casebook/approaches_dev.jsonl) examples/approaches.jsonl)
 
-.PHONY: run test lint eval bench clean
+.PHONY: run test lint eval bench clean test-extension extension
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -23,8 +23,18 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
-test: lint
+test: lint test-extension
 	$(BIN)/pytest
+
+# The browser extension's own checks (decision 0075): eslint and its unit tests under node (Node 18 or later).
+test-extension:
+	cd extension && npm ci --silent --no-audit --no-fund && npx eslint . && node --test test/*.test.js
+
+# The extension as a zip for "Load unpacked" (unzipped) or an enterprise policy install: only what it ships.
+EXTENSION_FILES := manifest.json src options.html options.js result.html result.js pages.css
+extension:
+	cd extension && rm -rf dist && mkdir -p dist && $(PY) -m zipfile -c dist/counterpitch-extension.zip $(EXTENSION_FILES)
+	@echo "extension/dist/counterpitch-extension.zip"
 
 eval: $(STAMP)
 	$(BIN)/counterpitch eval $(CASEBOOK) --cv 10
@@ -33,4 +43,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/screening.py --out bench/results/screening.json
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info extension/node_modules extension/dist

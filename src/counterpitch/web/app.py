@@ -35,6 +35,7 @@ from counterpitch.web import (
     watchlist_pages,
 )
 from counterpitch.web.alerting import Alerter
+from counterpitch.web.cors import ApiCors
 from counterpitch.web.engines import EngineHolder
 from counterpitch.web.security import SecurityMiddleware
 from counterpitch.web.services import Service
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.include_router(oidc.router_for(settings))
     app.mount("/static", StaticFiles(packages=[("counterpitch.web", "static")]), name="static")
     errors.install(app)
+    if settings.cors_origin_list():  # innermost of the middleware: a preflight still gets the security headers
+        app.add_middleware(ApiCors, origins=settings.cors_origin_list())
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

@@ -57,6 +57,9 @@ class Settings:
     uploads_per_hour: int = 30
     #: Take the client address from X-Forwarded-For (only behind a reverse proxy you run).
     trust_proxy: bool = False
+    #: Origins allowed to call /api/v1 from a browser (CORS), comma-separated and exact, e.g. the browser
+    #: extension's "chrome-extension://<id>" (decision 0075). Empty: no CORS headers at all, anywhere.
+    cors_origins: str = ""
     #: OpenID Connect: off unless issuer, client id and secret are all set.
     oidc_issuer: str = ""
     oidc_client_id: str = ""
@@ -109,6 +112,15 @@ class Settings:
     @property
     def oidc_enabled(self) -> bool:
         return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
+
+    def cors_origin_list(self) -> tuple[str, ...]:
+        """The exact origins of `cors_origins`, without blanks, trailing slashes or duplicates."""
+        out: list[str] = []
+        for item in self.cors_origins.split(","):
+            origin = item.strip().rstrip("/")
+            if origin and origin != "*" and origin not in out:
+                out.append(origin)
+        return tuple(out)
 
     def oidc_role_map(self) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -6,7 +6,9 @@ Two guarantees over every case of the dev casebook, the training set and example
   The one exception is the learnt wording model when words are dropped (the subject, a turn of the thread) or a
   name that masked words in the text ("Arab Youth AI Grant" as a sender's name): it weighs the words that are
   there, and taking some away can leave the others weighing more. That is the text read differently, not a
-  missing field read as evidence; every other detector stays strict there too;
+  missing field read as evidence; every other detector stays strict there too, but for a rule vetoed by what
+  the whole message is (`none_in_message`, decision 0059: a survey's subject line sets a voucher in the text
+  aside), which the dropped words may have said;
 - a field never asked for and one given empty ([] or "") give the same assessment, unless the profile was read
   whole (a saved LinkedIn PDF), the one source where an empty list is the person's own "none".
 """
@@ -87,10 +89,17 @@ def detectors(engine: Engine, doc: Doc, whole: bool) -> set[str]:
 WORDS = {("subject",), ("thread",), ("sender",), ("recipient",), ("sender", "name"), ("recipient", "name")}
 
 
+#: Rules a message's setting vetoes wherever it is written (decision 0059): dropped words may have held it.
+SETTING_VETOED = frozenset(
+    d.meta.id for d in Engine.default(semantic=False, meaning=False).registry if getattr(d, "none_in_message", ())
+)
+
+
 def added_findings(before: set[str], after: set[str], dropped: Iterable[FieldPath]) -> set[str]:
-    """The findings that dropping `dropped` added; the wording model's only where no words were dropped."""
+    """The findings that dropping `dropped` added; the wording model's and the setting-vetoed rules' only where
+    no words were dropped."""
     new = after - before
-    return new - {"semantic.wording"} if WORDS.intersection(dropped) else new
+    return new - {"semantic.wording"} - SETTING_VETOED if WORDS.intersection(dropped) else new
 
 
 @pytest.mark.parametrize("whole", [False, True], ids=["as-given", "read-whole"])

@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from counterpitch.detectors.registry import default_registry
 from counterpitch.engine import Engine
 from counterpitch.evaluation import training_cases
 from counterpitch.model import Approach, PersonProfile
@@ -90,9 +91,7 @@ WORDS = {("subject",), ("thread",), ("sender",), ("recipient",), ("sender", "nam
 
 
 #: Rules a message's setting vetoes wherever it is written (decision 0059): dropped words may have held it.
-SETTING_VETOED = frozenset(
-    d.meta.id for d in Engine.default(semantic=False, meaning=False).registry if getattr(d, "none_in_message", ())
-)
+SETTING_VETOED = frozenset(d.meta.id for d in default_registry() if getattr(d, "none_in_message", ()))
 
 
 def added_findings(before: set[str], after: set[str], dropped: Iterable[FieldPath]) -> set[str]:

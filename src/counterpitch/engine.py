@@ -200,8 +200,9 @@ class Engine:
         # to (most of them), so each approach is scored once unless its findings grew.
         fast: list[Scored | None] = [None] * len(chunk)
         if meaning != "never" and self.context.meaning is not None:
-            fast = [self.scorer.score_only(f) for f in found]
-            unsure = [i for i, s in enumerate(fast) if s is not None and _unsure(s[0], s[1], meaning)]
+            scored = [self.scorer.score_only(f) for f in found]
+            fast = list(scored)
+            unsure = [i for i, (score, band, _, _) in enumerate(scored) if _unsure(score, band, meaning)]
             if unsure:
                 for i, more in zip(unsure, self._meaning([chunk[i] for i in unsure]), strict=True):
                     added = _new_meaning(found[i], more)
@@ -303,12 +304,11 @@ def _meaning_reader(registry: Registry) -> MeaningReader | None:
     if not available():
         return None
     model = load_default_meaning_model()
-    metas = {d.meta.id: d.meta for d in registry}
     rules = {d.meta.id: d for d in registry}
     lures = {
-        fam: Lure(meta.guidance, meta.attack, meta.sources, _ruled_out(rules[f"lure.{fam}"]))
+        fam: Lure(rule.meta.guidance, rule.meta.attack, rule.meta.sources, _ruled_out(rule))
         for fam in model.families
-        if (meta := metas.get(f"lure.{fam}")) is not None
+        if (rule := rules.get(f"lure.{fam}")) is not None
     }
     return MeaningReader(model, Embedder(), lures)
 

@@ -121,9 +121,9 @@ def test_when_checked_then_the_reader_is_consumed_lazily(
     lead = []
     original = cli.iter_approaches
 
-    def counted(p: str, keep_going: bool, tally: cli.Tally) -> Iterator[Approach]:
+    def counted(p: str, tally: cli.Tally) -> Iterator[Approach]:
         nonlocal read
-        for a in original(p, keep_going, tally):
+        for a in original(p, tally):
             read += 1
             yield a
 

@@ -25,13 +25,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from counterpitch.cli.common import BAD_INPUT, TERMS_HELP, err, fail, out
+from counterpitch.cli.common import BAD_INPUT, TERMS_HELP, Stop, Tally, err, fail, out
+
+STOPPED = "stopped at the first bad record; --keep-going audits the rest"
 
 if TYPE_CHECKING:
     from counterpitch.audit.approached import ApproachedIndex
     from counterpitch.audit.run import Partial
     from counterpitch.batch import PersonOutput
-    from counterpitch.ingest.records import RecordError
 
 FORMATS = ("table", "json", "jsonl", "csv")
 #: Profiles per Dask task unless `--partition-size` says otherwise (batch.PARTITION_SIZE, kept equal by a test;
@@ -39,10 +40,6 @@ FORMATS = ("table", "json", "jsonl", "csv")
 PARTITION_SIZE = 20_000
 #: A scheduler address: tcp:// (or tls:// with Dask's TLS configured), a host name or address, a port.
 _SCHEDULER = re.compile(r"(?:tcp|tls)://(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):([0-9]{1,5})")
-
-
-class _Stop(Exception):
-    """The first bad record without --keep-going."""
 
 
 @dataclass(frozen=True)
@@ -187,15 +184,7 @@ def _run(
     from counterpitch.batch import SchedulerError, ShardError, run_audit
 
     approached = _approached(db) if db else None
-    errors = 0
-
-    def on_error(e: RecordError) -> None:
-        nonlocal errors
-        errors += e.count
-        err.print(f"[red]error:[/] {escape(str(e))}", highlight=False)
-        if not keep_going:
-            raise _Stop
-
+    tally = Tally(keep_going, STOPPED)
     try:
         result = run_audit(
             inputs,
@@ -207,16 +196,17 @@ def _run(
             csv_mapping=column_map,
             outputs=_outputs(fmt, out_dir),
             parts_dir=where.parts_dir,
-            on_error=on_error if keep_going or not where.dask else None,  # on Dask the first one raises ShardError
+            on_error=tally.reject if keep_going or not where.dask else None,  # on Dask the first one raises ShardError
         )
-    except (_Stop, ShardError) as exc:
-        if isinstance(exc, ShardError):
-            err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
-        err.print("stopped at the first bad record; --keep-going audits the rest", style="dim")
+    except Stop:
+        raise typer.Exit(BAD_INPUT) from None
+    except ShardError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        err.print(STOPPED, style="dim")
         raise typer.Exit(BAD_INPUT) from None
     except SchedulerError as exc:
         raise fail(str(exc)) from None
-    return result, errors
+    return result, tally.errors
 
 
 def _outputs(fmt: str, out_dir: Path | None) -> list[PersonOutput]:

@@ -104,7 +104,7 @@ def check(
         account = _account_text(account)
     if pasted and not (text or "").strip() and not (account or "").strip():
         raise fail("--text and --account are both empty: give the message, what happened, or both")
-    tally = Tally()
+    tally = Tally(keep_going, "stopped at the first bad record; --keep-going assesses the rest")
     if pasted:
         sender: dict[str, object] = {
             k: v
@@ -140,7 +140,7 @@ def check(
         approaches: Iterable[Approach] = [one]
     else:
         assert file is not None
-        approaches = iter_approaches(file, keep_going, tally)
+        approaches = iter_approaches(file, tally)
     engine = build_engine(watchlist, no_seed_watchlist, terms, semantic, weights, rules)
     single = pasted or _is_single_object(file)
     when = meaning_when(meaning, single)

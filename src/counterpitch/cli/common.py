@@ -20,6 +20,7 @@ from rich.markup import escape
 
 if TYPE_CHECKING:
     from counterpitch.engine import Engine, MeaningWhen
+    from counterpitch.ingest.records import RecordError
     from counterpitch.model import Approach
     from counterpitch.store.db import Store
 
@@ -116,20 +117,30 @@ class Stop(Exception):
 
 @dataclass
 class Tally:
-    """Bad records met so far by a lazy reader (`iter_approaches`)."""
+    """Bad records met so far, for every command that reads records: each is reported as it is met and counted
+    (a RecordError may stand for several), and without `keep_going` the first one says `stopped` and raises
+    `Stop`: the caller decides what the records before it are worth."""
 
+    keep_going: bool = False
+    stopped: str = "stopped at the first bad record; --keep-going reads the rest"
     errors: int = 0
 
+    def reject(self, error: RecordError) -> None:
+        self.errors += error.count
+        err.print(f"[red]error:[/] {escape(str(error))}", highlight=False)
+        if not self.keep_going:
+            err.print(self.stopped, style="dim")
+            raise Stop
 
-def iter_approaches(path: str, keep_going: bool, tally: Tally) -> Iterator[Approach]:
-    """The approaches of `path`, read lazily; each bad record is reported and counted, and without `keep_going`
-    the first one raises `Stop` (the caller decides what the records before it are worth). A missing file is
-    refused here, before anything is read or built."""
+
+def iter_approaches(path: str, tally: Tally) -> Iterator[Approach]:
+    """The approaches of `path`, read lazily; each bad record goes to `tally.reject`. A missing file is refused
+    here, before anything is read or built."""
     stream, source = open_input(path)
-    return _read_lazily(path, stream, source, keep_going, tally)
+    return _read_lazily(path, stream, source, tally)
 
 
-def _read_lazily(path: str, stream: BinaryIO, source: str, keep_going: bool, tally: Tally) -> Iterator[Approach]:
+def _read_lazily(path: str, stream: BinaryIO, source: str, tally: Tally) -> Iterator[Approach]:
     from counterpitch.ingest.records import RecordError, read_records
     from counterpitch.model import Approach
 
@@ -142,21 +153,17 @@ def _read_lazily(path: str, stream: BinaryIO, source: str, keep_going: bool, tal
     with stream if path != "-" else contextlib.nullcontext(stream):
         for rec in records:
             if isinstance(rec, RecordError):
-                tally.errors += 1
-                err.print(f"[red]error:[/] {escape(str(rec))}", highlight=False)
-                if not keep_going:
-                    err.print("stopped at the first bad record; --keep-going assesses the rest", style="dim")
-                    raise Stop
+                tally.reject(rec)
             else:
                 yield rec
 
 
 def read_approaches(path: str, keep_going: bool) -> tuple[list[Approach], int]:
     """Every approach of `path` in a list (for evaluation and training, which need them all at once)."""
-    tally = Tally()
+    tally = Tally(keep_going, "stopped at the first bad record")
     good: list[Approach] = []
     with contextlib.suppress(Stop):
-        good.extend(iter_approaches(path, keep_going, tally))
+        good.extend(iter_approaches(path, tally))
     return good, tally.errors
 
 

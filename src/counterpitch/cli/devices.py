@@ -25,12 +25,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from counterpitch.cli.common import BAD_INPUT, err, fail, out
+from counterpitch.cli.common import BAD_INPUT, Stop, Tally, err, fail, out
 
 if TYPE_CHECKING:
     from counterpitch.devices.model import Verdict
     from counterpitch.devices.summary import Summary
-    from counterpitch.ingest.records import RecordError
 
 FORMATS = ("table", "json", "jsonl", "csv")
 #: Devices to remove shown by `--format table`; the other formats have all of them.
@@ -38,10 +37,6 @@ TABLE_ROWS = 100
 _SHORT = {"us_covered_list": "US", "uk_prc_nil": "UK"}
 
 devices_app = typer.Typer(help="Devices: find equipment from covered makers in asset registers and nmap scans.")
-
-
-class _Stop(Exception):
-    """The first bad record without --keep-going (already reported)."""
 
 
 @devices_app.command("audit")
@@ -78,34 +73,25 @@ def audit(
         tables = default_tables()
     except ValueError as exc:
         raise fail(str(exc)) from None
-    errors = 0
-
-    def on_error(e: RecordError) -> None:
-        nonlocal errors
-        errors += 1
-        err.print(f"[red]error:[/] {escape(str(e))}", highlight=False)
-        if not keep_going:
-            raise _Stop
-
+    tally = Tally(keep_going, "stopped at the first bad record; --keep-going audits the rest")
     summary = Summary()
     write = _writer(fmt)
     try:
-        for verdict in audit_devices(inputs, columns=columns, site=site, tables=tables, on_error=on_error):
+        for verdict in audit_devices(inputs, columns=columns, site=site, tables=tables, on_error=tally.reject):
             summary.add(verdict)
             write(verdict)
-    except _Stop:
-        err.print("stopped at the first bad record; --keep-going audits the rest", style="dim")
+    except Stop:
         raise typer.Exit(BAD_INPUT) from None
     _finish(fmt, summary)
     if html is not None:
         from counterpitch.report.devices_html import render_devices
 
         try:
-            html.write_text(render_devices(summary, tables, errors=errors), encoding="utf-8")
+            html.write_text(render_devices(summary, tables, errors=tally.errors), encoding="utf-8")
         except OSError as exc:
             raise fail(f"{html}: cannot write: {exc.strerror}") from None
-    if errors:
-        err.print(f"{errors} record(s) rejected", style="red")
+    if tally.errors:
+        err.print(f"{tally.errors} record(s) rejected", style="red")
         raise typer.Exit(BAD_INPUT)
 
 
@@ -135,15 +121,7 @@ def import_cmd(
         p = Path(path)
         if not p.is_file():
             raise fail(f"{path}: {'a folder, not a file' if p.is_dir() else 'no such file'}")
-    errors = 0
-
-    def on_error(e: RecordError) -> None:
-        nonlocal errors
-        errors += e.count
-        err.print(f"[red]error:[/] {escape(str(e))}", highlight=False)
-        if not keep_going:
-            raise _Stop
-
+    tally = Tally(keep_going, "stopped at the first bad record; nothing was imported; --keep-going imports the rest")
     # The service's alert rules and delivery settings (COUNTERPITCH_* variables). The secret key signs nothing
     # here: a throwaway one, so the service's is neither read nor made.
     try:
@@ -152,11 +130,10 @@ def import_cmd(
         raise fail(str(exc)) from None
     try:
         # Read (and audit) before the transaction, which then holds the database's write lock only to store.
-        records = list(read_records(inputs, site=site, on_error=on_error))
+        records = list(read_records(inputs, site=site, on_error=tally.reject))
         with using_store(db) as store:
             result = import_devices(store, alerter, records, actor_id=None, source=", ".join(inputs)[:500])
-    except _Stop:
-        err.print("stopped at the first bad record; nothing was imported; --keep-going imports the rest", style="dim")
+    except Stop:
         raise typer.Exit(BAD_INPUT) from None
     finally:
         alerter.close()  # waits for the alerts' delivery
@@ -166,8 +143,8 @@ def import_cmd(
         f"{result.alerts} alert(s) raised",
         highlight=False,
     )
-    if errors:
-        err.print(f"{errors} record(s) rejected", style="red")
+    if tally.errors:
+        err.print(f"{tally.errors} record(s) rejected", style="red")
         raise typer.Exit(BAD_INPUT)
 
 

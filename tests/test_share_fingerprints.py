@@ -252,3 +252,14 @@ def test_when_read_from_the_store_then_campaign_personas_match(tmp_path: Path, k
 def test_when_both_file_and_db_named_then_exit_2(tmp_path: Path, key: Path) -> None:
     r = runner.invoke(app, ["share", "fingerprints", str(ORG_A), "--db", "sqlite://", "--key", str(key)])
     assert r.exit_code == 2 and "not both" in r.stderr
+
+
+def test_when_a_file_holds_one_fingerprint_twice_then_every_pair_is_listed() -> None:
+    key = bytes(32)
+
+    def persona(pid: str, *emails: str) -> identifiers.Persona:
+        return identifiers.Persona(pid, frozenset(Identifier("email", e) for e in emails))
+
+    a = parse(document(key, [persona("a1", "x@y.example"), persona("a2", "x@y.example", "z@y.example")]), "a")
+    b = parse(document(key, [persona("b1", "x@y.example"), persona("b2", "z@y.example")]), "b")
+    assert [(m.a, m.b) for m in match(a, b)] == [("a1", "b1"), ("a2", "b1"), ("a2", "b2")]

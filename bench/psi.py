@@ -102,7 +102,7 @@ def main() -> None:
     args = parser.parse_args()
     import pysodium
 
-    before = machine_speed()
+    before, load_before = machine_speed(), os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         fp = bench_fingerprints(args.fp_size, Path(tmp))
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,6 +116,7 @@ def main() -> None:
             for v in (pysodium.sodium.sodium_library_version_major(), pysodium.sodium.sodium_library_version_minor())
         ),
         "machine_speed_s": {"before": before, "after": machine_speed()},
+        "load_average_1min": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
         "fingerprints": fp,
         "psi": ps,
     }

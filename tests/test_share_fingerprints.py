@@ -105,6 +105,20 @@ def test_when_profile_url_varies_then_same_canonical_form(url: str) -> None:
     assert identifiers.of_approach(a) == {Identifier("url", "linkedin.com/in/amelia-thornbury-4b2")}
 
 
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        ("Easier on WhatsApp: 07700 900456 any time", identifiers.handle("phone", "+44 7700 900456")),
+        ("Call me on +44 (0)7700 900456", identifiers.phone("07700900456")),
+        ("my Telegram is @Marcus_Vell88", identifiers.handle("telegram", "t.me/marcus_vell88")),
+        ("Add me on Weixin: marcus_vell88", identifiers.handle("wechat", "@MARCUS_VELL88")),
+    ],
+)
+def test_when_message_gives_a_contact_then_it_is_the_listed_identifier(text: str, listed: Identifier | None) -> None:
+    assert listed is not None
+    assert listed in identifiers.of_approach(Approach.model_validate({"id": "x", "text": text}))
+
+
 def test_when_name_has_no_firm_then_no_name_identifier() -> None:
     assert identifiers.name_with_firm("Amelia Thornbury", "") is None
     assert identifiers.name_with_firm("Amelia", "Castellan") is None

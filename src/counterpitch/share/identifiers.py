@@ -18,7 +18,6 @@ identifier, or the reports of the service's campaigns that do. Nothing here read
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -192,7 +191,7 @@ def _stored(session: Session, all_reports: bool) -> Iterator[tuple[str, set[Iden
     if not all_reports:
         query = query.where(Report.campaign_id.is_not(None))
     for rid, cid, approach_json in session.execute(query.execution_options(yield_per=1_000)):
-        approach = Approach.model_validate(json.loads(approach_json))
+        approach = Approach.model_validate_json(approach_json)
         yield (f"campaign-{cid}/report-{rid}" if cid is not None else f"report-{rid}"), of_approach(approach)
 
 

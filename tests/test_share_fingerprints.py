@@ -277,3 +277,19 @@ def test_when_a_file_holds_one_fingerprint_twice_then_every_pair_is_listed() -> 
     a = parse(document(key, [persona("a1", "x@y.example"), persona("a2", "x@y.example", "z@y.example")]), "a")
     b = parse(document(key, [persona("b1", "x@y.example"), persona("b2", "z@y.example")]), "b")
     assert [(m.a, m.b) for m in match(a, b)] == [("a1", "b1"), ("a2", "b1"), ("a2", "b2")]
+
+
+def test_when_ids_are_mapped_then_the_file_numbers_personas(tmp_path: Path, key: Path) -> None:
+    out, ids = tmp_path / "b.json", tmp_path / "ids.json"
+    args = ["share", "fingerprints", str(ORG_B), "--key", str(key), "-o", str(out), "--id-map", str(ids)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert [p["id"] for p in json.loads(out.read_text())["personas"]] == ["p1", "p2", "p3"]
+    assert "ths-0001" not in out.read_text()
+    assert json.loads(ids.read_text()) == {"p1": "ths-0001", "p2": "ths-0002", "p3": "ths-0003"}
+    assert stat.S_IMODE(ids.stat().st_mode) == 0o600
+
+
+def test_when_share_help_then_every_command_is_listed() -> None:
+    r = runner.invoke(app, ["share", "--help"], env={"COLUMNS": "200"})
+    for command in ("keygen", "fingerprints", "match", "psi-start", "psi-reply", "psi-finish"):
+        assert command in r.stdout

@@ -99,15 +99,31 @@ def fingerprints(
     ),
     db: DbOpt = None,
     all_reports: AllOpt = False,
+    id_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--id-map",
+            help="Number the personas p1, p2, ... in OUTPUT and keep their own ids in this file (0600, not to share).",
+        ),
+    ] = None,
 ) -> None:
     """Keyed hashes of each persona's identifiers (profile URL, e-mail, handles, name with firm); none in clear."""
-    from counterpitch.share.fingerprints import ShareError, document, read_key
+    from dataclasses import replace
+
+    from counterpitch.share.fingerprints import ShareError, document, read_key, write_secret
 
     try:
         secret = read_key(key)
     except ShareError as exc:
         raise fail(str(exc)) from None
     personas = _personas(source, db, all_reports)
+    if id_map is not None:  # a watchlist id may spell the persona's name ('mi5-2025-amanda-qiu')
+        numbered = {f"p{n}": p.id for n, p in enumerate(personas, start=1)}
+        try:
+            write_secret(id_map, json.dumps(numbered, indent=1), force=True)
+        except ShareError as exc:
+            raise fail(str(exc)) from None
+        personas = [replace(p, id=local) for local, p in zip(numbered, personas, strict=True)]
     doc = document(secret, personas)
     _write_json(output, doc)
     n = sum(len(p["fp"]) for p in doc["personas"])

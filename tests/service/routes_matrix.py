@@ -29,7 +29,14 @@ MISSING_IDS: dict[str, object] = {
     "session_id": 999_999,
     "device_id": 999_999,
     "site_id": 999_999,
+    "collection_id": "no-such-collection",
+    "object_id": "indicator--00000000-0000-4000-8000-000000000000",
+    "status_id": "no-such-status",
 }
+#: TAXII (Bearer, as the API): analysts and admins read; objects the world does not hold are 404 to them.
+TRIAGE_API_MISSING = {"anonymous": 401, "reporter": 403, "other": 403, "analyst": 404, "admin": 404}
+ADMIN_API_MISSING = {"anonymous": 401, "reporter": 403, "other": 403, "analyst": 403, "admin": 404}
+TAXII = "/taxii2/counterpitch"
 
 MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
     # public by design: liveness, the API description, the sign-in form
@@ -89,6 +96,17 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
     ("POST", "/devices/import"): TRIAGE_POST,
     ("POST", "/devices/{device_id}/status"): TRIAGE_MISSING,
     ("POST", "/devices/sites/{site_id}/deadline"): TRIAGE_MISSING,
+    # TAXII 2.1 (web/taxii.py): analysts and admins read; admins add to the shared-in collection
+    ("GET", "/taxii2/"): TRIAGE_API,
+    ("GET", f"{TAXII}/"): TRIAGE_API,
+    ("GET", f"{TAXII}/collections/"): TRIAGE_API,
+    ("GET", f"{TAXII}/collections/{{collection_id}}/"): TRIAGE_API_MISSING,
+    ("GET", f"{TAXII}/collections/{{collection_id}}/manifest/"): TRIAGE_API_MISSING,
+    ("GET", f"{TAXII}/collections/{{collection_id}}/objects/"): TRIAGE_API_MISSING,
+    ("POST", f"{TAXII}/collections/{{collection_id}}/objects/"): ADMIN_API_MISSING,
+    ("GET", f"{TAXII}/collections/{{collection_id}}/objects/{{object_id}}/"): TRIAGE_API_MISSING,
+    ("GET", f"{TAXII}/collections/{{collection_id}}/objects/{{object_id}}/versions/"): TRIAGE_API_MISSING,
+    ("GET", f"{TAXII}/status/{{status_id}}/"): TRIAGE_API_MISSING,
 }
 
 MATRIX_DEVICE = (

@@ -36,7 +36,7 @@ def test_when_a_route_has_no_matrix_row_then_this_fails(mworld: World) -> None:
 
 
 def _call(world: World, clients: dict[str, TestClient], method: str, path: str, role: str) -> tuple[int, str]:
-    api = path.startswith("/api/")
+    api = path.startswith(("/api/", "/taxii2/"))
     if (method, path) in FRESH_SESSION:
         c = world.page(role)
     else:
@@ -57,7 +57,7 @@ def test_access_matrix(mworld: World, role: str) -> None:
     page_clients: dict[str, TestClient] = {}
     wrong = []
     for (method, path), row in sorted(MATRIX.items()):
-        clients = api_clients if path.startswith("/api/") else page_clients
+        clients = api_clients if path.startswith(("/api/", "/taxii2/")) else page_clients
         status, location = _call(mworld, clients, method, path, role)
         expect = row[role]
         if expect == "signin":

@@ -362,3 +362,41 @@ class DeviceStatusChange(Base):
     old_status: Mapped[str | None] = mapped_column(String(16), default=None)
     new_status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class TaxiiObject(Base):
+    """A STIX object as one version in one TAXII collection (store/taxii.py). `version` is the object's
+    `modified` (else `created`, else when it was added) at microsecond precision, so it sorts as text; each row's
+    `date_added` is later than every row before it in its collection, so `added_after` never skips one."""
+
+    __tablename__ = "taxii_objects"
+    __table_args__ = (
+        UniqueConstraint("collection", "stix_id", "version"),
+        Index("ix_taxii_objects_collection_date_added", "collection", "date_added"),
+        Index("ix_taxii_objects_collection_stix_id", "collection", "stix_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    collection: Mapped[str] = mapped_column(String(64))
+    stix_id: Mapped[str] = mapped_column(String(120))
+    stix_type: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(32))
+    spec_version: Mapped[str] = mapped_column(String(8), default="2.1")
+    date_added: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    object_json: Mapped[str] = mapped_column(Text)
+
+
+class TaxiiStatus(Base):
+    """What became of one TAXII `add objects` request: counts and, per object, success or why it failed."""
+
+    __tablename__ = "taxii_statuses"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    collection: Mapped[str] = mapped_column(String(64))
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    total: Mapped[int] = mapped_column(Integer)
+    successes: Mapped[int] = mapped_column(Integer)
+    failures: Mapped[int] = mapped_column(Integer)
+    #: {"successes": [{"id", "version"}], "failures": [{"id", "version", "message"}]}
+    detail_json: Mapped[str] = mapped_column(Text, default="{}")

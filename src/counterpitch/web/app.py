@@ -32,6 +32,7 @@ from counterpitch.web import (
     errors,
     pages,
     reporter_pages,
+    taxii,
     watchlist_pages,
 )
 from counterpitch.web.alerting import Alerter
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         campaign_pages,
         watchlist_pages,
         device_pages,
+        taxii,
     ):
         app.include_router(module.router)
     if settings.oidc_enabled:

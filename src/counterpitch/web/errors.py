@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from counterpitch.web.auth import Refused, SignInRequired
 from counterpitch.web.security import SECURITY_HEADERS
 from counterpitch.web.services import Forbidden
+from counterpitch.web.taxii import TaxiiError, error_response, is_taxii
 from counterpitch.web.templating import render
 
 _log = logging.getLogger("counterpitch.web")
@@ -51,6 +52,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         errors = field_errors(exc.errors())
+        if is_taxii(request):
+            return error_response(400, "Bad request", "; ".join(f"{e['field']}: {e['message']}" for e in errors))
         if is_api(request):
             return validation_response(errors)
         return _page(request, 422, "; ".join(f"{e['field']}: {e['message']}" for e in errors))
@@ -63,9 +66,15 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if isinstance(exc, Refused):
             await run_in_threadpool(_audit_refusal, request)
+        if is_taxii(request):
+            return error_response(exc.status_code, str(exc.detail), headers=exc.headers)
         if is_api(request) or request.url.path == "/openapi.json":
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return _page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(TaxiiError)
+    async def taxii_error(request: Request, exc: TaxiiError) -> Response:
+        return error_response(exc.status, exc.title, exc.description)
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:

@@ -22,6 +22,7 @@ from counterpitch.cli import (
     scan,
     service,
     share_match,
+    share_taxii,
 )
 
 __all__ = ["app"]
@@ -43,6 +44,9 @@ app.command()(audit.audit)
 app.command()(service.serve)
 app.add_typer(campaigns.campaigns_app, name="campaigns", no_args_is_help=True)
 app.add_typer(devices.devices_app, name="devices", no_args_is_help=True)
+share_match.share_match_app.command("publish")(share_taxii.publish)
+share_match.share_match_app.command("push")(share_taxii.push_cmd)
+share_match.share_match_app.command("pull")(share_taxii.pull_cmd)
 app.add_typer(share_match.share_match_app, name="share", no_args_is_help=True)
 app.add_typer(service.users_app, name="users")
 app.add_typer(service.tokens_app, name="tokens")

@@ -64,7 +64,7 @@ def read_bundle(path: Path) -> list[dict[str, Any]]:
         raise fail(f"{path}: not JSON") from None
     if not isinstance(bundle, dict) or bundle.get("type") != "bundle" or not isinstance(bundle.get("objects"), list):
         raise fail(f"{path}: not a STIX bundle (expected type 'bundle' with an 'objects' list)")
-    objects = bundle["objects"]
+    objects: list[dict[str, Any]] = bundle["objects"]
     for n, obj in enumerate(objects):
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str) or not isinstance(obj.get("type"), str):
             raise fail(f"{path}: objects[{n}]: not a STIX object (each needs 'type' and 'id')")

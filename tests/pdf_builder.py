@@ -61,6 +61,8 @@ class ProfileSpec:
     jobs: tuple[Job, ...] = ()
     schools: tuple[School, ...] = ()
     contact: bool = True
+    #: Images drawn on the first page, top left above the sidebar: (file, width, height in points).
+    images: tuple[tuple[Path, float, float], ...] = ()
 
 
 @dataclass
@@ -154,6 +156,9 @@ def build_profile_pdf(spec: ProfileSpec, path: Path, *, font_path: Path = VERA, 
     pdf = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H), invariant=True, encrypt=encrypt)
     count = max(len(main.pages), len(side.pages))
     for number in range(count):
+        if number == 0:
+            for k, (image, w, h) in enumerate(spec.images):
+                pdf.drawImage(str(image), SIDE_X + k * 10, PAGE_H - 20 - h, width=w, height=h)
         for layout in (side, main):
             for x, y, size, line in layout.pages[number] if number < len(layout.pages) else []:
                 pdf.setFont(font, size)

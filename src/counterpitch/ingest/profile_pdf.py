@@ -13,6 +13,7 @@ page and height; font sizes tell headers, companies and titles from body text.
 
 from __future__ import annotations
 
+import base64
 import math
 import os
 import re
@@ -35,6 +36,10 @@ MAX_SECONDS = 10.0
 MAX_OPERATORS = 2_000_000
 MAX_LINES = 20_000
 MAX_LINE_CHARS = 2_000
+#: The photo: the images of the first page looked at, and the sides (pixels, from the image's dictionary) of one
+#: that may be a profile photo.
+MAX_IMAGES = 50
+PHOTO_SIDES = (64, 2048)
 #: Tighter than pypdf's defaults: a profile's content streams are small. No external decoder is ever called.
 _PYPDF_LIMITS: dict[str, int] = {
     "zlib_maximum_output_length": 32_000_000,
@@ -112,11 +117,13 @@ def read_profile_pdf(
 ) -> tuple[PersonProfile, list[str]]:
     """Read a LinkedIn "Save to PDF" profile; return the profile and warnings about what could not be read."""
     source = os.fspath(path)
-    lines = _extract_lines(_read_bounded(source), source, max_seconds)
     warnings: list[str] = []
+    lines, photo = _extract_lines(_read_bounded(source), source, max_seconds, warnings)
     if not lines:
         raise ProfilePdfError(source, "no text found (a scanned or image-only PDF cannot be read)")
     profile = _parse([ln for ln in lines if ln.side], [ln for ln in lines if not ln.side], warnings)
+    if photo is not None:
+        profile = profile.model_copy(update={"photo": photo})  # private state (read whole) is copied too
     return profile, warnings
 
 
@@ -133,8 +140,9 @@ def _read_bounded(source: str) -> bytes:
     return data
 
 
-def _extract_lines(data: bytes, source: str, max_seconds: float) -> list[_Line]:
-    """Text fragments with their column, height and size, merged into lines."""
+def _extract_lines(data: bytes, source: str, max_seconds: float, warnings: list[str]) -> tuple[list[_Line], str | None]:
+    """Text fragments with their column, height and size, merged into lines; and the photo on the first page,
+    when there is one (a `data:` URI)."""
     budget = _Budget(max_seconds)
     fragments: list[_Line] = []
     try:
@@ -158,6 +166,7 @@ def _extract_lines(data: bytes, source: str, max_seconds: float) -> list[_Line]:
                     raise _BudgetSpentError(budget.spent)
                 if len(fragments) > MAX_LINES:
                     raise ProfilePdfError(source, f"more than {MAX_LINES:,} lines of text; not a saved profile")
+            photo = _photo(reader.pages[0], warnings) if count else None
     except ProfilePdfError:
         raise
     except (_BudgetSpentError, LimitReachedError) as exc:
@@ -166,7 +175,44 @@ def _extract_lines(data: bytes, source: str, max_seconds: float) -> list[_Line]:
         raise ProfilePdfError(source, "malformed PDF (nested too deeply)") from exc
     except Exception as exc:  # pypdf raises many types on malformed input; all mean the same to the caller
         raise ProfilePdfError(source, f"malformed PDF ({type(exc).__name__}: {str(exc)[:200]})") from exc
-    return _merge(fragments)
+    return _merge(fragments), photo
+
+
+def _photo(page: Any, warnings: list[str]) -> str | None:
+    """The profile photo: the largest roughly square image on the first page, between PHOTO_SIDES pixels a side
+    as its dictionary says (nothing is decoded before that), re-encoded as a JPEG `data:` URI so nothing of the
+    PDF's own encoding travels on. None when there is no such image; a warning when there is one that cannot be
+    read."""
+    try:
+        xobjects = page["/Resources"]["/XObject"]
+    except (KeyError, TypeError):
+        return None
+    best: tuple[int, str] | None = None
+    for name in list(xobjects.keys())[:MAX_IMAGES]:
+        obj = xobjects[name].get_object()
+        if obj.get("/Subtype") != "/Image":
+            continue
+        try:
+            w, h = int(obj.get("/Width", 0)), int(obj.get("/Height", 0))
+        except (TypeError, ValueError):
+            continue
+        low, high = PHOTO_SIDES
+        if low <= w <= high and low <= h <= high and 0.75 <= w / h <= 1.34 and (best is None or w * h > best[0]):
+            best = (w * h, str(name))
+    if best is None:
+        return None
+    try:
+        image = page.images[best[1]].image
+        if image is None:
+            raise ValueError("no image decoded")
+        buffer = BytesIO()
+        image.convert("RGB").save(buffer, format="JPEG", quality=92)
+    except Exception as exc:  # pypdf and Pillow raise many types on a malformed image; the profile still reads
+        warnings.append(
+            f"the photo in the PDF could not be read ({type(exc).__name__}); the profile was read without it"
+        )
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _page_width(page: Any) -> float:

@@ -1,0 +1,207 @@
+"""What is shared, before any format: campaigns, the personas that wrote, their indicators, sightings, ATT&CK ids.
+
+The same collection is made from a file of approaches (`campaigns link -f stix`, linked by campaigns/batch.py) and
+from the service's store (`share export`), so both write the same objects. Indicators are the campaign link keys
+of the sender's identity families (campaigns/indicators.py: profile URL, e-mail, messenger id, phone, mail
+domain), already normalised, so the keys double as the input of the deterministic ids (vocab.det_uuid).
+
+Staff never leave: `StaffGuard` holds the names, addresses and profiles of every member of staff and every
+recipient in the input; an indicator equal to one is dropped, a persona field that mentions one is withheld,
+and `StaffGuard.check` reads the finished text once more and refuses to hand it over if any is still there.
+Those approached appear only as counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from counterpitch.campaigns.indicators import extract
+from counterpitch.model import Approach, PersonProfile
+from counterpitch.watchlist import normalise_email, normalise_person, normalise_phone, normalise_profile_url
+
+#: Link-key families that say who the sender is, and so are shared as indicators.
+SHARED_FAMILIES = ("url", "email", "handle", "phone", "domain")
+#: Staff strings shorter than this are not searched for in the finished text (too likely to be in any word).
+MIN_STAFF_TEXT = 5
+
+
+class StaffLeak(ValueError):
+    """The finished export still holds a staff identifier: nothing is written."""
+
+
+@dataclass
+class StaffGuard:
+    """Everything that would identify a member of staff or a recipient, normalised and as written."""
+
+    names: set[str] = field(default_factory=set)
+    emails: set[str] = field(default_factory=set)
+    urls: set[str] = field(default_factory=set)
+    raw: set[str] = field(default_factory=set)
+
+    def add_person(self, name: str | None = None, email: str | None = None, url: str | None = None) -> None:
+        if name and (n := normalise_person(name)):
+            self.names.add(n)
+            self.raw.add(" ".join(name.split()).casefold())
+        if email and (e := normalise_email(email)):
+            self.emails.add(e)
+            self.raw.add(e)
+        if url and (u := normalise_profile_url(url)):
+            self.urls.add(u)
+            self.raw.add(u)
+
+    def add_recipient(self, approach: Approach) -> None:
+        r = approach.recipient
+        if r is not None:
+            self.add_person(r.name, r.email, r.profile_url)
+
+    def holds_key(self, key: str) -> bool:
+        family, _, value = key.partition(":")
+        return (family == "email" and value in self.emails) or (family == "url" and value in self.urls)
+
+    def mentions(self, text: str | None) -> bool:
+        """Whether `text` names a member of staff (whole name, address or profile), case-insensitively."""
+        if not text:
+            return False
+        if normalise_person(text) in self.names:
+            return True
+        folded = " ".join(text.split()).casefold()
+        return any(s in folded for s in self.raw if len(s) >= MIN_STAFF_TEXT)
+
+    def check(self, serialised: str, what: str) -> None:
+        """Refuse the finished text if any staff identifier is in it (it never should be: belt and braces)."""
+        folded = serialised.casefold()
+        if any(s in folded for s in self.raw if len(s) >= MIN_STAFF_TEXT):
+            raise StaffLeak(f"{what}: a staff name, address or profile is in the output; nothing was written")
+
+
+@dataclass(frozen=True)
+class ReportIn:
+    """One report as sharing reads it: the approach, when it was reported, who was targeted, ATT&CK ids."""
+
+    approach: Approach
+    at: datetime
+    target: str
+    attack: tuple[str, ...] = ()
+
+
+@dataclass
+class Seen:
+    """How often and when: what a STIX sighting carries."""
+
+    count: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
+
+    def add(self, at: datetime) -> None:
+        self.count += 1
+        self.first = at if self.first is None else min(self.first, at)
+        self.last = at if self.last is None else max(self.last, at)
+
+
+@dataclass
+class SharedIndicator:
+    #: The campaign link key, e.g. 'url:linkedin.com/in/jane-doe-42', 'handle:abc_123', 'domain:x.example'.
+    key: str
+    #: What it is, as campaigns name it: profile_url, email, email_domain, wechat, telegram, whatsapp, phone...
+    kind: str
+    #: The normalised value shared.
+    value: str
+    seen: Seen = field(default_factory=Seen)
+
+    @property
+    def family(self) -> str:
+        return self.key.partition(":")[0]
+
+
+@dataclass
+class SharedPersona:
+    #: The sender's identity (campaigns: profile URL, else e-mail, else name|firm).
+    key: str
+    name: str | None
+    headline: str | None
+    company: str | None
+    profile_url: str | None
+    indicators: dict[str, None] = field(default_factory=dict)
+    seen: Seen = field(default_factory=Seen)
+
+
+@dataclass
+class SharedCampaign:
+    key: str
+    targets: set[str] = field(default_factory=set)
+    personas: dict[str, None] = field(default_factory=dict)
+    indicators: dict[str, None] = field(default_factory=dict)
+    attack: dict[str, None] = field(default_factory=dict)
+    seen: Seen = field(default_factory=Seen)
+
+
+@dataclass
+class ShareSet:
+    organisation: str
+    campaigns: list[SharedCampaign] = field(default_factory=list)
+    personas: dict[str, SharedPersona] = field(default_factory=dict)
+    indicators: dict[str, SharedIndicator] = field(default_factory=dict)
+
+
+def _value(key: str, label: str) -> str:
+    family, _, value = key.partition(":")
+    if family == "phone":
+        return normalise_phone(label) or value
+    return value
+
+
+def _persona(sender: PersonProfile, key: str, guard: StaffGuard) -> SharedPersona:
+    def keep(text: str | None) -> str | None:
+        return None if guard.mentions(text) else (" ".join(text.split()) if text else None)
+
+    url = normalise_profile_url(sender.profile_url or "")
+    return SharedPersona(
+        key=key,
+        name=keep(sender.name),
+        headline=keep(sender.headline),
+        company=keep(sender.company),
+        profile_url=None if url is None or url in guard.urls else f"https://www.{url}",
+    )
+
+
+def _campaign_key(reports: Sequence[ReportIn], local: str) -> str:
+    """The smallest identity key of the campaign's senders, so another organisation that saw the same persona
+    names the campaign alike; a campaign linked by firm or text alone keeps the exporter's own key."""
+    keys = [k.key for r in reports for k in extract(r.approach).keys if k.family in ("url", "email", "handle")]
+    return f"campaign|{min(keys)}" if keys else f"campaign|local|{local}"
+
+
+def collect(organisation: str, groups: Iterable[tuple[str, Sequence[ReportIn]]], guard: StaffGuard) -> ShareSet:
+    """The share set of campaigns given as (local key, reports); `guard` must already know the staff."""
+    out = ShareSet(organisation)
+    groups = list(groups)
+    for _, reports in groups:
+        for r in reports:
+            guard.add_recipient(r.approach)
+    for local, reports in groups:
+        campaign = SharedCampaign(_campaign_key(reports, local))
+        for r in reports:
+            campaign.seen.add(r.at)
+            campaign.targets.add(r.target)
+            campaign.attack.update(dict.fromkeys(r.attack))
+            f = extract(r.approach)
+            persona: SharedPersona | None = None
+            staff = f.sender in guard.urls or f.sender in guard.emails
+            if f.sender and r.approach.sender is not None and not staff:
+                persona = out.personas.get(f.sender) or _persona(r.approach.sender, f.sender, guard)
+                out.personas[f.sender] = persona
+                persona.seen.add(r.at)
+                campaign.personas[f.sender] = None
+            for k in f.keys:
+                if k.family not in SHARED_FAMILIES or guard.holds_key(k.key) or guard.mentions(k.label):
+                    continue
+                ind = out.indicators.get(k.key) or SharedIndicator(k.key, k.kind, _value(k.key, k.label))
+                out.indicators[k.key] = ind
+                ind.seen.add(r.at)
+                campaign.indicators[k.key] = None
+                if persona is not None:
+                    persona.indicators[k.key] = None
+        out.campaigns.append(campaign)
+    return out

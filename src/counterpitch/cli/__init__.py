@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from counterpitch.cli import audit, campaigns, check, devices, mail, models, photo, reference, scan, service
+from counterpitch.cli import audit, campaigns, check, devices, mail, models, photo, reference, scan, service, share
 
 __all__ = ["app"]
 
@@ -31,5 +31,6 @@ app.command()(audit.audit)
 app.command()(service.serve)
 app.add_typer(campaigns.campaigns_app, name="campaigns", no_args_is_help=True)
 app.add_typer(devices.devices_app, name="devices", no_args_is_help=True)
+app.add_typer(share.share_app, name="share", no_args_is_help=True)
 app.add_typer(service.users_app, name="users")
 app.add_typer(service.tokens_app, name="tokens")

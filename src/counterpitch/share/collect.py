@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from counterpitch.campaigns.indicators import extract
+from counterpitch.detectors.exposure.contacts import WEBMAIL
 from counterpitch.model import Approach, PersonProfile
 from counterpitch.watchlist import normalise_email, normalise_person, normalise_phone, normalise_profile_url
 
@@ -38,6 +39,8 @@ class StaffGuard:
     names: set[str] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
     urls: set[str] = field(default_factory=set)
+    #: The mail domains of staff addresses: any address there is a colleague's, never a persona's to share.
+    domains: set[str] = field(default_factory=set)
     raw: set[str] = field(default_factory=set)
 
     def add_person(self, name: str | None = None, email: str | None = None, url: str | None = None) -> None:
@@ -47,6 +50,9 @@ class StaffGuard:
         if email and (e := normalise_email(email)):
             self.emails.add(e)
             self.raw.add(e)
+            domain = e.rpartition("@")[2]
+            if not WEBMAIL.search(domain):
+                self.domains.add(domain)
         if url and (u := normalise_profile_url(url)):
             self.urls.add(u)
             self.raw.add(u)
@@ -58,7 +64,9 @@ class StaffGuard:
 
     def holds_key(self, key: str) -> bool:
         family, _, value = key.partition(":")
-        return (family == "email" and value in self.emails) or (family == "url" and value in self.urls)
+        if family == "email":
+            return value in self.emails or value.rpartition("@")[2] in self.domains
+        return (family == "url" and value in self.urls) or (family == "domain" and value in self.domains)
 
     def mentions(self, text: str | None) -> bool:
         """Whether `text` names a member of staff (whole name, address or profile), case-insensitively."""
@@ -125,6 +133,14 @@ class SharedPersona:
     profile_url: str | None
     indicators: dict[str, None] = field(default_factory=dict)
     seen: Seen = field(default_factory=Seen)
+
+    @property
+    def presented(self) -> str:
+        """How the profile presented itself: the headline, with the firm when the headline does not name it."""
+        head, firm = self.headline or "", self.company or ""
+        if firm and firm.casefold() not in head.casefold():
+            return f"{head} at {firm}" if head else firm
+        return head
 
 
 @dataclass

@@ -77,7 +77,7 @@ class _Event:
         self.placed.add(p.key)
         obj = MISPObject("user-account", standalone=False, strict=False)
         obj.uuid = det_uuid("persona", p.key)
-        presented = " at ".join(x for x in (p.headline, p.company) if x)
+        presented = p.presented
         obj.comment = "Persona that approached staff" + (f", presented as {presented!r}" if presented else "")
         obj.add_attribute("account-type", value="linkedin", uuid=det_uuid(obj.uuid, "type"), disable_correlation=True)
         if p.name:

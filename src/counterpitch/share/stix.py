@@ -92,7 +92,7 @@ class _Builder:
 
     def persona(self, p: SharedPersona) -> stix2.ThreatActor:
         name = p.name or (p.profile_url or "").rpartition("/")[2] or "unnamed persona"
-        presented = " at ".join(x for x in (p.headline, p.company) if x)
+        presented = p.presented
         described = f"A persona that approached staff through a professional network, presented as {presented!r}."
         return stix2.ThreatActor(
             id="threat-actor--" + det_uuid("persona", p.key),
@@ -126,10 +126,9 @@ class _Builder:
             self.attack[technique] = stix2.AttackPattern(
                 id="attack-pattern--" + det_uuid("attack-pattern", technique),
                 name=attack_name(technique),
-                description=f"MITRE ATT&CK technique {technique}.",
-                external_references=[
-                    {"source_name": "mitre-attack", "external_id": technique, "url": attack_url(technique)}
-                ],
+                # No url in the reference: the validator asks a referenced URL for a hash (its warning 302).
+                description=f"MITRE ATT&CK technique {technique}: {attack_url(technique)}",
+                external_references=[{"source_name": "mitre-attack", "external_id": technique}],
                 created=ATTACK_CREATED,
                 modified=ATTACK_CREATED,
                 object_marking_refs=[TLPS["clear"].stix_id],
@@ -206,7 +205,7 @@ class _Builder:
             for k in p.indicators:
                 relate("indicates", indicators[k], personas[p.key], (personas[p.key].created, personas[p.key].modified))
         sightings = [self.sighting(s.indicators[k], ind) for k, ind in indicators.items()]
-        if self.attack:
+        if self.attack and self.marks != [TLPS["clear"].stix_id]:
             self.objects.append(marking_definition(TLPS["clear"]))
         return [
             *self.objects,

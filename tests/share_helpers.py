@@ -58,7 +58,9 @@ def approaches() -> list[Approach]:
         doc: dict[str, Any] = {
             "id": f"approach-{i}",
             "sent_at": (T0 + timedelta(days=i)).isoformat(),
-            "text": LURE.format(first=name.split()[0], email=PERSONA_EMAIL, colleague=f"{colleague[0]} <{colleague[1]}>"),
+            "text": LURE.format(
+                first=name.split()[0], email=PERSONA_EMAIL, colleague=f"{colleague[0]} <{colleague[1]}>"
+            ),
             "sender": {**PERSONA, "email": PERSONA_EMAIL} if i else PERSONA,
             "recipient": {"name": name, "email": email, "profile_url": url, "headline": "Policy adviser"},
         }

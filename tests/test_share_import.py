@@ -40,12 +40,24 @@ T = "2026-11-20T10:00:00.000Z"
 def opencti_bundle(pattern: str = f"[url:value = '{URL}'] OR [email-addr:value = '{EMAIL}']") -> dict[str, Any]:
     """The shape OpenCTI exports: an author identity, an indicator (with x_opencti_ custom properties), a
     relationship to the persona, TLP:AMBER by its TLP 2.0 id."""
-    common = {"spec_version": "2.1", "created": T, "modified": T, "created_by_ref": AUTHOR, "object_marking_refs": [AMBER]}
+    common = {
+        "spec_version": "2.1",
+        "created": T,
+        "modified": T,
+        "created_by_ref": AUTHOR,
+        "object_marking_refs": [AMBER],
+    }
     return {
         "type": "bundle",
         "id": "bundle--0c6b5c4e-2f3a-4d1b-9e8f-7a6b5c4d3e2f",
         "objects": [
-            {"type": "identity", "id": AUTHOR, "name": "North Sea Defence ISAC", "identity_class": "organization", **common},
+            {
+                "type": "identity",
+                "id": AUTHOR,
+                "name": "North Sea Defence ISAC",
+                "identity_class": "organization",
+                **common,
+            },
             {"type": "threat-actor", "id": PERSONA, "name": "Harriet Lowe", "threat_actor_types": ["spy"], **common},
             {
                 "type": "indicator",
@@ -203,7 +215,7 @@ def test_when_an_entry_would_not_validate_then_nothing_is_written(tmp_path: Path
     bad = load(write(tmp_path, opencti_bundle(), "bad.json"))
     bad[0].name = "!!!"  # no letters to match on: the watchlist refuses it
     for eng in engine_for("sqlite", tmp_path):
-        with Session(eng) as s, pytest.raises(ShareImportError, match="bad.json"):
+        with Session(eng) as s, pytest.raises(ShareImportError, match=r"bad\.json"):
             store_entries(s, good + bad)
         assert rows(eng) == []
 
@@ -213,16 +225,16 @@ def test_when_files_are_hostile_then_they_are_refused_with_the_file_named(
 ) -> None:
     deep = write(tmp_path, {}, "deep.json")
     deep.write_text('{"type": "bundle", "objects": ' + "[" * 5000 + "]" * 5000 + "}", encoding="utf-8")
-    with pytest.raises(ShareImportError, match="deep.json: JSON nested more than"):
+    with pytest.raises(ShareImportError, match=r"deep\.json: JSON nested more than"):
         load(deep)
     junk = write(tmp_path, {}, "junk.json")
     junk.write_text("{not json", encoding="utf-8")
-    with pytest.raises(ShareImportError, match="junk.json: not valid JSON"):
+    with pytest.raises(ShareImportError, match=r"junk\.json: not valid JSON"):
         load(junk)
     with pytest.raises(ShareImportError, match="neither a STIX bundle nor a MISP event"):
         load(write(tmp_path, {"hello": 1}, "other.json"))
     monkeypatch.setattr(ingest, "MAX_BYTES", 100)
-    with pytest.raises(ShareImportError, match="big.json: .* more than the 100"):
+    with pytest.raises(ShareImportError, match=r"big\.json: .* more than the 100"):
         load(write(tmp_path, opencti_bundle(), "big.json"))
     monkeypatch.setattr(ingest, "MAX_BYTES", 1 << 20)
     feed = tmp_path / "feed"

@@ -88,8 +88,10 @@ def test_when_a_campaign_is_exported_then_the_bundle_is_valid_and_holds_every_pa
     url_sighting = next(s for s in sightings if s["sighting_of_ref"] == url_ind["id"])
     assert url_sighting["count"] == 3
     assert url_sighting["first_seen"].startswith("2026-03-02") and url_sighting["last_seen"].startswith("2026-03-04")
-    kinds = {(r["relationship_type"], r["source_ref"].split("--")[0], r["target_ref"].split("--")[0]) for r in
-             by_type(doc, "relationship")}
+    kinds = {
+        (r["relationship_type"], r["source_ref"].split("--")[0], r["target_ref"].split("--")[0])
+        for r in by_type(doc, "relationship")
+    }
     assert kinds == {
         ("attributed-to", "campaign", "threat-actor"),
         ("indicates", "indicator", "campaign"),
@@ -197,7 +199,11 @@ def test_when_exported_as_misp_then_pymisp_loads_it_with_tags_and_objects() -> N
     persona = next(o for o in event.objects if o.get_attributes_by_relation("display-name"))
     assert persona.get_attributes_by_relation("display-name")[0].value == "Amy Wen"
     assert persona.get_attributes_by_relation("link")[0].value == "https://www.linkedin.com/in/amy-wen-vi"
-    handles = {o.get_attributes_by_relation("username")[0].value for o in event.objects if o.get_attributes_by_relation("username")}
+    handles = {
+        o.get_attributes_by_relation("username")[0].value
+        for o in event.objects
+        if o.get_attributes_by_relation("username")
+    }
     assert {"vantage_hr88", "447700900123"} <= handles
     assert {a.value for a in event.attributes if a.type == "domain"} == {"vantage-insight.example"}
 
@@ -220,7 +226,9 @@ def test_when_campaigns_link_writes_stix_then_it_is_valid(tmp_path: Path) -> Non
     src = tmp_path / "approaches.jsonl"
     src.write_text("\n".join(json.dumps(a.to_json_dict()) for a in approaches()), encoding="utf-8")
     out = tmp_path / "bundle.json"
-    result = runner.invoke(app, ["campaigns", "link", str(src), "-f", "stix", "--org", "Example Ministry", "-o", str(out)])
+    result = runner.invoke(
+        app, ["campaigns", "link", str(src), "-f", "stix", "--org", "Example Ministry", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text("utf-8")
     doc = assert_valid_stix(text)
@@ -237,9 +245,7 @@ def store_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
 
 
 def fill(session: Session) -> None:
-    session.add_all(
-        User(id=i + 1, name=name, email=email, role="reporter") for i, (name, email, _) in enumerate(STAFF)
-    )
+    session.add_all(User(id=i + 1, name=name, email=email, role="reporter") for i, (name, email, _) in enumerate(STAFF))
     session.flush()
     for i, a in enumerate(approaches()):
         rid = store_report(session, a, reporter=i + 1, at=T0 + timedelta(days=i), assessment=ASSESSMENT)

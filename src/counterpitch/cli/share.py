@@ -18,9 +18,7 @@ if TYPE_CHECKING:
 
 share_app = typer.Typer(help="Share campaigns with other organisations (STIX 2.1, MISP) and import theirs.")
 
-OrgOpt = Annotated[
-    str, typer.Option("--org", help="Your organisation's name, as the author and the place sighted.")
-]
+OrgOpt = Annotated[str, typer.Option("--org", help="Your organisation's name, as the author and the place sighted.")]
 TlpOpt = Annotated[str, typer.Option("--tlp", help="TLP 2.0 level: clear, green, amber, amber+strict or red.")]
 DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: COUNTERPITCH_DATABASE_URL).")]
 

@@ -30,7 +30,7 @@ from stix2patterns.v21.pattern import Pattern
 from counterpitch.store import audit
 from counterpitch.store.casework import check_entry
 from counterpitch.store.tables import WatchlistRow
-from counterpitch.watchlist import normalise_email, normalise_profile_url
+from counterpitch.watchlist import normalise_profile_url
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 40
@@ -329,8 +329,9 @@ def _misp(doc: Mapping[str, Any], file: str) -> list[Shared]:
     loose = [a for a in event.attributes if a.type in _MISP_KIND or a.type == "phone-number"]
     if loose:
         g = groups.setdefault(event.uuid, group(event.uuid, str(event.info or "shared indicators")[:200]))
-        for a in loose:
-            g.add(_MISP_KIND.get(a.type, "handle"), str(a.value), "phone" if a.type == "phone-number" else None)
+        for attr in loose:
+            kind = _MISP_KIND.get(attr.type, "handle")
+            g.add(kind, str(attr.value), "phone" if attr.type == "phone-number" else None)
     return list(groups.values())
 
 

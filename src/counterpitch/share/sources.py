@@ -93,5 +93,7 @@ def from_store(session: Session, organisation: str, since: datetime | None = Non
     if since is not None:
         query = query.where(Campaign.last_seen >= since)
     guard = staff_guard(session)
-    groups = [(f"store|{cid}", list(_campaign_reports(session, cid))) for cid in session.scalars(query.order_by(Campaign.id))]
+    groups = [
+        (f"store|{cid}", list(_campaign_reports(session, cid))) for cid in session.scalars(query.order_by(Campaign.id))
+    ]
     return collect(organisation, groups, guard), guard

@@ -127,6 +127,12 @@ def test_when_staff_text_reaches_the_output_then_nothing_is_handed_over() -> Non
     guard.add_person("Wilhelmina Quarrington", "w.q@ministry-example.gov")
     with pytest.raises(StaffLeak):
         guard.check('{"name": "wilhelmina quarrington"}', "test")
+    with pytest.raises(StaffLeak):
+        guard.check(json.dumps({"x": ["Contact: W.Q@Ministry-Example.gov"]}), "test")
+    guard.add_person("Zoë Ångström")
+    with pytest.raises(StaffLeak):
+        guard.check(json.dumps({"description": "presented as Zoë Ångström"}), "test")  # escaped as \u00eb
+    guard.check(json.dumps({"name": "Wilhelmina", "other": "Quarrington Hall"}), "test")  # parts alone pass
 
 
 def test_when_two_organisations_export_one_persona_then_the_ids_agree() -> None:

@@ -13,9 +13,13 @@ Those approached appear only as counts.
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from counterpitch.campaigns.indicators import extract
 from counterpitch.detectors.exposure.contacts import WEBMAIL
@@ -24,8 +28,11 @@ from counterpitch.watchlist import normalise_email, normalise_person, normalise_
 
 #: Link-key families that say who the sender is, and so are shared as indicators.
 SHARED_FAMILIES = ("url", "email", "handle", "phone", "domain")
-#: Staff strings shorter than this are not searched for in the finished text (too likely to be in any word).
+#: Staff identifiers shorter than this (letters and digits) are not searched for in text (too likely anywhere).
 MIN_STAFF_TEXT = 5
+#: Identifiers of more words than this are not searched for as phrases (their parts are, where they are names).
+MAX_PHRASE = 12
+_WORD = re.compile(r"\w+")
 
 
 class StaffLeak(ValueError):
@@ -41,21 +48,28 @@ class StaffGuard:
     urls: set[str] = field(default_factory=set)
     #: The mail domains of staff addresses: any address there is a colleague's, never a persona's to share.
     domains: set[str] = field(default_factory=set)
-    raw: set[str] = field(default_factory=set)
+    #: Every identifier as its words, lower-case ('wilhelmina quarrington', 'w quarrington ministry example gov').
+    phrases: set[str] = field(default_factory=set)
+
+    def _phrase(self, text: str) -> None:
+        words = _words(text)
+        if len("".join(words)) >= MIN_STAFF_TEXT and len(words) <= MAX_PHRASE:
+            self.phrases.add(" ".join(words))
 
     def add_person(self, name: str | None = None, email: str | None = None, url: str | None = None) -> None:
         if name and (n := normalise_person(name)):
             self.names.add(n)
-            self.raw.add(" ".join(name.split()).casefold())
+            self._phrase(name)
         if email and (e := normalise_email(email)):
             self.emails.add(e)
-            self.raw.add(e)
+            self._phrase(e)
             domain = e.rpartition("@")[2]
             if not WEBMAIL.search(domain):
                 self.domains.add(domain)
         if url and (u := normalise_profile_url(url)):
             self.urls.add(u)
-            self.raw.add(u)
+            self._phrase(u)
+            self._phrase(u.rpartition("/")[2])
 
     def add_recipient(self, approach: Approach) -> None:
         r = approach.recipient
@@ -68,20 +82,43 @@ class StaffGuard:
             return value in self.emails or value.rpartition("@")[2] in self.domains
         return (family == "url" and value in self.urls) or (family == "domain" and value in self.domains)
 
+    def _found(self, text: str) -> bool:
+        """Whether any identifier's words stand in `text` as consecutive words: one pass over the text's word
+        runs, however many staff there are."""
+        if not self.phrases:
+            return False
+        words = _words(text)
+        longest = max(p.count(" ") for p in self.phrases) + 1
+        return any(
+            " ".join(words[i : i + n]) in self.phrases for n in range(1, longest + 1) for i in range(len(words) - n + 1)
+        )
+
     def mentions(self, text: str | None) -> bool:
         """Whether `text` names a member of staff (whole name, address or profile), case-insensitively."""
         if not text:
             return False
-        if normalise_person(text) in self.names:
-            return True
-        folded = " ".join(text.split()).casefold()
-        return any(s in folded for s in self.raw if len(s) >= MIN_STAFF_TEXT)
+        return normalise_person(text) in self.names or self._found(text)
 
     def check(self, serialised: str, what: str) -> None:
-        """Refuse the finished text if any staff identifier is in it (it never should be: belt and braces)."""
-        folded = serialised.casefold()
-        if any(s in folded for s in self.raw if len(s) >= MIN_STAFF_TEXT):
+        """Refuse the finished JSON if any staff identifier is in any of its strings (it never should be: belt and
+        braces). Read decoded, so a name escaped as \\u00eb in the JSON is found as well."""
+        strings: list[str] = []
+        stack: list[Any] = [json.loads(serialised)]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                strings.append(item)
+            elif isinstance(item, dict):
+                strings.extend(k for k in item if isinstance(k, str))
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+        if self._found("\n".join(strings)):
             raise StaffLeak(f"{what}: a staff name, address or profile is in the output; nothing was written")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
 @dataclass(frozen=True)

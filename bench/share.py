@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import stix2validator
+
 from _results import machine_speed, write_result
 from campaigns import build_store
 from counterpitch.share import ingest, misp, stix

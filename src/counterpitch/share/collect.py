@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from counterpitch.campaigns.indicators import extract
+from counterpitch.campaigns.indicators import Features, extract
 from counterpitch.detectors.exposure.contacts import WEBMAIL
 from counterpitch.model import Approach, PersonProfile
 from counterpitch.watchlist import normalise_email, normalise_person, normalise_phone, normalise_profile_url
@@ -50,11 +50,14 @@ class StaffGuard:
     domains: set[str] = field(default_factory=set)
     #: Every identifier as its words, lower-case ('wilhelmina quarrington', 'w quarrington ministry example gov').
     phrases: set[str] = field(default_factory=set)
+    #: The most words any phrase has.
+    longest: int = 0
 
     def _phrase(self, text: str) -> None:
         words = _words(text)
         if len("".join(words)) >= MIN_STAFF_TEXT and len(words) <= MAX_PHRASE:
             self.phrases.add(" ".join(words))
+            self.longest = max(self.longest, len(words))
 
     def add_person(self, name: str | None = None, email: str | None = None, url: str | None = None) -> None:
         if name and (n := normalise_person(name)):
@@ -88,9 +91,10 @@ class StaffGuard:
         if not self.phrases:
             return False
         words = _words(text)
-        longest = max(p.count(" ") for p in self.phrases) + 1
         return any(
-            " ".join(words[i : i + n]) in self.phrases for n in range(1, longest + 1) for i in range(len(words) - n + 1)
+            " ".join(words[i : i + n]) in self.phrases
+            for n in range(1, self.longest + 1)
+            for i in range(len(words) - n + 1)
         )
 
     def mentions(self, text: str | None) -> bool:
@@ -219,10 +223,10 @@ def _persona(sender: PersonProfile, key: str, guard: StaffGuard) -> SharedPerson
     )
 
 
-def _campaign_key(reports: Sequence[ReportIn], local: str) -> str:
+def _campaign_key(features: Sequence[Features], local: str) -> str:
     """The smallest identity key of the campaign's senders, so another organisation that saw the same persona
     names the campaign alike; a campaign linked by firm or text alone keeps the exporter's own key."""
-    keys = [k.key for r in reports for k in extract(r.approach).keys if k.family in ("url", "email", "handle")]
+    keys = [k.key for f in features for k in f.keys if k.family in ("url", "email", "handle")]
     return f"campaign|{min(keys)}" if keys else f"campaign|local|{local}"
 
 
@@ -234,12 +238,12 @@ def collect(organisation: str, groups: Iterable[tuple[str, Sequence[ReportIn]]],
         for r in reports:
             guard.add_recipient(r.approach)
     for local, reports in groups:
-        campaign = SharedCampaign(_campaign_key(reports, local))
-        for r in reports:
+        features = [extract(r.approach) for r in reports]
+        campaign = SharedCampaign(_campaign_key(features, local))
+        for r, f in zip(reports, features, strict=True):
             campaign.seen.add(r.at)
             campaign.targets.add(r.target)
             campaign.attack.update(dict.fromkeys(r.attack))
-            f = extract(r.approach)
             persona: SharedPersona | None = None
             staff = f.sender in guard.urls or f.sender in guard.emails
             if f.sender and r.approach.sender is not None and not staff:

@@ -135,6 +135,29 @@ def test_when_imported_twice_then_nothing_changes(tmp_path: Path) -> None:
         assert len(rows(eng)) == 1
 
 
+def test_when_a_shared_entry_changes_then_services_notice_and_a_deactivated_one_stays_off(tmp_path: Path) -> None:
+    first = opencti_bundle()
+    changed = opencti_bundle(f"[url:value = '{URL}'] OR [email-addr:value = 'other.{EMAIL}']")
+    for eng in engine_for("sqlite", tmp_path):
+        with Session(eng) as s, s.begin():
+            store_entries(s, load(write(tmp_path, first, "first.json")))
+        with Session(eng) as s:
+            before = watchlist_rows.version(s)
+        with Session(eng) as s, s.begin():
+            assert store_entries(s, load(write(tmp_path, changed, "changed.json"))).updated
+        with Session(eng) as s:
+            assert watchlist_rows.version(s) != before
+            [entry] = watchlist_rows.active_entries(s)
+            assert entry.emails == (f"other.{EMAIL}",)
+        with Session(eng) as s, s.begin():
+            [row] = s.scalars(select(WatchlistRow))
+            row.active = False
+        with Session(eng) as s, s.begin():
+            result = store_entries(s, load(write(tmp_path, first, "again.json")))
+        assert not result.added and not result.updated and "deactivated" in result.skipped[0]
+        assert [r.active for r in rows(eng)] == [False]
+
+
 def test_when_our_own_misp_event_and_feed_are_imported_then_the_persona_lands(tmp_path: Path) -> None:
     share, guard = from_approaches("Example Ministry", approaches(), when())
     event_file = tmp_path / "event.json"

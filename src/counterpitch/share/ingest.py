@@ -375,6 +375,12 @@ class ImportResult:
         }
 
 
+def _same(stored: str, raw: Mapping[str, Any]) -> bool:
+    """Whether a stored entry says what `raw` says (the import's date in its notes aside)."""
+    old = json.loads(stored)
+    return {k: v for k, v in old.items() if k != "notes"} == {k: v for k, v in raw.items() if k != "notes"}
+
+
 def store_entries(session: Session, shared: list[Shared], actor_id: int | None = None) -> ImportResult:
     """Add or update one watchlist entry per shared persona, in the caller's transaction (all or nothing).
 
@@ -395,15 +401,25 @@ def store_entries(session: Session, shared: list[Shared], actor_id: int | None =
     for s, raw in entries:
         text = json.dumps(raw, ensure_ascii=False)
         row = session.scalar(select(WatchlistRow).where(WatchlistRow.entry_id == raw["id"]))
-        if row is not None and row.entry_json == text and row.active:
+        if row is not None and not row.active:
+            result.skipped.append(f"{s.file}: {raw['id']}: deactivated on this watchlist; left so")
+            continue
+        if row is not None and _same(row.entry_json, raw):
             result.unchanged.append(raw["id"])
             continue
-        if row is None:
-            session.add(WatchlistRow(entry_id=raw["id"], entry_json=text, added_by=actor_id, added_at=now))
-            result.added.append(raw["id"])
-        else:
-            row.entry_json, row.active = text, True
+        if row is not None:
+            # Replaced by a new row, not edited in place: the services notice a watchlist change by its
+            # highest row id (store/watchlist_rows.version), and the audit log keeps what was there. The new row
+            # is added before the old one goes, so SQLite cannot hand the old id out again.
+            row.entry_id = f"replaced-{row.id}"
+            session.flush()
             result.updated.append(raw["id"])
+        else:
+            result.added.append(raw["id"])
+        session.add(WatchlistRow(entry_id=raw["id"], entry_json=text, added_by=actor_id, added_at=now))
+        if row is not None:
+            session.flush()
+            session.delete(row)
         audit.record(
             session,
             actor_id=actor_id,

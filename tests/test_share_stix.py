@@ -61,7 +61,15 @@ def share_of(items: list[Approach], org: str = "Example Ministry") -> tuple[Any,
                     "evidence": [],
                     "explanation": "e",
                     "attack": ["T1585.001", "T1566.003"],
-                }
+                },
+                {
+                    "detector": "targeting.recipient_access",
+                    "title": "t",
+                    "severity": "info",
+                    "value": "defence,government",
+                    "evidence": [],
+                    "explanation": "e",
+                },
             ],
         }
     )
@@ -80,8 +88,8 @@ def test_when_a_campaign_is_exported_then_the_bundle_is_valid_and_holds_every_pa
     assert "[domain-name:value = 'vantage-insight.example']" in patterns
     assert "[user-account:account_type = 'wechat' AND user-account:account_login = 'vantage_hr88']" in patterns
     assert "[user-account:account_type = 'whatsapp' AND user-account:account_login = '447700900123']" in patterns
-    [org] = by_type(doc, "identity")
-    assert org["identity_class"] == "organization" and org["name"] == "Example Ministry"
+    [org] = [o for o in by_type(doc, "identity") if o["identity_class"] == "organization"]
+    assert org["name"] == "Example Ministry"
     sightings = by_type(doc, "sighting")
     assert sightings and all(s["where_sighted_refs"] == [org["id"]] for s in sightings)
     url_ind = next(o for o in by_type(doc, "indicator") if "url:value" in o["pattern"])
@@ -97,7 +105,14 @@ def test_when_a_campaign_is_exported_then_the_bundle_is_valid_and_holds_every_pa
         ("indicates", "indicator", "campaign"),
         ("indicates", "indicator", "threat-actor"),
         ("uses", "campaign", "attack-pattern"),
+        ("targets", "campaign", "identity"),
     }
+    classes = {o["name"]: o for o in by_type(doc, "identity") if o["identity_class"] == "class"}
+    assert set(classes) == {"Staff in defence", "Staff in government"}
+    assert classes["Staff in defence"]["sectors"] == ["defense"]
+    targets = [r for r in by_type(doc, "relationship") if r["relationship_type"] == "targets"]
+    assert all(r["description"].endswith(": 3 person(s)") for r in targets)
+    assert "Approached by sector: 3 in defence, 3 in government." in by_type(doc, "campaign")[0]["description"]
     refs = {r["external_id"]: r for a in by_type(doc, "attack-pattern") for r in a["external_references"]}
     assert set(refs) == {"T1585.001", "T1566.003"}
     assert refs["T1585.001"]["source_name"] == "mitre-attack"
@@ -157,7 +172,7 @@ def test_when_two_organisations_export_one_persona_then_the_ids_agree() -> None:
     ids_b = {o["pattern"]: o["id"] for o in by_type(b, "indicator")}
     common = ids_a.keys() & ids_b.keys()
     assert len(common) >= 3 and all(ids_a[p] == ids_b[p] for p in common)
-    assert by_type(a, "identity")[0]["id"] != by_type(b, "identity")[0]["id"]
+    assert by_type(a, "identity")[0]["id"] != by_type(b, "identity")[0]["id"]  # the organisations differ
     assert ids_a["[url:value = 'https://www.linkedin.com/in/amy-wen-vi']"] == "indicator--" + det_uuid(
         "indicator", "url:linkedin.com/in/amy-wen-vi"
     )
@@ -178,7 +193,7 @@ def test_when_a_tlp_level_is_chosen_then_every_object_carries_its_official_marki
     ext = definition["extensions"]["extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"]
     assert ext["tlp_2_0"] == level and definition["name"] == f"TLP:{level.upper()}"
     for o in doc["objects"]:
-        if o["type"] not in ("marking-definition", "attack-pattern"):
+        if o["type"] not in ("marking-definition", "attack-pattern") and o.get("identity_class") != "class":
             assert o["object_marking_refs"] == [marking], o["id"]
 
 
@@ -202,6 +217,7 @@ def test_when_exported_as_misp_then_pymisp_loads_it_with_tags_and_objects() -> N
     assert 'misp-galaxy:mitre-attack-pattern="Social Media Accounts - T1585.001"' in tags
     assert 'misp-galaxy:mitre-attack-pattern="Spearphishing via Service - T1566.003"' in tags
     assert event.Orgc.name == "Example Ministry"
+    assert event.info.endswith("approached: 3 in defence, 3 in government")
     persona = next(o for o in event.objects if o.get_attributes_by_relation("display-name"))
     assert persona.get_attributes_by_relation("display-name")[0].value == "Amy Wen"
     assert persona.get_attributes_by_relation("link")[0].value == "https://www.linkedin.com/in/amy-wen-vi"

@@ -133,6 +133,8 @@ class ReportIn:
     at: datetime
     target: str
     attack: tuple[str, ...] = ()
+    #: The sectors of the person approached, as the targeting detector names them (defence, government, ...).
+    sectors: tuple[str, ...] = ()
 
 
 @dataclass
@@ -191,7 +193,13 @@ class SharedCampaign:
     personas: dict[str, None] = field(default_factory=dict)
     indicators: dict[str, None] = field(default_factory=dict)
     attack: dict[str, None] = field(default_factory=dict)
+    #: Sector -> the people approached in it (counted, never named).
+    sectors: dict[str, set[str]] = field(default_factory=dict)
     seen: Seen = field(default_factory=Seen)
+
+    def roles(self) -> str:
+        """'2 in defence, 1 in government': who was approached, as counts by sector."""
+        return ", ".join(f"{len(who)} in {sector}" for sector, who in sorted(self.sectors.items()))
 
 
 @dataclass
@@ -244,6 +252,8 @@ def collect(organisation: str, groups: Iterable[tuple[str, Sequence[ReportIn]]],
             campaign.seen.add(r.at)
             campaign.targets.add(r.target)
             campaign.attack.update(dict.fromkeys(r.attack))
+            for sector in r.sectors:
+                campaign.sectors.setdefault(sector, set()).add(r.target)
             persona: SharedPersona | None = None
             staff = f.sender in guard.urls or f.sender in guard.emails
             if f.sender and r.approach.sender is not None and not staff:

@@ -53,6 +53,12 @@ class _Event:
             f"Professional-network approaches {first:%Y-%m-%d} to {last:%Y-%m-%d}: {len(campaigns)} campaign(s), "
             f"{reports} report(s), shared by {share.organisation}"
         )
+        sectors: dict[str, set[str]] = {}
+        for c in campaigns:
+            for sector, who in c.sectors.items():
+                sectors.setdefault(sector, set()).update(who)
+        if sectors:
+            self.event.info += "; approached: " + ", ".join(f"{len(w)} in {s}" for s, w in sorted(sectors.items()))
         self.event.set_date(last.date())
         self.event.threat_level_id = 2
         self.event.analysis = 1

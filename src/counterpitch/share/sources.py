@@ -18,21 +18,28 @@ from counterpitch.model import Approach, Assessment
 from counterpitch.share.collect import ReportIn, ShareSet, StaffGuard, collect
 from counterpitch.store.tables import Campaign, Report, User
 
+#: The detector that names the sectors of the person approached (detectors/targeting.py).
+TARGETING = "targeting.recipient_access"
 
-def _attack(assessment: Assessment | dict[str, object] | None) -> tuple[str, ...]:
-    """The ATT&CK ids of an assessment's findings, in order, once each."""
-    if assessment is None:
-        return ()
+
+def _findings(assessment: Assessment | dict[str, object] | None) -> list[dict[str, object]]:
     if isinstance(assessment, Assessment):
-        return tuple(dict.fromkeys(t for f in assessment.findings for t in f.attack))
-    findings = assessment.get("findings")
-    out: dict[str, None] = {}
-    for f in findings if isinstance(findings, list) else []:
-        attack = f.get("attack") if isinstance(f, dict) else None
-        for t in attack if isinstance(attack, list) else []:
-            if isinstance(t, str):
-                out[t] = None
-    return tuple(out)
+        return [f.model_dump() for f in assessment.findings]
+    findings = assessment.get("findings") if isinstance(assessment, dict) else None
+    return [f for f in findings if isinstance(f, dict)] if isinstance(findings, list) else []
+
+
+def _read(assessment: Assessment | dict[str, object] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ATT&CK ids of an assessment's findings and the sectors of the person approached, in order, once each."""
+    attack: dict[str, None] = {}
+    sectors: dict[str, None] = {}
+    for f in _findings(assessment):
+        ids = f.get("attack")
+        attack.update(dict.fromkeys(t for t in ids if isinstance(t, str)) if isinstance(ids, list | tuple) else {})
+        value = f.get("value")
+        if f.get("detector") == TARGETING and isinstance(value, str):
+            sectors.update(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    return tuple(attack), tuple(sectors)
 
 
 def from_approaches(
@@ -51,7 +58,7 @@ def from_approaches(
                 approaches[i],
                 when[i],
                 target_of(None, approaches[i], i),
-                _attack(assessments[i]) if assessments else (),
+                *_read(assessments[i] if assessments else None),
             )
             for i in ids
         ]
@@ -84,7 +91,7 @@ def _campaign_reports(session: Session, campaign_id: int) -> Iterator[ReportIn]:
             assessment = json.loads(assessment_json or "{}")
         except json.JSONDecodeError:
             assessment = None
-        yield ReportIn(approach, _utc(at), target_of(reporter, approach, rid), _attack(assessment))
+        yield ReportIn(approach, _utc(at), target_of(reporter, approach, rid), *_read(assessment))
 
 
 def from_store(session: Session, organisation: str, since: datetime | None = None) -> tuple[ShareSet, StaffGuard]:

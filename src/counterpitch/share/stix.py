@@ -7,8 +7,10 @@ Objects, all marked with the chosen TLP 2.0 level and created by the exporting o
 - `indicator` per shared key, with a STIX pattern: `url:value` for a profile URL, `email-addr:value`,
   `domain-name:value`, and `user-account:account_type` with `account_login` for a messenger id or number;
 - `attack-pattern` per ATT&CK technique the detectors saw (external reference `mitre-attack`), marked TLP:CLEAR;
+- `identity` of class `class` per sector of the people approached (the targeting detector's sectors:
+  defence, government, parliament, research, clearance), marked TLP:CLEAR; those approached are only counted;
 - `relationship`s: indicator `indicates` campaign and persona, campaign `attributed-to` persona, campaign
-  `uses` attack-pattern;
+  `uses` attack-pattern, campaign `targets` sector (with the count of people);
 - `sighting` per indicator: how many reports, first and last seen, sighted where: the organisation.
 
 Nothing custom: the bundle parses with `stix2.parse(allow_custom=False)` and passes the OASIS validator.
@@ -35,6 +37,8 @@ from counterpitch.share.vocab import (
 
 #: ATT&CK attack-patterns carry this fixed time, so every organisation writes them identically.
 ATTACK_CREATED = datetime(2025, 10, 28, tzinfo=UTC)
+#: The targeting detector's sectors as STIX industry sectors (industry-sector-ov), where one fits.
+_SECTORS = {"parliament": ["government-national"], "government": ["government"], "defence": ["defense"]}
 _KIND_WORDS = {"profile_url": "profile URL", "email": "e-mail address", "email_domain": "mail domain"}
 
 
@@ -90,6 +94,7 @@ class _Builder:
         self.common: dict[str, Any] = {"created_by_ref": self.org.id, "object_marking_refs": self.marks}
         self.objects: list[Any] = [self.org, marking_definition(level)]
         self.attack: dict[str, stix2.AttackPattern] = {}
+        self.classes: dict[str, stix2.Identity] = {}
 
     def persona(self, p: SharedPersona) -> stix2.ThreatActor:
         name = p.name or (p.profile_url or "").rpartition("/")[2] or "unnamed persona"
@@ -136,6 +141,22 @@ class _Builder:
             )
         return self.attack[technique]
 
+    def sector_class(self, sector: str) -> stix2.Identity:
+        """The people approached in one sector, as a class of people: the same object in every organisation."""
+        if sector not in self.classes:
+            extra = {"sectors": _SECTORS[sector]} if sector in _SECTORS else {}
+            self.classes[sector] = stix2.Identity(
+                id="identity--" + det_uuid("sector", sector),
+                name=f"Staff in {sector}",
+                identity_class="class",
+                description=f"People whose profile shows a role in {sector}; counted, never named.",
+                created=ATTACK_CREATED,
+                modified=ATTACK_CREATED,
+                object_marking_refs=[TLPS["clear"].stix_id],
+                **extra,
+            )
+        return self.classes[sector]
+
     def campaign(self, c: SharedCampaign) -> stix2.Campaign:
         first, last = _utc(c.seen.first), _utc(c.seen.last)
         return stix2.Campaign(
@@ -144,6 +165,7 @@ class _Builder:
             description=(
                 f"{c.seen.count} approach(es) to {len(c.targets)} member(s) of staff by {len(c.personas)} "
                 "persona(s), linked by a shared sender identity, contact, firm or text."
+                + (f" Approached by sector: {c.roles()}." if c.sectors else "")
             ),
             objective="Recruitment or elicitation of staff through professional-network approaches",
             first_seen=first,
@@ -153,13 +175,15 @@ class _Builder:
             **self.common,
         )
 
-    def relationship(self, kind: str, source: Any, target: Any, at: tuple[datetime, datetime]) -> stix2.Relationship:
+    def relationship(
+        self, kind: str, source: Any, target: Any, at: tuple[datetime, datetime], note: str = ""
+    ) -> stix2.Relationship:
         return stix2.Relationship(
             id="relationship--" + det_uuid("relationship", kind, source.id, target.id),
             relationship_type=kind,
             source_ref=source.id,
             target_ref=target.id,
-            description=f"{source.name} {kind.replace('-', ' ')} {target.name}",
+            description=f"{source.name} {kind.replace('-', ' ')} {target.name}{note}",
             created=at[0],
             modified=at[1],
             **self.common,
@@ -186,8 +210,8 @@ class _Builder:
         rels: dict[str, stix2.Relationship] = {}
         campaigns = []
 
-        def relate(kind: str, a: Any, b: Any, at: tuple[datetime, datetime]) -> None:
-            r = self.relationship(kind, a, b, at)
+        def relate(kind: str, a: Any, b: Any, at: tuple[datetime, datetime], note: str = "") -> None:
+            r = self.relationship(kind, a, b, at, note)
             rels.setdefault(r.id, r)
 
         for c in s.campaigns:
@@ -202,15 +226,18 @@ class _Builder:
                 relate("indicates", indicators[k], camp, at)
             for t in c.attack:
                 relate("uses", camp, self.attack_pattern(t), at)
+            for sector, who in sorted(c.sectors.items()):
+                relate("targets", camp, self.sector_class(sector), at, f": {len(who)} person(s)")
         for p in s.personas.values():
             for k in p.indicators:
                 relate("indicates", indicators[k], personas[p.key], (personas[p.key].created, personas[p.key].modified))
         sightings = [self.sighting(s.indicators[k], ind) for k, ind in indicators.items()]
-        if self.attack and self.marks != [TLPS["clear"].stix_id]:
+        if (self.attack or self.classes) and self.marks != [TLPS["clear"].stix_id]:
             self.objects.append(marking_definition(TLPS["clear"]))
         return [
             *self.objects,
             *self.attack.values(),
+            *self.classes.values(),
             *personas.values(),
             *campaigns,
             *indicators.values(),

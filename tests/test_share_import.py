@@ -285,3 +285,72 @@ def test_when_share_import_runs_then_it_reports_what_it_added(tmp_path: Path) ->
         result = runner.invoke(app, ["share", "import", str(path), "--db", sqlite_url(tmp_path)])
         assert result.exit_code == 0, result.output
         assert json.loads(result.output)["added"] == [f"shared-{PERSONA.partition('--')[2]}"]
+
+
+def test_when_a_misp_event_from_another_instance_is_imported_then_its_persona_lands(tmp_path: Path) -> None:
+    """A hand-written event as a MISP instance exports it: an impersonation object (the real account it copies is
+    its victim, never an indicator), a loose e-mail, a recipient's address (email-dst: a target)."""
+    event = {
+        "Event": {
+            "uuid": "5f0c3a9e-7d4b-4c1a-9e2f-8b7a6c5d4e3f",
+            "info": "Fake recruiter persona targeting think tanks",
+            "date": "2026-10-30",
+            "Orgc": {"name": "Example CERT", "uuid": "2b1c0d9e-8f7a-4b6c-9d5e-4f3a2b1c0d9e"},
+            "Tag": [{"name": "tlp:green"}, {"name": 'misp-galaxy:threat-actor="Lazarus Group"'}],
+            "Attribute": [
+                {"type": "email-src", "category": "Payload delivery", "value": "recruit@talentbridge-hr.example"},
+                {"type": "email-dst", "category": "Payload delivery", "value": "victim@think-tank.example"},
+            ],
+            "Object": [
+                {
+                    "name": "impersonation",
+                    "meta-category": "misc",
+                    "uuid": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                    "Attribute": [
+                        {"object_relation": "account-name", "type": "text", "value": "Grace Holloway"},
+                        {
+                            "object_relation": "account-url",
+                            "type": "url",
+                            "value": "https://www.linkedin.com/in/grace-holloway-talent",
+                        },
+                        {"object_relation": "type-of-account", "type": "text", "value": "LinkedIn"},
+                        {
+                            "object_relation": "impersonated-account-url",
+                            "type": "link",
+                            "value": "https://www.linkedin.com/in/real-grace-holloway",
+                        },
+                    ],
+                }
+            ],
+        }
+    }
+    shared = {s.name: s for s in load(write(tmp_path, event, "misp-event.json"))}
+    grace = shared["Grace Holloway"]
+    assert list(grace.profile_urls) == ["https://www.linkedin.com/in/grace-holloway-talent"]
+    assert grace.author == "Example CERT" and grace.tlp == "green" and grace.shared_on == "2026-10-30"
+    loose = shared["Fake recruiter persona targeting think tanks"]
+    assert list(loose.emails) == ["recruit@talentbridge-hr.example"]
+    assert all("victim" not in repr(s.entry()) and "real-grace" not in repr(s.entry()) for s in shared.values())
+
+
+def test_when_a_bundle_is_marked_with_tlp_1_then_its_level_is_read(tmp_path: Path) -> None:
+    doc = opencti_bundle()
+    white = "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"
+    for o in doc["objects"]:
+        o["object_marking_refs"] = [white]
+    [shared] = load(write(tmp_path, doc))
+    assert shared.tlp == "clear"
+
+
+def test_when_campaigns_link_writes_misp_then_pymisp_loads_it(tmp_path: Path) -> None:
+    from pymisp import MISPEvent
+
+    src = tmp_path / "approaches.jsonl"
+    src.write_text("\n".join(json.dumps(a.to_json_dict()) for a in approaches()), encoding="utf-8")
+    result = runner.invoke(app, ["campaigns", "link", str(src), "-f", "misp", "--tlp", "clear"])
+    assert result.exit_code == 0, result.output
+    event = MISPEvent()
+    event.load(result.stdout)
+    assert "tlp:clear" in {t.name for t in event.tags}
+    bad = runner.invoke(app, ["share", "export", "--db", sqlite_url(tmp_path), "-f", "stix", "--feed", str(tmp_path)])
+    assert bad.exit_code == 2 and "--feed" in bad.output

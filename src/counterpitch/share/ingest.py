@@ -242,12 +242,15 @@ def _parse_stix(doc: Mapping[str, Any], file: str) -> dict[str, dict[str, Any]]:
 def _stix(doc: Mapping[str, Any], file: str) -> list[Shared]:
     objects = _parse_stix(doc, file)
     markings = _marking_levels(objects)
+    rels = [o for o in objects.values() if o.get("type") == "relationship"]
+    # Who a persona copies or targets is its victim: never the owner of an indicator.
+    victims = {r.get("target_ref") for r in rels if r.get("relationship_type") in ("impersonates", "targets")}
     target: dict[str, str] = {}
-    for rel in objects.values():
-        if rel.get("type") != "relationship" or rel.get("relationship_type") not in _LINKS:
+    for rel in rels:
+        if rel.get("relationship_type") not in _LINKS:
             continue
         src, dst = objects.get(rel.get("source_ref", "")), objects.get(rel.get("target_ref", ""))
-        if src is None or dst is None or src.get("type") != "indicator":
+        if src is None or dst is None or src.get("type") != "indicator" or dst["id"] in victims:
             continue
         if dst.get("type") not in _PERSONA_TYPES or dst.get("identity_class", "individual") != "individual":
             continue
@@ -290,6 +293,7 @@ _MISP_KIND = {
 }
 _PERSONA_OBJECTS = ("user-account", "impersonation", "persnona", "person")
 _NAME_RELATIONS = ("display-name", "account-name", "name", "full-name")
+_VICTIM_RELATIONS = frozenset({"impersonated-account-name", "impersonated-account-url", "real-name"})
 
 
 def _misp(doc: Mapping[str, Any], file: str) -> list[Shared]:
@@ -318,6 +322,8 @@ def _misp(doc: Mapping[str, Any], file: str) -> list[Shared]:
             g.name = name
         app = next((str(a.value) for a in obj.attributes if a.object_relation == "account-type"), None)
         for a in obj.attributes:
+            if a.object_relation in _VICTIM_RELATIONS:
+                continue  # the real account a persona copies is its victim, never an indicator
             if a.object_relation in ("username", "user-id") and app and app.lower() != "linkedin":
                 g.add("handle", str(a.value), app)
             elif a.object_relation in ("link", "account-url") or a.type in ("link", "url"):

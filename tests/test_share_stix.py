@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from pymisp import MISPEvent
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -25,7 +25,7 @@ from counterpitch.share import misp, stix
 from counterpitch.share.collect import StaffGuard, StaffLeak
 from counterpitch.share.sources import from_approaches, from_store
 from counterpitch.share.vocab import TLPS, attack_names, det_uuid, tlp
-from counterpitch.store.tables import User
+from counterpitch.store.tables import AuditEvent, User
 from tests.share_helpers import (
     PERSONA,
     PERSONA_EMAIL,
@@ -313,3 +313,7 @@ def test_when_share_export_runs_then_it_writes_a_bundle_and_a_feed(tmp_path: Pat
     assert (feed / "manifest.json").is_file() and (feed / "hashes.csv").is_file()
     result = runner.invoke(app, ["share", "export", "--db", url, "--tlp", "purple"])
     assert result.exit_code == 2 and "--tlp" in result.output
+    for eng in engine_for("sqlite", tmp_path):
+        with Session(eng) as session:
+            exports = list(session.scalars(select(AuditEvent).where(AuditEvent.action == "share.export")))
+    assert [(e.object_id, json.loads(e.detail_json)["tlp"]) for e in exports] == [("stix", "green"), ("misp", "amber")]

@@ -70,13 +70,32 @@ def export(
 ) -> None:
     """The service's live campaigns as a STIX 2.1 bundle or a MISP event: personas and indicators, never staff."""
     from counterpitch.share.sources import from_store
+    from counterpitch.store import audit
 
     if fmt not in ("stix", "misp"):
         raise fail(f"--format: {fmt!r} is not one of stix, misp")
     when = _since(since)
-    with using_store(db) as store, store.read() as session:
-        share, guard = from_store(session, org, when)
-    write_share(fmt, share, guard, level, output, feed)
+    with using_store(db) as store:
+        with store.read() as session:
+            share, guard = from_store(session, org, when)
+        write_share(fmt, share, guard, level, output, feed)
+        with store.write() as session:  # what left the building, and at which TLP
+            audit.record(
+                session,
+                actor_id=None,
+                action="share.export",
+                object_type="share",
+                object_id=fmt,
+                detail={
+                    "organisation": org,
+                    "tlp": level,
+                    "since": since,
+                    "campaigns": len(share.campaigns),
+                    "personas": len(share.personas),
+                    "indicators": len(share.indicators),
+                    "to": str(feed or output or "stdout"),
+                },
+            )
 
 
 @share_app.command("import")

@@ -21,6 +21,7 @@ from counterpitch.cli import (
     reference,
     scan,
     service,
+    share,
     share_match,
     share_taxii,
 )
@@ -44,9 +45,15 @@ app.command()(audit.audit)
 app.command()(service.serve)
 app.add_typer(campaigns.campaigns_app, name="campaigns", no_args_is_help=True)
 app.add_typer(devices.devices_app, name="devices", no_args_is_help=True)
-share_match.share_match_app.command("publish")(share_taxii.publish)
-share_match.share_match_app.command("push")(share_taxii.push_cmd)
-share_match.share_match_app.command("pull")(share_taxii.pull_cmd)
-app.add_typer(share_match.share_match_app, name="share", no_args_is_help=True)
+share.share_app.command("publish")(share_taxii.publish)
+share.share_app.command("push")(share_taxii.push_cmd)
+share.share_app.command("pull")(share_taxii.pull_cmd)
+share.share_app.command()(share_match.keygen)
+share.share_app.command()(share_match.fingerprints)
+share.share_app.command()(share_match.match)
+share.share_app.command("psi-start")(share_match.psi_start)
+share.share_app.command("psi-reply")(share_match.psi_reply)
+share.share_app.command("psi-finish")(share_match.psi_finish)
+app.add_typer(share.share_app, name="share", no_args_is_help=True)
 app.add_typer(service.users_app, name="users")
 app.add_typer(service.tokens_app, name="tokens")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -53,17 +54,23 @@ def _as_json(found: list[Cluster], approaches: list[Approach]) -> dict[str, obje
 @campaigns_app.command("link")
 def link(
     path: Annotated[str, typer.Argument(help="Approaches: JSON, JSON array, JSONL or CSV; '-' for stdin.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, stix (STIX 2.1) or misp")] = "table",
+    level: Annotated[str, typer.Option("--tlp", help="stix/misp: TLP 2.0 level (clear ... red).")] = "amber",
+    org: Annotated[str, typer.Option("--org", help="stix/misp: your organisation, the author.")] = "Counterpitch user",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="stix/misp: write here.")] = None,
 ) -> None:
     """Which approaches in a file form campaigns, and the indicators they share."""
     from counterpitch.campaigns.batch import link_batch
 
-    if fmt not in ("table", "json"):
-        raise fail(f"--format: {fmt!r} is not one of table, json")
+    if fmt not in ("table", "json", "stix", "misp"):
+        raise fail(f"--format: {fmt!r} is not one of table, json, stix, misp")
     approaches, errors = read_approaches(path, keep_going=False)
     if errors:
         raise typer.Exit(2)
     now = datetime.now(UTC)
+    if fmt in ("stix", "misp"):
+        _share(fmt, approaches, [_when(a, now) for a in approaches], level, org, output)
+        return
     found = link_batch((i, a, _when(a, now), None) for i, a in enumerate(approaches))
     if fmt == "json":
         out.print_json(json.dumps(_as_json(found, approaches)))
@@ -76,6 +83,18 @@ def link(
         shown = "\n".join(f"{i.kind}: {escape(i.value)}" for i in c.indicators)
         table.add_row(str(n), ids, str(c.targets), shown)
     out.print(table)
+
+
+def _share(fmt: str, approaches: list[Approach], when: list[datetime], level: str, org: str, out: Path | None) -> None:
+    """The file's campaigns as STIX or MISP; each approach assessed (fast path) for its ATT&CK techniques."""
+    from counterpitch.cli.share import write_share
+    from counterpitch.engine import Engine
+    from counterpitch.share.sources import from_approaches
+
+    engine = Engine.default(semantic=False, meaning=False)
+    assessments = list(engine.assess_many(approaches, meaning="never"))
+    share, guard = from_approaches(org, approaches, when, assessments)
+    write_share(fmt, share, guard, level, out, None)
 
 
 @campaigns_app.command("relink")

@@ -1,8 +1,7 @@
 """`counterpitch share keygen|fingerprints|match|psi-start|psi-reply|psi-finish`: matching personas across
 organisations without showing them (issue 15; docs/sharing-personas.md says what each mode protects).
 
-The commands are plain functions registered on `share_match_app`; the `share` group of STIX and MISP folds
-them in.
+Plain functions, added to the `share` group (cli/share.py) by cli/__init__.py.
 """
 
 from __future__ import annotations
@@ -20,8 +19,6 @@ from counterpitch.cli.common import err, fail, out, read_approaches, using_store
 
 if TYPE_CHECKING:
     from counterpitch.share.identifiers import Persona
-
-share_match_app = typer.Typer(help="Share what is found with other organisations, never the staff approached.")
 
 SourceArg = Annotated[
     str | None,
@@ -239,9 +236,3 @@ def psi_finish(
     out.print(table)
 
 
-share_match_app.command()(keygen)
-share_match_app.command()(fingerprints)
-share_match_app.command()(match)
-share_match_app.command("psi-start")(psi_start)
-share_match_app.command("psi-reply")(psi_reply)
-share_match_app.command("psi-finish")(psi_finish)

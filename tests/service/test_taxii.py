@@ -211,3 +211,38 @@ def test_when_anyone_but_an_admin_writes_or_writes_elsewhere_then_nothing_is_kep
     assert _post(world, "admin", INBOX.id, {"items": objects}).status_code == 400
     assert "objects" not in _get(world, f"{ROOT}/collections/{INBOX.id}/objects/").json()
     assert "objects" not in _get(world, f"{ROOT}/collections/{GREEN.id}/objects/").json()
+
+
+def test_when_an_admin_adds_opencti_objects_then_the_next_approach_from_that_persona_is_high(world: World) -> None:
+    from tests.test_share_import import EMAIL, URL, opencti_bundle
+
+    text = "Hello, I came across your profile and would like to connect about an opportunity."
+    approach = {"id": "taxii-next", "text": text, "sender": {"name": "H. Lowe", "profile_url": URL}}
+    before = world.api("analyst").post("/api/v1/assess", json=approach).json()
+    assert before["band"] != "high"
+    r = _post(world, "admin", INBOX.id, {"objects": opencti_bundle()["objects"]})
+    assert r.status_code == 202 and r.json()["success_count"] == 4 and r.json()["failure_count"] == 0
+    after = world.api("analyst").post("/api/v1/assess", json=approach).json()
+    assert after["band"] == "high"
+    by_mail = {**approach, "id": "taxii-mail", "sender": {"name": "Hattie", "email": EMAIL}}
+    assert world.api("analyst").post("/api/v1/assess", json=by_mail).json()["band"] == "high"
+
+
+def test_when_a_shared_indicator_is_bad_then_it_is_named_and_its_persona_matches_nothing(world: World) -> None:
+    from tests.test_share_import import opencti_bundle
+
+    url = "https://www.linkedin.com/in/half-shared-persona"
+    objects = opencti_bundle(f"[url:value = '{url}'] AND [ipv4-addr:value = '10.0.0.1'")["objects"]
+    r = _post(world, "admin", INBOX.id, {"objects": objects})
+    assert r.status_code == 202
+    status = r.json()
+    assert status["failure_count"] == 1 and status["failures"][0]["id"].startswith("indicator--")
+    assert "pattern" in status["failures"][0]["message"].lower()
+    held = _get(world, f"{ROOT}/collections/{INBOX.id}/objects/").json()["objects"]
+    assert not any(o["type"] == "indicator" for o in held)
+    approach = {
+        "id": "taxii-half",
+        "text": "Hello, could we connect?",
+        "sender": {"name": "H. Lowe", "profile_url": url},
+    }
+    assert world.api("analyst").post("/api/v1/assess", json=approach).json()["band"] != "high"

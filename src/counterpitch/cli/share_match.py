@@ -234,5 +234,3 @@ def psi_finish(
     for h in result.held:
         table.add_row(escape(h.persona), ", ".join(h.kinds))
     out.print(table)
-
-

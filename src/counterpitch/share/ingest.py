@@ -436,3 +436,8 @@ def store_entries(session: Session, shared: list[Shared], actor_id: int | None =
         )
     session.flush()
     return result
+
+
+def from_stix_objects(objects: list[dict[str, Any]], source: str) -> list[Shared]:
+    """What STIX objects received otherwise than in a file share (TAXII's add objects), named by `source`."""
+    return _stix({"type": "bundle", "objects": objects}, source)

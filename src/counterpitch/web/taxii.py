@@ -2,8 +2,8 @@
 root, the collections of store/taxii.py, their objects, manifests and versions, and the status of an add.
 
 The same Bearer tokens as the JSON API: analysts and admins read; admins add objects to `shared-in` (what
-another organisation shared with us), which also puts them on the watchlist (share/ingest.py) when that
-succeeds; reporters and anonymous callers are refused. Every answer is `application/taxii+json;version=2.1`,
+another organisation shared with us), which also puts them on the watchlist as `share import` does
+(share/ingest.py); reporters and anonymous callers are refused. Every answer is `application/taxii+json;version=2.1`,
 errors included (a TAXII error message: title, description, http_status). Reading and writing run in the
 thread pool, off the event loop.
 """
@@ -33,10 +33,6 @@ PREFIX = "/taxii2"
 router = APIRouter(prefix=PREFIX, tags=["taxii"])
 Reader = Annotated[Actor, Depends(require_api("analyst", "admin"))]
 Writer = Annotated[Actor, Depends(require_api("admin"))]
-
-#: Shared objects into the watchlist: set by share/ingest.py's `install` (None: `shared-in` only keeps them).
-#: It answers, for each object in order, None when it was taken or why not.
-Importer = Callable[[Session, list[dict[str, Any]], Actor], list[str | None]]
 
 
 class TaxiiError(Exception):
@@ -258,23 +254,26 @@ async def add_objects(request: Request, collection_id: str, actor: Writer) -> Re
 
 
 def _add(request: Request, c: taxii.Collection, objects: list[Any], actor: Actor) -> dict[str, Any]:
+    """Objects that parse as STIX 2.1 are put on the watchlist as `share import` would (share/ingest.py: all or
+    none of them) and kept in `shared-in`; the status names each failure and why."""
+    from counterpitch.share.ingest import ShareImportError, from_stix_objects, store_entries
+
     good, failures = _checked(objects)
-    importer: Importer | None = getattr(request.app.state, "taxii_importer", None)
-    with service(request).store.write() as session:
-        if importer is not None and good:
-            for stix_id, message in zip(_ids(good), importer(session, good, actor), strict=True):
-                if message:
-                    failures.append((stix_id, "", message))
-            refused = {f[0] for f in failures}
-            good = [o for o in good if o["id"] not in refused]
+    svc = service(request)
+    with svc.store.write() as session:
+        if good:
+            try:
+                # store_entries checks every entry before it writes one: a refusal leaves nothing behind
+                store_entries(session, from_stix_objects(good, f"TAXII {c.alias}, added by {actor.name}"), actor.id)
+            except ShareImportError as exc:
+                failures += [(str(o["id"]), str(o.get("modified", "")), str(exc)[:300]) for o in good]
+                good = []
         added = taxii.add(session, c, good)
-        successes = added.added + added.unchanged
-        row = taxii.record_status(session, c, actor.id, successes, failures)
-        return status_body(row)
-
-
-def _ids(objects: list[dict[str, Any]]) -> list[str]:
-    return [str(o["id"]) for o in objects]
+        body = status_body(taxii.record_status(session, c, actor.id, added.added + added.unchanged, failures))
+    if good:  # this process matches the new entries at once (others within the holder's recheck interval)
+        with svc.store.read() as session:
+            svc.engines.load(session)
+    return body
 
 
 def _checked(objects: list[Any]) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:

@@ -246,3 +246,19 @@ def test_when_a_shared_indicator_is_bad_then_it_is_named_and_its_persona_matches
         "sender": {"name": "H. Lowe", "profile_url": url},
     }
     assert world.api("analyst").post("/api/v1/assess", json=approach).json()["band"] != "high"
+
+
+def test_when_a_bundle_is_marked_stricter_or_not_at_all_then_it_is_not_published(world: World) -> None:
+    from counterpitch.share.vocab import TLPS
+
+    amber = [
+        {**o, "object_marking_refs": [TLPS["amber"].stix_id]} if o["type"] == "indicator" else o for o in _objects()
+    ]
+    with pytest.raises(ValueError, match="TLP:AMBER, too strict for a TLP:GREEN"):
+        _publish(world, amber)
+    bare = [{k: v for k, v in o.items() if k != "object_marking_refs"} for o in _objects()]
+    with pytest.raises(ValueError, match="no TLP marking"):
+        _publish(world, bare)
+    assert "objects" not in _get(world, f"{ROOT}/collections/{GREEN.id}/objects/").json()
+    with world.app.state.service.store.write() as session:  # the same bundle is fine where it belongs
+        assert taxii.publish(session, amber, "amber")["campaigns-amber"].added

@@ -182,6 +182,8 @@ def publish(session: Session, objects: Sequence[Mapping[str, Any]], tlp: str) ->
     `campaigns-<tlp>`, the indicators with their identity and markings into `indicators-<tlp>`."""
     if tlp not in SHARED_TLPS:
         raise ValueError(f"--tlp: only {', '.join(t.upper() for t in SHARED_TLPS)} is served over TAXII, not {tlp!r}")
+    for obj in objects:
+        _check_marking(obj, tlp)
     whole = collection_for_tlp("campaigns", tlp)
     blocking = collection_for_tlp("indicators", tlp)
     assert whole is not None and blocking is not None
@@ -189,6 +191,26 @@ def publish(session: Session, objects: Sequence[Mapping[str, Any]], tlp: str) ->
         whole.alias: add(session, whole, objects),
         blocking.alias: add(session, blocking, [o for o in objects if o.get("type") in _INDICATOR_COMPANIONS]),
     }
+
+
+#: TLP levels from the most open; an object may go to a collection of its own level or a stricter one.
+_TLP_ORDER = ("clear", "green", "amber", "amber+strict", "red")
+_UNMARKED_TYPES = frozenset({"marking-definition", "extension-definition", "language-content"})
+
+
+def _check_marking(obj: Mapping[str, Any], tlp: str) -> None:
+    """Refuse an object that is unmarked or marked stricter than the collection: an AMBER bundle published at
+    GREEN would reach readers it was never meant for."""
+    from counterpitch.share.vocab import TLP_BY_ID
+
+    if obj.get("type") in _UNMARKED_TYPES:
+        return
+    levels = [TLP_BY_ID[r] for r in obj.get("object_marking_refs") or () if r in TLP_BY_ID]
+    if not levels:
+        raise ValueError(f"{obj.get('id')}: no TLP marking (export it with --tlp {tlp})")
+    worst = max(levels, key=_TLP_ORDER.index)
+    if _TLP_ORDER.index(worst) > _TLP_ORDER.index(tlp):
+        raise ValueError(f"{obj.get('id')}: marked TLP:{worst.upper()}, too strict for a TLP:{tlp.upper()} collection")
 
 
 def record_status(

@@ -244,6 +244,28 @@ def _raised(text: str, cand: Candidate) -> Candidate:
     return cand
 
 
+#: A letter+digit level's letters and digit ("NV1": "nv", "1"); dots between the letters are read away.
+_CODE = re.compile(r"([^\W\d_]{2,5})\.?\s?(\d+)")
+#: What joins the two ends of a range of codes ("NV1 to NV6", "n.v.1-n.v.6").
+_RANGE = re.compile(r"\s*(?:to|through|thru|-|–|—|…|\.\.)\s*((?:[^\W\d_]\.?){2,5}\s?\d+)(?![^\W_])", re.I)
+#: Every letter+digit level as written without dots, lower case ("nv1", "nppv3").
+_LEVEL_CODES = frozenset(
+    f.text.lower().replace(".", "").replace(" ", "") for f in CLEARANCES.forms if _CODE.fullmatch(f.text.replace(".", ""))
+)
+
+
+def _series(text: str, end: int, form: _Form) -> bool:
+    """Whether a letter+digit level opens a range of codes with the same letters that ends in a code no level
+    has ("NV1 to NV6", "n.v.1 - n.v.9"): a catalogue or lab series, not a clearance."""
+    if not form.text[-1:].isdigit():
+        return False
+    m = _RANGE.match(text, end)
+    if m is None:
+        return False
+    code = m.group(1).lower().replace(".", "").replace(" ", "")
+    return code not in _LEVEL_CODES and code.rstrip("0123456789") == form.text.lower().replace(".", "")[:-1]
+
+
 #: A clause leading to a level with "with" ("Analyst at DND with Secret"), and the word before "with".
 _WITH_LEVEL = re.compile(r"([^\W\d_][\w'-]*)\s+with$")
 #: The words before "with" that make the level what the person works with, not holds: "working with DV",
@@ -325,15 +347,25 @@ class _ClearanceJudge:
         # context word of its own ("Vetting officer, DV cleared"); the others are the cases the person handles.
         vetting_role = "vett" in f.low or "adjudicat" in f.low or "investigator" in f.low or "fso" in f.low
         vetting_role = vetting_role and self.lex.vetting_roles.search(text) is not None
+        event = self._event(text, lo, start, end, form)
         # Each test so far and the next rejects outright, so their order is free: the cheap ones go first.
-        if form.ambiguous and (self._spelled_out(text, start, end) or self._adjective(text, end, hi, form, marks)):
+        if (
+            form.ambiguous
+            and not event
+            and (self._spelled_out(text, start, end) or self._adjective(text, end, hi, form, marks))
+        ):
             return None
         # The clause's words before the list of names this one stands in, and its first words after it.
         first, last = marks.list_span(start, end, lo, hi)
         before = list(_WORD.finditer(text, lo, first))
         after = list(islice(_WORD.finditer(text, last, hi), _AFTER_WORDS))
+        if self._product(text, last, before, after, form):
+            return None
         if self._hypothetical(text, start, end, lo, hi, last, before, after, marks):
             return None
+        if event and not self._other_sense(form):
+            self.cue = f"“{event}”, told as an event"
+            return 1.0
         if not form.ambiguous and not (vetting_role and "clear" not in f.low[start:end]):
             self.cue = "the clearance's own name"
             return 1.0
@@ -380,6 +412,28 @@ class _ClearanceJudge:
         if cue is None or not _in_scope(text, end, last + cue.start(), marks, backwards=False):
             return False
         return not self._held_apart(text, lo, start, marks, end, last + cue.start())
+
+    def _event(self, text: str, lo: int, start: int, end: int, form: _Form) -> str:
+        """The words telling a level the person calls theirs as an event, if any: "my Secret came through", "got
+        my SC back", "my TS was granted" (clearances.yaml, context.events). A word level must be capitalised
+        ("my secret came out" is not one)."""
+        head = text[lo:start].rstrip()
+        cut = max(head.rfind(" "), head.rfind("\t"))
+        if head[cut + 1 :].lower() not in _OWNER or not (form.text.isupper() or text[start].isupper()):
+            return ""
+        m = self.lex.events.match(text, end)
+        return f"{head[cut + 1 :]} {text[start:end]}{m.group()}" if m else ""
+
+    def _product(
+        self, text: str, last: int, before: list[re.Match[str]], after: list[re.Match[str]], form: _Form
+    ) -> bool:
+        """Whether a lab or product word follows the list of names ("NV1 reagent kit", "NV1 and NV2 primer
+        sets", "TS buffer"): a catalogue code sharing the level's letters, unless a strong context word stands
+        near it ("NV1 cleared")."""
+        if self.lex.products.match(text, last) is None and not _series(text, last, form):
+            return False
+        near = form.near.fullmatch
+        return not any(near(m.group()) for m in before[-form.window :] + after[: form.window])
 
     def _held_apart(self, text: str, lo: int, start: int, marks: _Marks, a: int, b: int) -> bool:
         """Whether a cue at text[a:b]'s far end reaches this name only across another one, while this name has
@@ -437,7 +491,12 @@ class _ClearanceJudge:
             if near(m.group()):
                 return m.group()
         adjacent = [m.group() for m in before[-1:] + after[:1]]
-        if before and form.text.isupper() and before[-1].group().lower() in _OWNER:
+        if (
+            before
+            and form.text.isupper()
+            and before[-1].group().lower() in _OWNER
+            and not self._other_sense(form)
+        ):
             # "My SC came with the Army", "I'm SC": an acronym the person calls theirs or says they are (not "my
             # Baseline", "my secret").
             return before[-1].group()
@@ -560,8 +619,11 @@ def _scan_clearances(view: _View) -> Scan:
     words mended ("Top Secrit"). The reading costs a quarter of the scan, and a profile with a firm statement is
     on the list already: a slip elsewhere in it could only add a level (decision 0044)."""
     fields = view.fields(_PROSE)
-    hits = _scan_fields(view, fields, view.joined(_PROSE), None)
-    if any(h.strength == 1.0 for h in hits.values()) or _SPELLER.read(view.joined(_PROSE))[1] is None:
+    prose = view.joined(_PROSE)
+    hits = _scan_fields(view, fields, prose, None)
+    if any(h.strength == 1.0 for h in hits.values()):
+        return hits
+    if _SPELLER.read(prose)[1] is None and _CONFUSABLE.search(view.joined(_PROSE, low=True)) is None:
         return hits
     mended, back = _mended(fields)
     return _scan_fields(view, mended, "\n".join([f.text for f in mended]), back)
@@ -596,12 +658,55 @@ def _scan_fields(view: _View, fields: Sequence[_Field], prose: str, back: _Back 
     return hits
 
 
+#: A real word one edit from a confusable clearance word ("secrete"), as a whole word in lower-case text.
+_CONFUSABLE = re.compile(r"\b(?:" + "|".join(sorted(CLEARANCES.confusables, key=len, reverse=True)) + r")\b")
+
+
+def _confusables(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """The text with each real word one edit from a confusable clearance word read as that word where a word
+    of clearance context stands directly beside it ("Top Secrete", "Secrete clearance", "SC cleaned"), and
+    where each character came from; None when nothing changed. Elsewhere the real word keeps its own sense
+    ("cells secrete insulin")."""
+    low = text.lower()
+    parts: list[str] = []
+    back: list[int] = []
+    done = 0
+    for m in _CONFUSABLE.finditer(low):
+        words = _WORD.findall(text, max(0, m.start() - 40), m.start())[-1:]
+        words += _WORD.findall(text, m.end(), m.end() + 40)[:1]
+        if not any(CLEARANCES.beside.fullmatch(w) for w in words):
+            continue
+        token = text[m.start() : m.end()]
+        word = CLEARANCES.confusables[m.group()]
+        word = word.upper() if token.isupper() else word[:1].upper() + word[1:] if token[0].isupper() else word
+        parts.append(text[done : m.start()])
+        back.extend(range(done, m.start()))
+        parts.append(word)
+        back.extend(min(m.start() + i, m.end() - 1) for i in range(len(word)))
+        done = m.end()
+    if not parts:
+        return text, None
+    parts.append(text[done:])
+    back.extend(range(done, len(text) + 1))
+    return "".join(parts), tuple(back)
+
+
+def _read(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """The speller's reading of the text, then its confusable real words (see `_confusables`), with where each
+    character of the reading came from in `text`."""
+    spelt, where = _SPELLER.read(text)
+    read, again = _confusables(spelt)
+    if again is None:
+        return spelt, where
+    return read, again if where is None else tuple(where[i] for i in again)
+
+
 def _mended(fields: Sequence[_Field]) -> tuple[tuple[_Field, ...], _Back]:
     """The fields with misspelt clearance words read as the words, and for each mended field its original text
     and where each character came from (evidence quotes the profile as written)."""
     out, back = [], {}
     for f in fields:
-        text, where = _SPELLER.read(f.text)
+        text, where = _read(f.text)
         if where is None:
             out.append(f)
         else:

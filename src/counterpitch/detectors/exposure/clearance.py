@@ -131,6 +131,19 @@ class _Marks:
             j += 1
         return start, max(end, self.tails[j])
 
+    def dated_list(self, start: int, end: int, lo: int, hi: int) -> bool:
+        """Whether the name stands in a list of two or more names, each with its date: a history told as a list
+        ("Reliability Status 2010, Secret 2014, Top Secret 2021")."""
+        first, last = self.list_span(start, end, lo, hi)
+        i = j = self.index(first)
+        while j + 1 < len(self.cands) and self.cands[j + 1][0] < last:
+            j += 1
+        return j > i and all(self.tails[k] > self.cands[k][1] for k in range(i, j + 1))
+
+    def index(self, start: int) -> int:
+        """The index of the name starting at `start`."""
+        return bisect_left(self._order, start)
+
     def names_between(self, lo: int, hi: int) -> bool:
         """Whether a clearance name starts in text[lo:hi]."""
         i = bisect_left(self._order, lo)
@@ -254,6 +267,16 @@ _LEVEL_CODES = frozenset(
 )
 
 
+#: A number right after a level's letters ("SC-1", "DV-50"): a part or product number unless a level is so named.
+_NUMBERED = re.compile(r"[\-‐]?(\d{1,3})(?![\d\w])")
+#: After a mention wished for, what leads on to the next: "vetting and later ", "or ", ", then ".
+_JOINED_WISH = re.compile(r"\s*(?:[^\W\d_]+\s+){0,2}(?:and|or|then|,)\s*(?:[^\W\d_]+\s+)?", re.I)
+
+
+def _numbered_code(form: _Form, number: str) -> str:
+    return form.text.lower().replace(".", "").rstrip("0123456789") + number
+
+
 def _series(text: str, end: int, form: _Form) -> bool:
     """Whether a letter+digit level opens a range of codes with the same letters that ends in a code no level
     has ("NV1 to NV6", "n.v.1 - n.v.9"): a catalogue or lab series, not a clearance."""
@@ -277,6 +300,9 @@ _ACTIVITY = re.compile(
 
 #: Words right before an acronym level that make it the person's own: "My SC came with the Army", "I'm DV".
 _OWNER = frozenset({"my", "i'm", "i’m", "am"})
+_ARTICLES = frozenset({"a", "an"})
+#: An acronym level made a verb: "SC'd since 2015", "DV'd" (cleared to it).
+_VERBED = re.compile(r"['’]d(?![^\W_])")
 
 #: How many locations' schemes a lexicon remembers.
 _PLACES = 20_000
@@ -296,6 +322,8 @@ class _ClearanceJudge:
         self._exempt: list[str] = []
         #: The words that decided the last mention judged a disclosure (for the finding's explanation).
         self.cue = ""
+        #: The field and end of the last mention read as wished for, not held (see `_joins_wish`).
+        self._wished: tuple[str, int] = ("", -1)
 
     @property
     def country(self) -> str | None:
@@ -336,8 +364,12 @@ class _ClearanceJudge:
         text = f.text
         lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
         if (
-            form.not_before and form.not_before.search(text[lo:start]) and not self._after_employer(text, lo, start)
+            form.not_before
+            and form.not_before.search(text[lo:start])
+            and not self._after_employer(text, lo, start)
+            and marks.list_span(start, end, lo, hi) == (start, marks.tails[marks.index(start)])
         ) or (form.not_after and form.not_after.search(text[end:hi])):
+            # Not when the name opens a list of clearance names ("BAE Systems, SC and NPPV3"): no place is that.
             return None
         if text[hi : hi + 1] == "?":  # a question states nothing: "Do you hold SC?"
             return None
@@ -361,10 +393,14 @@ class _ClearanceJudge:
         after = list(islice(_WORD.finditer(text, last, hi), _AFTER_WORDS))
         if self._product(text, last, before, after, form):
             return None
-        if self._hypothetical(text, start, end, lo, hi, last, before, after, marks):
+        if self._hypothetical(text, start, end, lo, hi, last, before, after, marks) or self._joins_wish(f, start):
+            self._wished = (f.path, end)
             return None
         if event and not self._other_sense(form):
             self.cue = f"“{event}”, told as an event"
+            return 1.0
+        if form.text.isupper() and _VERBED.match(text, end):
+            self.cue = f"“{text[start:end + 2]}”"
             return 1.0
         if not form.ambiguous and not (vetting_role and "clear" not in f.low[start:end]):
             self.cue = "the clearance's own name"
@@ -415,14 +451,25 @@ class _ClearanceJudge:
 
     def _event(self, text: str, lo: int, start: int, end: int, form: _Form) -> str:
         """The words telling a level the person calls theirs as an event, if any: "my Secret came through", "got
-        my SC back", "my TS was granted" (clearances.yaml, context.events). A word level must be capitalised
-        ("my secret came out" is not one)."""
+        my SC back", "my TS was granted" (clearances.yaml, context.events). A word level must be capitalised,
+        or the profile bear vetting ("my secret came through" of a Pentagon analyst; not a baker's secret)."""
         head = text[lo:start].rstrip()
         cut = max(head.rfind(" "), head.rfind("\t"))
-        if head[cut + 1 :].lower() not in _OWNER or not (form.text.isupper() or text[start].isupper()):
+        if head[cut + 1 :].lower() not in _OWNER:
+            return ""
+        if not (form.text.isupper() or text[start].isupper() or self.vetting_bearing):
             return ""
         m = self.lex.events.match(text, end)
-        return f"{head[cut + 1 :]} {text[start:end]}{m.group()}" if m else ""
+        if m is not None:
+            return f"{head[cut + 1 :]} {text[start:end]}{m.group()}"
+        m = self.lex.events_before.search(head)
+        return f"{m.group()} {text[start:end]}" if m else ""
+
+    def _joins_wish(self, f: _Field, start: int) -> bool:
+        """Whether the mention goes on from one wished for in its clause, by "and" or "or" and a word or two:
+        "happy to go through SC vetting and later DV" wishes for DV too."""
+        path, end = self._wished
+        return path == f.path and 0 <= start - end <= 40 and _JOINED_WISH.fullmatch(f.text, end, start) is not None
 
     def _product(
         self, text: str, last: int, before: list[re.Match[str]], after: list[re.Match[str]], form: _Form
@@ -431,7 +478,9 @@ class _ClearanceJudge:
         sets", "TS buffer"): a catalogue code sharing the level's letters, unless a strong context word stands
         near it ("NV1 cleared")."""
         if self.lex.products.match(text, last) is None and not _series(text, last, form):
-            return False
+            numbered = _NUMBERED.match(text, last)
+            if numbered is None or _numbered_code(form, numbered.group(1)) in _LEVEL_CODES:
+                return False
         near = form.near.fullmatch
         return not any(near(m.group()) for m in before[-form.window :] + after[: form.window])
 
@@ -491,6 +540,9 @@ class _ClearanceJudge:
             if near(m.group()):
                 return m.group()
         adjacent = [m.group() for m in before[-1:] + after[:1]]
+        if len(before) >= 2 and before[-1].group().lower() in _ARTICLES and not self._other_sense(form):
+            # "Formerly held a PV", "holds an NV1": a holding word with an article between.
+            adjacent.insert(0, before[-2].group())
         if (
             before
             and form.text.isupper()
@@ -538,11 +590,19 @@ class _ClearanceJudge:
         the token's other sense, nor in a scheme the profile's country does not use."""
         if self.country is not None and self.country not in form.schemes:
             return False
+        beside = next((v for v in sorted(held) if v.split(":", 1)[0] in form.schemes), None)
+        lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
+        if beside is not None and marks.list_span(start, end, lo, hi) != (start, marks.tails[marks.index(start)]):
+            # In one list with a level stated firmly ("BAE Systems, SC and NPPV3"): no other sense lists so.
+            self.cue = f"listed with {beside}, stated on the profile"
+            return True
         if self._other_sense(form):
             return False
-        beside = next((v for v in sorted(held) if v.split(":", 1)[0] in form.schemes), None)
         if beside is not None:
             self.cue = f"beside {beside}, stated on the profile"
+            return True
+        if self.vetting_bearing and marks.dated_list(start, end, lo, hi):
+            self.cue = f"a dated list of levels in a profile naming “{self.vetting_bearing}”"
             return True
         # Alone in its sentence is not enough here ("Video editor. DV." is the tape format): the employer decides.
         if self.vetting_bearing and self._closes(f.text, start, end, form, marks):

@@ -126,6 +126,7 @@ class _ClearanceContextSpec(_Spec):
     vetting_bearing: str
     products: str
     events: str
+    events_before: str
 
 
 class _SpellingSpec(_Spec):
@@ -275,6 +276,8 @@ class _ClearanceLexicon:
     #: What follows a level the person calls theirs when a history tells it as an event ("my Secret came
     #: through", "got my SC back").
     events: re.Pattern[str]
+    #: What ends the words before "my" + a level when a history tells it as an event ("got my Top Secret").
+    events_before: re.Pattern[str]
     #: form text -> what raises a mention of it to another level
     raises: dict[str, tuple[_Raise, ...]]
     #: The scheme of each location read so far (filled by the clearance judge; the lists cannot change).
@@ -538,6 +541,7 @@ def _load_clearances() -> _ClearanceLexicon:
         beside=_req(rf"(?i:{spec.spelling.beside})", f"{where}: spelling.beside"),
         products=_req(spec.context.products, f"{where}: context.products", re.I),
         events=_req(spec.context.events, f"{where}: context.events", re.I),
+        events_before=_req(spec.context.events_before, f"{where}: context.events_before", re.I),
     )
 
 

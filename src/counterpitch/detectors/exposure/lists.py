@@ -355,6 +355,19 @@ def _dotted_form(text: str) -> _FormRegex | None:
     return _FormRegex(f"(?i:{low})", low, f"{letters[0]}.{letters[1]}", False)
 
 
+def _lower_form(text: str) -> _FormRegex | None:
+    """The lower-case copy of an ambiguous acronym written in capitals ("current ts clearance", "Clearance:
+    dv"): it counts only with a strong context word (the loader makes it neither weak nor bare, and a
+    lower-case level with no context is never settled). It matches lower case only, so the capitalised form
+    keeps its own rules; the left boundary is in the regex, so the many words holding "ts" or "sc" are passed
+    over by the regex engine, not one by one."""
+    if not (text.isalpha() and text.isupper() and 2 <= len(text) <= 4):
+        return None
+    low = text.lower()
+    body = rf"(?<![^\W_]){re.escape(low)}"
+    return _FormRegex(body, None, low, True)
+
+
 def _confusables(words: Sequence[str]) -> dict[str, str]:
     """Real words one edit from each of `words` (deletion, transposition, substitution or insertion), but for
     the word's plural: "secrete" -> "secret", "cleaned" -> "cleared". Found in the dictionary, so the list is
@@ -471,6 +484,11 @@ def _load_clearances() -> _ClearanceLexicon:
             at = f"{where}: levels[{i}] ({name}) form {f.text!r}"
             rx = _form_regex(f.text, f.case == "exact")
             variants = [(f.text, _form_regex(f.text, f.case == "exact"))]
+            lowered = _lower_form(f.text) if f.case == "exact" and f.ambiguous and f.text != "CI" else None
+            strong_only = {}
+            if lowered is not None:
+                variants.append((f.text.lower(), lowered))
+                strong_only[f.text.lower()] = True
             dotted = _dotted_form(f.text)
             if dotted is not None and f.text.lower() not in spelt:
                 # A level's own dotted form ("S.C.", with its own senses) stands instead of the copy.
@@ -489,8 +507,8 @@ def _load_clearances() -> _ClearanceLexicon:
                         text=text,
                         ambiguous=f.ambiguous,
                         window=f.window,
-                        weak=f.weak,
-                        bare=f.bare,
+                        weak=f.weak and text not in strong_only,
+                        bare=f.bare and text not in strong_only,
                         not_before=_rx(f.not_before, at),
                         not_after=_rx(f.not_after, at),
                         other_senses=f.other_senses and _prefilter({"other senses": f.other_senses}, at),

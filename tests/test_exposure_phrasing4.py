@@ -113,9 +113,10 @@ EVENTS = [
     ({"about": "Got my SC back after the career break.", "location": UK}, {"UK:SC"}),
     ({"about": "My DV was renewed in March.", "location": UK}, {"UK:DV"}),
     ({"about": "Received my NV2 last spring, now on the classified network.", "location": AU}, {"AU:NV2"}),
-    ({"about": "My Top Secret came through in 2021; I moved to the DND intelligence branch.", "location": CA}, {
-        "CA:TOP_SECRET"
-    }),
+    (
+        {"about": "My Top Secret came through in 2021; I moved to the DND intelligence branch.", "location": CA},
+        {"CA:TOP_SECRET"},
+    ),
     ({"about": "my secret came through in June, back at NZDF Trentham.", "location": NZ}, {"NZ:SECRET"}),
 ]
 NOT_EVENTS = [
@@ -180,14 +181,18 @@ HISTORIES = [
     ({"about": "Held SC throughout my time at the Met, DV from 2017.", "location": UK}, {"UK:SC", "UK:DV"}),
     ({"about": "Upgraded to TS/SCI in 2020 after four years at Secret.", "location": US}, {"US:SECRET", "US:TS/SCI"}),
     ({"about": "Since 2019, NV2; before that Baseline.", "location": AU}, {"AU:NV2", "AU:BASELINE"}),
-    ({"about": "Reliability Status 2010, Secret 2014, Top Secret 2021 with DND.", "location": CA}, {
-        "CA:RELIABILITY",
-        "CA:SECRET",
-        "CA:TOP_SECRET",
-    }),
-    ({"about": "Twenty years in NZDF signals, Top Secret Special throughout.", "location": NZ}, {
-        "NZ:TOP_SECRET_SPECIAL"
-    }),
+    (
+        {"about": "Reliability Status 2010, Secret 2014, Top Secret 2021 with DND.", "location": CA},
+        {
+            "CA:RELIABILITY",
+            "CA:SECRET",
+            "CA:TOP_SECRET",
+        },
+    ),
+    (
+        {"about": "Twenty years in NZDF signals, Top Secret Special throughout.", "location": NZ},
+        {"NZ:TOP_SECRET_SPECIAL"},
+    ),
     ({"about": "Formerly held a PV with Defence.", "location": AU}, {"AU:PV"}),
     ({"about": "SC'd since 2014, contractor to the Home Office.", "location": UK}, {"UK:SC"}),
     ({"about": "Integration engineer at Babcock, SC and NPPV2.", "location": UK}, {"UK:SC", "UK:NPPV2"}),
@@ -217,3 +222,63 @@ WILLING = [
 @pytest.mark.parametrize("fields", WILLING)
 def test_when_a_person_is_willing_eligible_or_in_process_then_nothing_is_found(fields: dict[str, Any]) -> None:
     assert clearances(**fields) == set()
+
+
+# --- lower-case acronym levels need a strong context word ------------------------------------------------------
+
+LOWER = [
+    ({"about": "current ts clearance, Navy contractor", "location": US}, {"US:TOP_SECRET"}),
+    ({"about": "Clearance: dv (renewed 2023)", "location": UK}, {"UK:DV"}),
+    ({"about": "security clearance level: sc", "location": UK}, {"UK:SC"}),
+    ({"about": "pv cleared, Canberra based", "location": AU}, {"AU:PV"}),
+    ({"about": "nz tss clearance holder", "location": NZ}, {"NZ:TOP_SECRET_SPECIAL"}),
+]
+NOT_LOWER = [
+    {"about": "sc injection cleared the rash in a week", "location": UK},
+    {"about": "ts files are cleared from the build cache nightly", "location": US},
+    {"about": "hold sc and ts shares in my ISA", "location": UK},
+    {"about": "pv output cleared 12 kWh today", "location": AU},
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), LOWER)
+def test_when_an_acronym_level_is_lower_case_beside_a_clearance_word_then_it_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert clearances(**fields) == expected
+
+
+@pytest.mark.parametrize("fields", NOT_LOWER)
+def test_when_lower_case_letters_have_no_clearance_word_or_another_sense_then_nothing_is_found(
+    fields: dict[str, Any],
+) -> None:
+    assert clearances(**fields) == set()
+
+
+# --- a level closing a clause at a cleared contractor or national laboratory ------------------------------------
+
+CONTRACTORS = [
+    (
+        {
+            "about": "Data platforms for federal customers. TS.",
+            "experience": [{"title": "Engineer", "company": "CACI"}],
+            "location": US,
+        },
+        {"US:TOP_SECRET"},
+    ),
+    (
+        {
+            "about": "Materials science at Sandia National Laboratories, Q cleared.",
+            "location": "Albuquerque, New Mexico",
+        },
+        {"US:Q"},
+    ),
+    ({"about": "Federal consultant with Enhanced Reliability.", "location": CA}, {"CA:RELIABILITY"}),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), CONTRACTORS)
+def test_when_a_level_closes_a_clause_at_a_cleared_contractor_then_it_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert clearances(**fields) == expected

@@ -263,7 +263,9 @@ _CODE = re.compile(r"([^\W\d_]{2,5})\.?\s?(\d+)")
 _RANGE = re.compile(r"\s*(?:to|through|thru|-|–|—|…|\.\.)\s*((?:[^\W\d_]\.?){2,5}\s?\d+)(?![^\W_])", re.I)
 #: Every letter+digit level as written without dots, lower case ("nv1", "nppv3").
 _LEVEL_CODES = frozenset(
-    f.text.lower().replace(".", "").replace(" ", "") for f in CLEARANCES.forms if _CODE.fullmatch(f.text.replace(".", ""))
+    f.text.lower().replace(".", "").replace(" ", "")
+    for f in CLEARANCES.forms
+    if _CODE.fullmatch(f.text.replace(".", ""))
 )
 
 
@@ -400,7 +402,7 @@ class _ClearanceJudge:
             self.cue = f"“{event}”, told as an event"
             return 1.0
         if form.text.isupper() and _VERBED.match(text, end):
-            self.cue = f"“{text[start:end + 2]}”"
+            self.cue = f"“{text[start : end + 2]}”"
             return 1.0
         if not form.ambiguous and not (vetting_role and "clear" not in f.low[start:end]):
             self.cue = "the clearance's own name"
@@ -543,12 +545,7 @@ class _ClearanceJudge:
         if len(before) >= 2 and before[-1].group().lower() in _ARTICLES and not self._other_sense(form):
             # "Formerly held a PV", "holds an NV1": a holding word with an article between.
             adjacent.insert(0, before[-2].group())
-        if (
-            before
-            and form.text.isupper()
-            and before[-1].group().lower() in _OWNER
-            and not self._other_sense(form)
-        ):
+        if before and form.text.isupper() and before[-1].group().lower() in _OWNER and not self._other_sense(form):
             # "My SC came with the Army", "I'm SC": an acronym the person calls theirs or says they are (not "my
             # Baseline", "my secret").
             return before[-1].group()

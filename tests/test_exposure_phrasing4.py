@@ -282,3 +282,31 @@ def test_when_a_level_closes_a_clause_at_a_cleared_contractor_then_it_is_found(
     fields: dict[str, Any], expected: set[str]
 ) -> None:
     assert clearances(**fields) == expected
+
+
+# --- a level told with its date at the head of its clause -------------------------------------------------------
+
+DATED = [
+    ({"about": "Since 2020, Secret.", "location": US}, {"US:SECRET"}),
+    ({"about": "Platform engineer. Since 2018, DV.", "location": UK}, {"UK:DV"}),
+    ({"about": "From 2015 to 2019, PV.", "location": AU}, {"AU:PV"}),
+    ({"about": "Since 2021, Top Secret.", "location": CA}, {"CA:TOP_SECRET"}),
+]
+NOT_DATED = [
+    {"about": "Solar since 2010. Since 2020, PV.", "location": "Perth, Western Australia, Australia"},
+    {"about": "Since 2020, SC.", "location": "Greenville, South Carolina, United States"},
+    {"about": "Since 2020, Secret Escapes.", "location": UK},
+    {"about": "In 2019, DV cameras were obsolete.", "location": UK},
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), DATED)
+def test_when_a_clause_is_a_date_a_comma_and_a_level_then_it_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert clearances(**fields) == expected
+
+
+@pytest.mark.parametrize("fields", NOT_DATED)
+def test_when_a_dated_clause_holds_another_sense_or_a_name_then_nothing_is_found(fields: dict[str, Any]) -> None:
+    assert clearances(**fields) == set()

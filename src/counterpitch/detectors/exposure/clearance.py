@@ -173,6 +173,8 @@ _PERIOD = (
     rf"(?:(?:since|from|until|till|to|in|by|circa|c\.|between)\s+)?{_WHEN}"
     rf"(?:\s*(?:-|–|—|to|until|till|and)\s*(?:{_WHEN}|present|now|date|today))?"
 )
+#: A clause opening with a date or period and a comma ("Since 2020, "), before a level (see `_dated_lead`).
+_DATED_LEAD = re.compile(rf"\s*(?:and\s+|then\s+)?{_PERIOD}\s*,\s*", re.IGNORECASE)
 #: A date or period written right after a clearance name (see _Marks).
 _TIME_TAIL = re.compile(rf"\s*\(\s*{_PERIOD}\s*\)|\s+{_PERIOD}", re.IGNORECASE)
 
@@ -598,6 +600,9 @@ class _ClearanceJudge:
         if beside is not None:
             self.cue = f"beside {beside}, stated on the profile"
             return True
+        if self._dated_lead(f.text, start, end, lo, hi, form, marks):
+            self.cue = "a level told with its date (“since 2020, …”)"
+            return True
         if self.vetting_bearing and marks.dated_list(start, end, lo, hi):
             self.cue = f"a dated list of levels in a profile naming “{self.vetting_bearing}”"
             return True
@@ -606,6 +611,14 @@ class _ClearanceJudge:
             self.cue = f"ends a clause in a profile naming “{self.vetting_bearing}”"
             return True
         return False
+
+    def _dated_lead(self, text: str, start: int, end: int, lo: int, hi: int, form: _Form, marks: _Marks) -> bool:
+        """Whether the clause is a date or period, a comma and the level closing it: "Since 2020, DV.", "From
+        2015 to 2019, Secret": a history told with its dates, which no everyday sense of the letters is."""
+        first, _ = marks.list_span(start, end, lo, hi)
+        if _DATED_LEAD.fullmatch(text, lo, first) is None:
+            return False
+        return self._closes(text, start, end, form, marks) == "after a comma"
 
     def _closes(self, text: str, start: int, end: int, form: _Form, marks: _Marks) -> str:
         """Whether the list of names holding text[start:end] ends its clause, with only known words (context,

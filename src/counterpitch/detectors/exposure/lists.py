@@ -484,11 +484,13 @@ def _load_clearances() -> _ClearanceLexicon:
             at = f"{where}: levels[{i}] ({name}) form {f.text!r}"
             rx = _form_regex(f.text, f.case == "exact")
             variants = [(f.text, _form_regex(f.text, f.case == "exact"))]
+            # Not "CI": it is a level only beside "Poly"/"FS", which its multi-word forms already find in any case,
+            # and "ci" stands in too many words to be worth a search.
             lowered = _lower_form(f.text) if f.case == "exact" and f.ambiguous and f.text != "CI" else None
-            strong_only = {}
+            strong_only = set()
             if lowered is not None:
                 variants.append((f.text.lower(), lowered))
-                strong_only[f.text.lower()] = True
+                strong_only.add(f.text.lower())
             dotted = _dotted_form(f.text)
             if dotted is not None and f.text.lower() not in spelt:
                 # A level's own dotted form ("S.C.", with its own senses) stands instead of the copy.

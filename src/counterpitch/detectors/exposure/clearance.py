@@ -131,6 +131,19 @@ class _Marks:
             j += 1
         return start, max(end, self.tails[j])
 
+    def dated_list(self, start: int, end: int, lo: int, hi: int) -> bool:
+        """Whether the name stands in a list of two or more names, each with its date: a history told as a list
+        ("Reliability Status 2010, Secret 2014, Top Secret 2021")."""
+        first, last = self.list_span(start, end, lo, hi)
+        i = j = self.index(first)
+        while j + 1 < len(self.cands) and self.cands[j + 1][0] < last:
+            j += 1
+        return j > i and all(self.tails[k] > self.cands[k][1] for k in range(i, j + 1))
+
+    def index(self, start: int) -> int:
+        """The index of the name starting at `start`."""
+        return bisect_left(self._order, start)
+
     def names_between(self, lo: int, hi: int) -> bool:
         """Whether a clearance name starts in text[lo:hi]."""
         i = bisect_left(self._order, lo)
@@ -160,6 +173,8 @@ _PERIOD = (
     rf"(?:(?:since|from|until|till|to|in|by|circa|c\.|between)\s+)?{_WHEN}"
     rf"(?:\s*(?:-|–|—|to|until|till|and)\s*(?:{_WHEN}|present|now|date|today))?"
 )
+#: A clause opening with a date or period and a comma ("Since 2020, "), before a level (see `_dated_lead`).
+_DATED_LEAD = re.compile(rf"\s*(?:and\s+|then\s+)?{_PERIOD}\s*,\s*", re.IGNORECASE)
 #: A date or period written right after a clearance name (see _Marks).
 _TIME_TAIL = re.compile(rf"\s*\(\s*{_PERIOD}\s*\)|\s+{_PERIOD}", re.IGNORECASE)
 
@@ -244,6 +259,40 @@ def _raised(text: str, cand: Candidate) -> Candidate:
     return cand
 
 
+#: A letter+digit level's letters and digit ("NV1": "nv", "1"); dots between the letters are read away.
+_CODE = re.compile(r"([^\W\d_]{2,5})\.?\s?(\d+)")
+#: What joins the two ends of a range of codes ("NV1 to NV6", "n.v.1-n.v.6").
+_RANGE = re.compile(r"\s*(?:to|through|thru|-|–|—|…|\.\.)\s*((?:[^\W\d_]\.?){2,5}\s?\d+)(?![^\W_])", re.I)
+#: Every letter+digit level as written without dots, lower case ("nv1", "nppv3").
+_LEVEL_CODES = frozenset(
+    f.text.lower().replace(".", "").replace(" ", "")
+    for f in CLEARANCES.forms
+    if _CODE.fullmatch(f.text.replace(".", ""))
+)
+
+
+#: A number right after a level's letters ("SC-1", "DV-50"): a part or product number unless a level is so named.
+_NUMBERED = re.compile(r"[\-‐]?(\d{1,3})(?![\d\w])")
+#: After a mention wished for, what leads on to the next: "vetting and later ", "or ", ", then ".
+_JOINED_WISH = re.compile(r"\s*(?:[^\W\d_]+\s+){0,2}(?:and|or|then|,)\s*(?:[^\W\d_]+\s+)?", re.I)
+
+
+def _numbered_code(form: _Form, number: str) -> str:
+    return form.text.lower().replace(".", "").rstrip("0123456789") + number
+
+
+def _series(text: str, end: int, form: _Form) -> bool:
+    """Whether a letter+digit level opens a range of codes with the same letters that ends in a code no level
+    has ("NV1 to NV6", "n.v.1 - n.v.9"): a catalogue or lab series, not a clearance."""
+    if not form.text[-1:].isdigit():
+        return False
+    m = _RANGE.match(text, end)
+    if m is None:
+        return False
+    code = m.group(1).lower().replace(".", "").replace(" ", "")
+    return code not in _LEVEL_CODES and code.rstrip("0123456789") == form.text.lower().replace(".", "")[:-1]
+
+
 #: A clause leading to a level with "with" ("Analyst at DND with Secret"), and the word before "with".
 _WITH_LEVEL = re.compile(r"([^\W\d_][\w'-]*)\s+with$")
 #: The words before "with" that make the level what the person works with, not holds: "working with DV",
@@ -255,6 +304,9 @@ _ACTIVITY = re.compile(
 
 #: Words right before an acronym level that make it the person's own: "My SC came with the Army", "I'm DV".
 _OWNER = frozenset({"my", "i'm", "i’m", "am"})
+_ARTICLES = frozenset({"a", "an"})
+#: An acronym level made a verb: "SC'd since 2015", "DV'd" (cleared to it).
+_VERBED = re.compile(r"['’]d(?![^\W_])")
 
 #: How many locations' schemes a lexicon remembers.
 _PLACES = 20_000
@@ -274,6 +326,8 @@ class _ClearanceJudge:
         self._exempt: list[str] = []
         #: The words that decided the last mention judged a disclosure (for the finding's explanation).
         self.cue = ""
+        #: The field and end of the last mention read as wished for, not held (see `_joins_wish`).
+        self._wished: tuple[str, int] = ("", -1)
 
     @property
     def country(self) -> str | None:
@@ -314,8 +368,12 @@ class _ClearanceJudge:
         text = f.text
         lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
         if (
-            form.not_before and form.not_before.search(text[lo:start]) and not self._after_employer(text, lo, start)
+            form.not_before
+            and form.not_before.search(text[lo:start])
+            and not self._after_employer(text, lo, start)
+            and marks.list_span(start, end, lo, hi) == (start, marks.tails[marks.index(start)])
         ) or (form.not_after and form.not_after.search(text[end:hi])):
+            # Not when the name opens a list of clearance names ("BAE Systems, SC and NPPV3"): no place is that.
             return None
         if text[hi : hi + 1] == "?":  # a question states nothing: "Do you hold SC?"
             return None
@@ -325,15 +383,29 @@ class _ClearanceJudge:
         # context word of its own ("Vetting officer, DV cleared"); the others are the cases the person handles.
         vetting_role = "vett" in f.low or "adjudicat" in f.low or "investigator" in f.low or "fso" in f.low
         vetting_role = vetting_role and self.lex.vetting_roles.search(text) is not None
+        event = self._event(text, lo, start, end, form)
         # Each test so far and the next rejects outright, so their order is free: the cheap ones go first.
-        if form.ambiguous and (self._spelled_out(text, start, end) or self._adjective(text, end, hi, form, marks)):
+        if (
+            form.ambiguous
+            and not event
+            and (self._spelled_out(text, start, end) or self._adjective(text, end, hi, form, marks))
+        ):
             return None
         # The clause's words before the list of names this one stands in, and its first words after it.
         first, last = marks.list_span(start, end, lo, hi)
         before = list(_WORD.finditer(text, lo, first))
         after = list(islice(_WORD.finditer(text, last, hi), _AFTER_WORDS))
-        if self._hypothetical(text, start, end, lo, hi, last, before, after, marks):
+        if self._product(text, last, before, after, form):
             return None
+        if self._hypothetical(text, start, end, lo, hi, last, before, after, marks) or self._joins_wish(f, start):
+            self._wished = (f.path, end)
+            return None
+        if event and not self._other_sense(form):
+            self.cue = f"“{event}”, told as an event"
+            return 1.0
+        if form.text.isupper() and _VERBED.match(text, end):
+            self.cue = f"“{text[start : end + 2]}”"
+            return 1.0
         if not form.ambiguous and not (vetting_role and "clear" not in f.low[start:end]):
             self.cue = "the clearance's own name"
             return 1.0
@@ -380,6 +452,41 @@ class _ClearanceJudge:
         if cue is None or not _in_scope(text, end, last + cue.start(), marks, backwards=False):
             return False
         return not self._held_apart(text, lo, start, marks, end, last + cue.start())
+
+    def _event(self, text: str, lo: int, start: int, end: int, form: _Form) -> str:
+        """The words telling a level the person calls theirs as an event, if any: "my Secret came through", "got
+        my SC back", "my TS was granted" (clearances.yaml, context.events). A word level must be capitalised,
+        or the profile bear vetting ("my secret came through" of a Pentagon analyst; not a baker's secret)."""
+        head = text[lo:start].rstrip()
+        cut = max(head.rfind(" "), head.rfind("\t"))
+        if head[cut + 1 :].lower() not in _OWNER:
+            return ""
+        if not (form.text.isupper() or text[start].isupper() or self.vetting_bearing):
+            return ""
+        m = self.lex.events.match(text, end)
+        if m is not None:
+            return f"{head[cut + 1 :]} {text[start:end]}{m.group()}"
+        m = self.lex.events_before.search(head)
+        return f"{m.group()} {text[start:end]}" if m else ""
+
+    def _joins_wish(self, f: _Field, start: int) -> bool:
+        """Whether the mention goes on from one wished for in its clause, by "and" or "or" and a word or two:
+        "happy to go through SC vetting and later DV" wishes for DV too."""
+        path, end = self._wished
+        return path == f.path and 0 <= start - end <= 40 and _JOINED_WISH.fullmatch(f.text, end, start) is not None
+
+    def _product(
+        self, text: str, last: int, before: list[re.Match[str]], after: list[re.Match[str]], form: _Form
+    ) -> bool:
+        """Whether a lab or product word follows the list of names ("NV1 reagent kit", "NV1 and NV2 primer
+        sets", "TS buffer"): a catalogue code sharing the level's letters, unless a strong context word stands
+        near it ("NV1 cleared")."""
+        if self.lex.products.match(text, last) is None and not _series(text, last, form):
+            numbered = _NUMBERED.match(text, last)
+            if numbered is None or _numbered_code(form, numbered.group(1)) in _LEVEL_CODES:
+                return False
+        near = form.near.fullmatch
+        return not any(near(m.group()) for m in before[-form.window :] + after[: form.window])
 
     def _held_apart(self, text: str, lo: int, start: int, marks: _Marks, a: int, b: int) -> bool:
         """Whether a cue at text[a:b]'s far end reaches this name only across another one, while this name has
@@ -437,7 +544,10 @@ class _ClearanceJudge:
             if near(m.group()):
                 return m.group()
         adjacent = [m.group() for m in before[-1:] + after[:1]]
-        if before and form.text.isupper() and before[-1].group().lower() in _OWNER:
+        if len(before) >= 2 and before[-1].group().lower() in _ARTICLES and not self._other_sense(form):
+            # "Formerly held a PV", "holds an NV1": a holding word with an article between.
+            adjacent.insert(0, before[-2].group())
+        if before and form.text.isupper() and before[-1].group().lower() in _OWNER and not self._other_sense(form):
             # "My SC came with the Army", "I'm SC": an acronym the person calls theirs or says they are (not "my
             # Baseline", "my secret").
             return before[-1].group()
@@ -479,17 +589,36 @@ class _ClearanceJudge:
         the token's other sense, nor in a scheme the profile's country does not use."""
         if self.country is not None and self.country not in form.schemes:
             return False
+        beside = next((v for v in sorted(held) if v.split(":", 1)[0] in form.schemes), None)
+        lo, hi = marks.bounds(_CLAUSE_BREAK, start, end)
+        if beside is not None and marks.list_span(start, end, lo, hi) != (start, marks.tails[marks.index(start)]):
+            # In one list with a level stated firmly ("BAE Systems, SC and NPPV3"): no other sense lists so.
+            self.cue = f"listed with {beside}, stated on the profile"
+            return True
         if self._other_sense(form):
             return False
-        beside = next((v for v in sorted(held) if v.split(":", 1)[0] in form.schemes), None)
         if beside is not None:
             self.cue = f"beside {beside}, stated on the profile"
+            return True
+        if self._dated_lead(f.text, start, end, lo, hi, form, marks):
+            self.cue = "a level told with its date (“since 2020, …”)"
+            return True
+        if self.vetting_bearing and marks.dated_list(start, end, lo, hi):
+            self.cue = f"a dated list of levels in a profile naming “{self.vetting_bearing}”"
             return True
         # Alone in its sentence is not enough here ("Video editor. DV." is the tape format): the employer decides.
         if self.vetting_bearing and self._closes(f.text, start, end, form, marks):
             self.cue = f"ends a clause in a profile naming “{self.vetting_bearing}”"
             return True
         return False
+
+    def _dated_lead(self, text: str, start: int, end: int, lo: int, hi: int, form: _Form, marks: _Marks) -> bool:
+        """Whether the clause is a date or period, a comma and the level closing it: "Since 2020, DV.", "From
+        2015 to 2019, Secret": a history told with its dates, which no everyday sense of the letters is."""
+        first, _ = marks.list_span(start, end, lo, hi)
+        if _DATED_LEAD.fullmatch(text, lo, first) is None:
+            return False
+        return self._closes(text, start, end, form, marks) == "after a comma"
 
     def _closes(self, text: str, start: int, end: int, form: _Form, marks: _Marks) -> str:
         """Whether the list of names holding text[start:end] ends its clause, with only known words (context,
@@ -560,8 +689,11 @@ def _scan_clearances(view: _View) -> Scan:
     words mended ("Top Secrit"). The reading costs a quarter of the scan, and a profile with a firm statement is
     on the list already: a slip elsewhere in it could only add a level (decision 0044)."""
     fields = view.fields(_PROSE)
-    hits = _scan_fields(view, fields, view.joined(_PROSE), None)
-    if any(h.strength == 1.0 for h in hits.values()) or _SPELLER.read(view.joined(_PROSE))[1] is None:
+    prose = view.joined(_PROSE)
+    hits = _scan_fields(view, fields, prose, None)
+    if any(h.strength == 1.0 for h in hits.values()):
+        return hits
+    if _SPELLER.read(prose)[1] is None and _CONFUSABLE.search(view.joined(_PROSE, low=True)) is None:
         return hits
     mended, back = _mended(fields)
     return _scan_fields(view, mended, "\n".join([f.text for f in mended]), back)
@@ -596,12 +728,55 @@ def _scan_fields(view: _View, fields: Sequence[_Field], prose: str, back: _Back 
     return hits
 
 
+#: A real word one edit from a confusable clearance word ("secrete"), as a whole word in lower-case text.
+_CONFUSABLE = re.compile(r"\b(?:" + "|".join(sorted(CLEARANCES.confusables, key=len, reverse=True)) + r")\b")
+
+
+def _confusables(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """The text with each real word one edit from a confusable clearance word read as that word where a word
+    of clearance context stands directly beside it ("Top Secrete", "Secrete clearance", "SC cleaned"), and
+    where each character came from; None when nothing changed. Elsewhere the real word keeps its own sense
+    ("cells secrete insulin")."""
+    low = text.lower()
+    parts: list[str] = []
+    back: list[int] = []
+    done = 0
+    for m in _CONFUSABLE.finditer(low):
+        words = _WORD.findall(text, max(0, m.start() - 40), m.start())[-1:]
+        words += _WORD.findall(text, m.end(), m.end() + 40)[:1]
+        if not any(CLEARANCES.beside.fullmatch(w) for w in words):
+            continue
+        token = text[m.start() : m.end()]
+        word = CLEARANCES.confusables[m.group()]
+        word = word.upper() if token.isupper() else word[:1].upper() + word[1:] if token[0].isupper() else word
+        parts.append(text[done : m.start()])
+        back.extend(range(done, m.start()))
+        parts.append(word)
+        back.extend(min(m.start() + i, m.end() - 1) for i in range(len(word)))
+        done = m.end()
+    if not parts:
+        return text, None
+    parts.append(text[done:])
+    back.extend(range(done, len(text) + 1))
+    return "".join(parts), tuple(back)
+
+
+def _read(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """The speller's reading of the text, then its confusable real words (see `_confusables`), with where each
+    character of the reading came from in `text`."""
+    spelt, where = _SPELLER.read(text)
+    read, again = _confusables(spelt)
+    if again is None:
+        return spelt, where
+    return read, again if where is None else tuple(where[i] for i in again)
+
+
 def _mended(fields: Sequence[_Field]) -> tuple[tuple[_Field, ...], _Back]:
     """The fields with misspelt clearance words read as the words, and for each mended field its original text
     and where each character came from (evidence quotes the profile as written)."""
     out, back = [], {}
     for f in fields:
-        text, where = _SPELLER.read(f.text)
+        text, where = _read(f.text)
         if where is None:
             out.append(f)
         else:

@@ -124,11 +124,16 @@ class _ClearanceContextSpec(_Spec):
     weak: str
     connectors: str
     vetting_bearing: str
+    products: str
+    events: str
+    events_before: str
 
 
 class _SpellingSpec(_Spec):
     source: str
     words: list[str] = Field(min_length=1)
+    confusable: list[str] = Field(default_factory=list)
+    beside: str = "(?!)"
 
 
 class _HypotheticalSpec(_Spec):
@@ -261,6 +266,18 @@ class _ClearanceLexicon:
     vetting_bearing: re.Pattern[str]
     #: The clearance words whose misspellings are read as them (clearances.yaml, `spelling`).
     spelling: tuple[str, ...]
+    #: Real words one edit from a confusable clearance word, read as it beside `beside` ("Top Secrete"): the
+    #: word each is read as.
+    confusables: dict[str, str]
+    #: The words beside which a confusable real word is read as its clearance word (whole words, any case).
+    beside: re.Pattern[str]
+    #: Words right after a level that make it a lab or product code ("NV1 reagent kit", "TS buffer").
+    products: re.Pattern[str]
+    #: What follows a level the person calls theirs when a history tells it as an event ("my Secret came
+    #: through", "got my SC back").
+    events: re.Pattern[str]
+    #: What ends the words before "my" + a level when a history tells it as an event ("got my Top Secret").
+    events_before: re.Pattern[str]
     #: form text -> what raises a mention of it to another level
     raises: dict[str, tuple[_Raise, ...]]
     #: The scheme of each location read so far (filled by the clearance judge; the lists cannot change).
@@ -319,6 +336,57 @@ def _form_regex(text: str, exact: bool) -> _FormRegex:
         anchor if cased else anchor.lower(),
         cased,
     )
+
+
+#: An abbreviation a dotted copy is made of ("NV1" -> "n.v.1"): two to five letters and an optional digit.
+_ABBREVIATION = re.compile(r"([A-Za-z]{2,5})(\d?)")
+
+
+def _dotted_form(text: str) -> _FormRegex | None:
+    """The dotted copy of an abbreviation ("n.v.1", "N.V. 2", "e.d.v.", "n.p.p.v.3"), in any case: the dots
+    mark it as an abbreviation as capitals would. A dot must follow each letter but the last, so the anchor is
+    the first two letters with their dot ("n.v"), rare in other text; the undotted form's anchor ("nv") is not
+    in a dotted text, so without this copy a dotted level never reached the judge."""
+    m = _ABBREVIATION.fullmatch(text)
+    if m is None:
+        return None
+    letters, digit = m.group(1).lower(), m.group(2)
+    low = r"\.".join(re.escape(c) for c in letters) + r"\.?" + (rf"[\s\-]{{0,2}}{digit}" if digit else "")
+    return _FormRegex(f"(?i:{low})", low, f"{letters[0]}.{letters[1]}", False)
+
+
+def _lower_form(text: str) -> _FormRegex | None:
+    """The lower-case copy of an ambiguous acronym written in capitals ("current ts clearance", "Clearance:
+    dv"): it counts only with a strong context word (the loader makes it neither weak nor bare, and a
+    lower-case level with no context is never settled). It matches lower case only, so the capitalised form
+    keeps its own rules; the left boundary is in the regex, so the many words holding "ts" or "sc" are passed
+    over by the regex engine, not one by one."""
+    if not (text.isalpha() and text.isupper() and 2 <= len(text) <= 4):
+        return None
+    low = text.lower()
+    body = rf"(?<![^\W_]){re.escape(low)}"
+    return _FormRegex(body, None, low, True)
+
+
+def _confusables(words: Sequence[str]) -> dict[str, str]:
+    """Real words one edit from each of `words` (deletion, transposition, substitution or insertion), but for
+    the word's plural: "secrete" -> "secret", "cleaned" -> "cleared". Found in the dictionary, so the list is
+    what the spelling allows, not a list of typos."""
+    from counterpitch.detectors.spelling import dictionary
+
+    known = dictionary()
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out: dict[str, str] = {}
+    for word in words:
+        splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        edits = {a + b[1:] for a, b in splits if b}
+        edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
+        edits |= {a + c + b for a, b in splits for c in letters}
+        for e in sorted(edits - {word, word + "s"}):
+            if e.encode() in known:
+                out.setdefault(e, word)
+    return out
 
 
 def _form(spec: _ClearanceFile, where: str, values: tuple[str, ...], context: str | None, **fields: Any) -> _Form:
@@ -410,27 +478,44 @@ def _load_clearances() -> _ClearanceLexicon:
             scheme, _, lvl = value.partition(":")
             if scheme not in spec.schemes or lvl not in spec.schemes[scheme].levels:
                 raise ValueError(f"{where}: levels[{i}] ({name}): {value!r} is not a level of a declared scheme")
+        #: The abbreviations of this level written dotted already (by a form of its own, or by a copy made here).
+        spelt = {f.text.lower().replace(".", "") for f in level.forms if "." in f.text}
         for f in level.forms:
             at = f"{where}: levels[{i}] ({name}) form {f.text!r}"
             rx = _form_regex(f.text, f.case == "exact")
-            _req(rx.body, at)
-            grouped.setdefault((rx.anchor, rx.cased), []).append((len(forms), rx))
-            forms.append(
-                _form(
-                    spec,
-                    at,
-                    level.all_values(),
-                    f.context,
-                    text=f.text,
-                    ambiguous=f.ambiguous,
-                    window=f.window,
-                    weak=f.weak,
-                    bare=f.bare,
-                    not_before=_rx(f.not_before, at),
-                    not_after=_rx(f.not_after, at),
-                    other_senses=f.other_senses and _prefilter({"other senses": f.other_senses}, at),
+            variants = [(f.text, _form_regex(f.text, f.case == "exact"))]
+            # Not "CI": it is a level only beside "Poly"/"FS", which its multi-word forms already find in any case,
+            # and "ci" stands in too many words to be worth a search.
+            lowered = _lower_form(f.text) if f.case == "exact" and f.ambiguous and f.text != "CI" else None
+            strong_only = set()
+            if lowered is not None:
+                variants.append((f.text.lower(), lowered))
+                strong_only.add(f.text.lower())
+            dotted = _dotted_form(f.text)
+            if dotted is not None and f.text.lower() not in spelt:
+                # A level's own dotted form ("S.C.", with its own senses) stands instead of the copy.
+                letters = f.text.rstrip("0123456789")
+                variants.append((".".join(letters) + "." + f.text[len(letters) :], dotted))
+                spelt.add(f.text.lower())
+            for text, rx in variants:
+                _req(rx.body, at)
+                grouped.setdefault((rx.anchor, rx.cased), []).append((len(forms), rx))
+                forms.append(
+                    _form(
+                        spec,
+                        at,
+                        level.all_values(),
+                        f.context,
+                        text=text,
+                        ambiguous=f.ambiguous,
+                        window=f.window,
+                        weak=f.weak and text not in strong_only,
+                        bare=f.bare and text not in strong_only,
+                        not_before=_rx(f.not_before, at),
+                        not_after=_rx(f.not_after, at),
+                        other_senses=f.other_senses and _prefilter({"other senses": f.other_senses}, at),
+                    )
                 )
-            )
     # A group whose anchor contains another's is searched only where that one is present anyway ("polygraph"
     # holds "poly"), so it joins that group: fewer anchors to test on every profile.
     for key in sorted(grouped, key=lambda k: -len(k[0])):
@@ -472,6 +557,11 @@ def _load_clearances() -> _ClearanceLexicon:
         vetting_roles=_req(spec.hypothetical.vetting_roles, f"{where}: hypothetical.vetting_roles", re.I),
         vetting_bearing=_req(spec.context.vetting_bearing, f"{where}: context.vetting_bearing"),
         spelling=tuple(w.lower() for w in spec.spelling.words),
+        confusables=_confusables([w.lower() for w in spec.spelling.confusable]),
+        beside=_req(rf"(?i:{spec.spelling.beside})", f"{where}: spelling.beside"),
+        products=_req(spec.context.products, f"{where}: context.products", re.I),
+        events=_req(spec.context.events, f"{where}: context.events", re.I),
+        events_before=_req(spec.context.events_before, f"{where}: context.events_before", re.I),
     )
 
 

@@ -34,7 +34,7 @@ def test_when_report_is_rendered_then_it_orders_by_risk_and_shows_every_section(
     assert any(f.value == "UK:DV" for f in r.exposure.findings)
     assert r.watchlist_hits and r.watchlist_hits[0].name == "Amanda Qiu"
     html = render_scan(r)
-    for heading in ("Approaches that need attention", "Your own profile", "Connections on a watchlist"):
+    for heading in ("Approaches that need attention", "Your own profile", "Connections to look at"):
         assert heading in html
     assert "messages.csv, line 9: bad date" in html
 

@@ -147,8 +147,9 @@ def print_scan(console: Console, result: ScanResult) -> None:
     if e.advice:
         console.print(Text.assemble(("What to change: ", "bold"), e.advice))
     for h in result.watchlist_hits:
+        why = "; ".join(dict.fromkeys(f.title for f in h.findings))
         console.print(
-            Text.assemble(("Connection on a watchlist: ", "bold red"), h.name, f" ({h.company or 'no firm'})")
+            Text.assemble(("Connection to look at: ", "bold red"), h.name, f" ({h.company or 'no firm'}): {why}")
         )
     for w in result.warnings:
         console.print(Text(f"note: {w}", style="dim"))

@@ -70,6 +70,8 @@ class ScanResult:
     owner: Profile
     watchlist_hits: list[ConnectionHit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Connections whose photo was checked (`scan --photos`).
+    photos_checked: int = 0
 
     @property
     def approaches(self) -> Iterator[tuple[Approach, Assessment]]:
@@ -110,9 +112,18 @@ class ScanResult:
         out.write("\n}\n")
 
 
+#: What a connection is screened by beside the watchlist: its photo, where one was given (`scan --photos`).
+CONNECTION_DETECTORS = ("persona.generated_photo",)
+
+
 def screen_connections(engine: Engine, connections: Sequence[PersonProfile]) -> list[ConnectionHit]:
-    """Each connection against the watchlist, by the same watchlist detectors that screen a sender."""
-    detectors = [d for d in engine.registry.for_target("approach") if d.meta.family == "watchlist"]
+    """Each connection against the watchlist, by the same watchlist detectors that screen a sender, and its
+    photo (when it has one) by the sender's generated-face check."""
+    detectors = [
+        d
+        for d in engine.registry.for_target("approach")
+        if d.meta.family == "watchlist" or d.meta.id in CONNECTION_DETECTORS
+    ]
     hits = []
     for i, person in enumerate(connections):
         probe = Approach(id=f"connection-{i}", text="", sender=person)
@@ -167,4 +178,5 @@ def scan(
         owner=owner,
         watchlist_hits=screen_connections(engine, connections),
         warnings=list(warnings),
+        photos_checked=sum(1 for c in connections if c.photo),
     )

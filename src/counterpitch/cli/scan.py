@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -21,6 +21,9 @@ from counterpitch.cli.common import (
     out,
 )
 
+if TYPE_CHECKING:
+    from counterpitch.photo.folder import PhotoFolder
+
 
 def scan(
     archive: Annotated[
@@ -32,6 +35,14 @@ def scan(
     no_seed_watchlist: NoSeedOpt = False,
     terms: TermsOpt = None,
     meaning: MeaningOpt = "auto",
+    photos: Annotated[
+        Path | None,
+        typer.Option(
+            "--photos",
+            help="A folder of your connections' profile photos, each named by the person's profile slug or name: "
+            "each is checked for a generated face.",
+        ),
+    ] = None,
 ) -> None:
     """Screen every incoming conversation and invitation of your own archive, your own profile's exposure, and
     your connections against the watchlist. Nothing from the archive is written anywhere but where you ask."""
@@ -55,10 +66,20 @@ def scan(
         raise fail(str(exc)) from None
     when = meaning_when(meaning, single=False)
     engine = build_engine(watchlist, no_seed_watchlist, terms, True, None)
+    folder = _photo_folder(photos)
     connections = [
-        PersonProfile(name=c.name, company=c.company, headline=c.position, profile_url=c.url, email=c.email)
+        PersonProfile(
+            name=c.name,
+            company=c.company,
+            headline=c.position,
+            profile_url=c.url,
+            email=c.email,
+            photo=_photo_of(folder, c.url, c.name),
+        )
         for c in data.connections
     ]
+    if folder is not None:
+        data.warnings.append(folder.summary())
     # Conversation by conversation: only the HTML report, which shows the approaches themselves, keeps them.
     with Progress(console=err, transient=True, disable=fmt == "json" or data.counts["conversations"] < 200) as bar:
         task = bar.add_task("screening approaches", total=None)
@@ -87,3 +108,21 @@ def scan(
         print_scan(out, result)
         if html is not None:
             out.print(f"HTML report written to {escape(str(html))}")
+
+
+def _photo_folder(photos: Path | None) -> PhotoFolder | None:
+    if photos is None:
+        return None
+    from counterpitch.photo.folder import PhotoFolder, PhotoFolderError
+
+    try:
+        return PhotoFolder.read(photos)
+    except PhotoFolderError as exc:
+        raise fail(f"--photos {exc}") from None
+
+
+def _photo_of(folder: PhotoFolder | None, url: str | None, name: str | None) -> str | None:
+    if folder is None:
+        return None
+    found = folder.photo_of(url, name)
+    return str(found) if found is not None else None

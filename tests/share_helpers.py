@@ -8,23 +8,21 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 import stix2
 import stix2validator
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from counterpitch.model import Approach
 from counterpitch.store.db import make_engine
 from counterpitch.store.migrate import upgrade
 from counterpitch.store.tables import Report
+from tests.service.databases import fresh_pg_database
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PG_URL = os.environ.get("COUNTERPITCH_TEST_PG_URL")
@@ -126,18 +124,10 @@ def engine_for(kind: str, tmp: Path) -> Iterator[Engine]:
         yield eng
         eng.dispose()
         return
-    if not PG_URL:
-        pytest.skip("COUNTERPITCH_TEST_PG_URL is not set")
-    name = f"cp_share_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    eng = make_engine(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
-    try:
-        upgrade(eng)
-        yield eng
-    finally:
-        eng.dispose()
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_pg_database("cp_share") as url:
+        eng = make_engine(url)
+        try:
+            upgrade(eng)
+            yield eng
+        finally:
+            eng.dispose()

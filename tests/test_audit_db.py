@@ -4,17 +4,17 @@ Against SQLite made with the store's own tables, and against the real PostgreSQL
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from counterpitch.audit.approached import read_reports
 from counterpitch.store.tables import Base, Report, User
+from tests.service.databases import fresh_pg_database
 from tests.test_audit_report import ORG, TERMS, audit_cli
 
 
@@ -87,21 +87,8 @@ def test_when_the_database_cannot_be_read_then_the_error_says_so(tmp_path: Path)
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    base = os.environ.get("COUNTERPITCH_TEST_PG_URL")
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("CI must set COUNTERPITCH_TEST_PG_URL")
-        pytest.skip("COUNTERPITCH_TEST_PG_URL is not set")
-    name = f"cp_audit_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_pg_database("cp_audit") as url:
+        yield url
 
 
 def test_when_joined_with_postgresql_then_the_read_is_read_only_and_prioritises(pg_url: str, tmp_path: Path) -> None:

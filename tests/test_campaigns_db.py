@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, delete, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from counterpitch.campaigns.batch import link_batch
@@ -29,6 +28,7 @@ from counterpitch.model import Approach
 from counterpitch.store.db import make_engine
 from counterpitch.store.migrate import upgrade
 from counterpitch.store.tables import Campaign, LinkKey, LinkKeyStat, Report, User
+from tests.service.databases import fresh_pg_database
 
 T0 = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
 PG_URL = os.environ.get("COUNTERPITCH_TEST_PG_URL")
@@ -43,23 +43,13 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield eng
         eng.dispose()
         return
-    if not PG_URL:
-        if os.environ.get("CI"):
-            pytest.fail("COUNTERPITCH_TEST_PG_URL is not set")
-        pytest.skip("COUNTERPITCH_TEST_PG_URL is not set")
-    name = f"cp_campaigns_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    eng = make_engine(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
-    try:
-        upgrade(eng)
-        yield eng
-    finally:
-        eng.dispose()
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_pg_database("cp_campaigns") as url:
+        eng = make_engine(url)
+        try:
+            upgrade(eng)
+            yield eng
+        finally:
+            eng.dispose()
 
 
 @pytest.fixture

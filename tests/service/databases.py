@@ -66,3 +66,18 @@ def _autocommit(url: str) -> Iterator[sa.Connection]:
             yield conn
     finally:
         engine.dispose()
+
+
+@contextmanager
+def fresh_pg_database(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database on the test server, dropped when the block ends (skipped without a
+    server, failed under CI)."""
+    admin = pg_admin_url()
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with _autocommit(admin) as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with _autocommit(admin) as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from counterpitch.model import Approach, Finding, PersonProfile
 from counterpitch.text import ACCOUNT
 from counterpitch.web.highlight import marked
+from counterpitch.web.photos import photo_url
 from counterpitch.web.services import ReportView
 
 STATUS_LABELS = {
@@ -98,6 +99,27 @@ def assessed_for(approach: Approach) -> str | None:
     return " · ".join(role) or None
 
 
+PHOTO_DETECTOR = "persona.generated_photo"
+
+
+@dataclass(frozen=True)
+class Photo:
+    """The sender's photo as the pages show it: the thumbnail's own URL (never inlined) and the photo check's
+    finding, when it found a generated face."""
+
+    url: str
+    width: int
+    height: int
+    finding: Finding | None
+
+
+def _photo(view: ReportView) -> Photo | None:
+    if view.photo is None:
+        return None
+    finding = next((f for f in view.assessment.findings if f.detector == PHOTO_DETECTOR), None)
+    return Photo(photo_url(view.summary.id), view.photo[0], view.photo[1], finding)
+
+
 def verdict_context(view: ReportView) -> dict[str, Any]:
     approach, assessment = view.approach, view.assessment
     findings = assessment.findings
@@ -116,4 +138,5 @@ def verdict_context(view: ReportView) -> dict[str, Any]:
         "assessed_for": assessed_for(approach),
         "findings": finding_rows(findings),
         "warnings": view.warnings,
+        "photo": _photo(view),
     }

@@ -20,7 +20,7 @@ from counterpitch.photo.load import decode, read_bytes
 #: The thumbnail's longer side: enough to recognise a face on a case page, too small to be worth stealing.
 THUMB_SIDE = 128
 #: Two photos whose pHashes differ in at most this many of 64 bits show the same picture (decision 0076).
-SAME_PHOTO_BITS = 8
+SAME_PHOTO_BITS = 6
 MEDIA_TYPE = "image/png"
 
 

@@ -85,7 +85,8 @@ def test_when_the_api_gets_a_generated_face_then_the_finding_is_given_and_only_a
     world: World, faces: Path
 ) -> None:
     r = world.api("reporter").post(
-        "/api/v1/reports", json=with_sender("p1", "Emma Lawson", "Brightwell Advisory", data_uri(GENERATED.read_bytes()))
+        "/api/v1/reports",
+        json=with_sender("p1", "Emma Lawson", "Brightwell Advisory", data_uri(GENERATED.read_bytes())),
     )
     assert r.status_code == 201, r.text
     report_id = r.json()["id"]
@@ -218,7 +219,7 @@ def test_when_the_form_carries_a_photo_then_the_case_page_shows_it_from_its_rout
     case = world.page("analyst").get(f"/cases/{report_id}")
     assert case.status_code == 200
     assert f'<img src="/reports/{report_id}/photo"' in case.text
-    assert "data:image" not in case.text.split("<section class=\"card profile\">")[1].split("</figure>")[0]
+    assert "data:image" not in case.text.split('<section class="card profile">')[1].split("</figure>")[0]
     assert "Sender&#39;s photo is a generated face" in case.text or "Sender's photo is a generated face" in case.text
     assert "StyleGAN" in case.text
 

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 import imagehash
 from PIL import Image
 
-from counterpitch.photo.load import decode, read_bytes
-
 #: The thumbnail's longer side: enough to recognise a face on a case page, too small to be worth stealing.
 THUMB_SIDE = 128
 #: Two photos whose pHashes differ in at most this many of 64 bits show the same picture (decision 0076).
@@ -50,10 +48,6 @@ def distance(a: int, b: int) -> int:
     return ((a ^ b) & ((1 << 64) - 1)).bit_count()
 
 
-def same_photo(a: int, b: int) -> bool:
-    return distance(a, b) <= SAME_PHOTO_BITS
-
-
 def keep(image: Image.Image) -> KeptPhoto:
     """The thumbnail and hash of a decoded image (RGB, as `load.decode` gives it)."""
     thumb = image.convert("RGB")
@@ -63,12 +57,4 @@ def keep(image: Image.Image) -> KeptPhoto:
     return KeptPhoto(out.getvalue(), thumb.width, thumb.height, phash_of(image))
 
 
-def keep_ref(ref: str) -> tuple[Image.Image, KeptPhoto]:
-    """The photo at `ref` (a data: URI, or a path for local tools) decoded safely, and what to keep of it.
-    Raises `PhotoError` naming the photo when it cannot be read."""
-    data, name = read_bytes(ref)
-    image = decode(data, name)
-    return image, keep(image)
-
-
-__all__ = ["SAME_PHOTO_BITS", "THUMB_SIDE", "KeptPhoto", "distance", "keep", "keep_ref", "phash_of", "same_photo"]
+__all__ = ["SAME_PHOTO_BITS", "THUMB_SIDE", "KeptPhoto", "distance", "keep", "phash_of"]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from counterpitch.alerts import Briefing
 from counterpitch.devices.imported import DeviceRecord
+from counterpitch.ingest import isolated
 from counterpitch.ingest.mail import MailMessage
 from counterpitch.ingest.mail_findings import assess_mail
 from counterpitch.model import Approach, Assessment
@@ -30,7 +31,7 @@ from counterpitch.store.tables import Report, User, utcnow
 from counterpitch.watchlist import WatchlistEntry
 from counterpitch.web.alerting import Alerter, import_devices
 from counterpitch.web.engines import EngineHolder
-from counterpitch.web.photos import TakenPhoto, refuse_unreadable_ref, take_photo
+from counterpitch.web.photos import TakenPhoto, take_photo
 from counterpitch.web.tokens import TokenCache
 
 Linker = Callable[[Session, int], "int | None"]
@@ -135,8 +136,8 @@ def file_report(
     transaction is committed."""
     row = reports.insert(session, reporter, approach, assessment, warnings)
     if photo is not None:
-        k = photo.kept
-        reports.insert_photo(session, row.id, k.phash, k.thumbnail, k.media_type, (k.width, k.height), photo.faces)
+        size = (photo.width, photo.height)
+        reports.insert_photo(session, row.id, photo.phash, photo.thumbnail, photo.media_type, size, photo.faces)
     campaign_id = linker(session, row.id) if linker is not None else None
     return row.id, alerter.record(session, row.id, campaign_id) if alerter is not None else []
 
@@ -144,6 +145,8 @@ def file_report(
 class Service:
     #: Runs the alert rules after each report is linked (web/alerting.py); set by create_app.
     alerter: Alerter | None = None
+    #: The limits of the child that reads a sender's photo (the upload limits); set by create_app.
+    reader_limits: isolated.Limits = isolated.Limits()
 
     def __init__(
         self, store: Store, engines: EngineHolder, *, campaigns: bool = True, lifetime: Lifetime | None = None
@@ -157,8 +160,11 @@ class Service:
 
     # --- screening ------------------------------------------------------------------------------------
     def assess(self, approach: Approach) -> Assessment:
-        """A verdict, nothing stored. A photo that is not a data: URI is refused (web/photos.py)."""
-        refuse_unreadable_ref(approach)
+        """A verdict, nothing stored. The sender's photo is read in a child first (web/photos.py): a path, a URL
+        or a bad image raises PhotoRefused."""
+        return self._assess(take_photo(approach, limits=self.reader_limits).assessed)
+
+    def _assess(self, approach: Approach) -> Assessment:
         self._refresh_engine()
         return self.engines.engine.assess(approach)
 
@@ -191,15 +197,15 @@ class Service:
         assessed with the approach; what is stored is its thumbnail and hash, not the upload (web/photos.py).
         """
         approach = self.as_received_by(reporter, approach)
-        stored, photo = take_photo(approach, photo_name)
+        taken = take_photo(approach, photo_name, self.reader_limits)
         if mail is None:
-            assessment = self.assess(approach)
+            assessment = self._assess(taken.assessed)
         else:
             self._refresh_engine()
-            assessment = assess_mail(self.engines.engine, replace(mail, approach=approach))
+            assessment = assess_mail(self.engines.engine, replace(mail, approach=taken.assessed))
         with self.store.write() as session:
             report_id, raised = file_report(
-                session, reporter, stored, assessment, self.linker, self.alerter, warnings, photo
+                session, reporter, taken.stored, assessment, self.linker, self.alerter, warnings, taken.photo
             )
         if self.alerter is not None:
             self.alerter.dispatch(self.store, raised)  # delivery after the commit, off the request

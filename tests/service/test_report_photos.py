@@ -104,6 +104,22 @@ def test_when_the_api_gets_a_generated_face_then_the_finding_is_given_and_only_a
         assert '"photo"' not in stored.approach_json
 
 
+def test_when_the_photo_is_read_in_a_child_then_the_verdict_is_the_one_the_upload_itself_gets(
+    world: World, faces: Path
+) -> None:
+    """The engine reads the child's lossless re-encoding of the decoded image: the same pixels, the same score."""
+    from counterpitch.photo import check_photo
+
+    for path, kind in ((GENERATED, "png"), (REAL, "jpeg")):
+        uri = data_uri(path.read_bytes(), kind)
+        r = world.api("reporter").post("/api/v1/assess", json=with_sender(f"same-{kind}", "Ada Fern", "Kite", uri))
+        assert r.status_code == 200, r.text
+        found = [f for f in r.json()["findings"] if f["detector"] == "persona.generated_photo"]
+        direct = check_photo(uri)
+        assert [f["value"] for f in found] == ([f"{direct.generated:.2f}"] if direct.flag else [])
+    assert found == [] and counts(world)[1] == 0  # the real face is not flagged; assessing stores nothing
+
+
 def test_when_a_jpeg_with_metadata_is_kept_then_the_thumbnail_carries_none_of_it(world: World) -> None:
     buf = io.BytesIO()
     exif = Image.Exif()

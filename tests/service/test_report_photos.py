@@ -238,6 +238,7 @@ def test_when_the_form_carries_a_photo_then_the_case_page_shows_it_from_its_rout
     assert "data:image" not in case.text.split('<section class="card profile">')[1].split("</figure>")[0]
     assert "Sender&#39;s photo is a generated face" in case.text or "Sender's photo is a generated face" in case.text
     assert "StyleGAN" in case.text
+    assert "data:image" not in case.text  # neither the photo nor the start of its URI is inlined anywhere
 
 
 PERSONAS = (  # three invented personas wearing one face, each writing differently to a different member of staff

@@ -85,7 +85,8 @@ def finding_rows(findings: tuple[Finding, ...]) -> list[dict[str, Any]]:
     return [
         {
             "finding": f,
-            "quotes": [(e.field, e.quote) for e in f.evidence if e.quote],
+            # The photo is shown as itself beside the profile: the start of its data: URI says nothing to a reader.
+            "quotes": [(e.field, e.quote) for e in f.evidence if e.quote and e.field != "sender.photo"],
         }
         for f in ranked
     ]

@@ -313,7 +313,7 @@ def test_when_migration_0011_is_undone_and_redone_then_the_device_tables_go_and_
         tables = set(sa.inspect(store.engine).get_table_names())
         assert not {"devices", "device_sites", "device_status_changes"} & tables
         upgrade(store.engine)
-        assert current_revision(store.engine) == head_revision() == "0011"
+        assert current_revision(store.engine) == head_revision()
         assert _import(store, SITE).added == 3
     finally:
         store.dispose()

@@ -316,3 +316,25 @@ def test_when_a_report_is_deleted_then_its_photo_and_photo_keys_go_with_it(world
     with store.read() as s:
         assert s.get(ReportPhoto, report_id) is None
         assert not s.scalar(select(func.count()).select_from(LinkKey).where(LinkKey.report_id == report_id))
+
+
+def test_when_migration_0012_is_undone_and_redone_then_the_photo_table_goes_and_comes_back(db_url: str) -> None:
+    import sqlalchemy as sa
+    from alembic import command
+
+    from counterpitch.store.db import Store
+    from counterpitch.store.migrate import alembic_config, current_revision, upgrade
+
+    store = Store(db_url)
+    try:
+        upgrade(store.engine)
+        assert "report_photos" in sa.inspect(store.engine).get_table_names()
+        with store.engine.begin() as c:
+            command.downgrade(alembic_config(c), "0011")
+        assert "report_photos" not in sa.inspect(store.engine).get_table_names()
+        upgrade(store.engine)
+        assert current_revision(store.engine) >= "0012"
+        columns = {c["name"] for c in sa.inspect(store.engine).get_columns("report_photos")}
+        assert columns == {"report_id", "phash", "thumbnail", "media_type", "width", "height", "faces", "created_at"}
+    finally:
+        store.dispose()

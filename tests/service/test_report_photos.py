@@ -338,3 +338,14 @@ def test_when_migration_0012_is_undone_and_redone_then_the_photo_table_goes_and_
         assert columns == {"report_id", "phash", "thumbnail", "media_type", "width", "height", "faces", "created_at"}
     finally:
         store.dispose()
+
+
+def test_when_two_senders_share_a_picture_without_a_face_then_it_links_nothing(world: World) -> None:
+    """A logo or a blank avatar is shared by strangers: only a photo with a face links reports."""
+    logo = data_uri(jpeg_bytes((240, 240)), "jpeg")
+    ids = []
+    for role, (_, name, firm, _), text in zip(("reporter", "other"), PERSONAS, TEXTS, strict=False):
+        r = world.api(role).post("/api/v1/reports", json=with_sender(f"logo-{role}", name, firm, logo, text))
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    assert [world.api("analyst").get(f"/api/v1/reports/{i}").json()["campaign_id"] for i in ids] == [None, None]

@@ -77,6 +77,9 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
         "analyst": 404,
         "admin": 404,
     },
+    # a report's photo: the matrix world's report has none (404 to all signed in); who sees one is
+    # tests/service/test_report_photos.py's
+    ("GET", "/reports/{report_id}/photo"): {"anonymous": "signin", **{r: 404 for r in ROLES_SIGNED_IN}},
     # analyst pages
     ("GET", "/queue"): TRIAGE_PAGE,
     ("GET", "/cases/{report_id}"): TRIAGE_PAGE,

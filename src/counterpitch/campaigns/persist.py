@@ -24,6 +24,7 @@ from counterpitch.campaigns import minhash
 from counterpitch.campaigns.indicators import CAPPED, Key, extract
 from counterpitch.campaigns.keystore import digest, lock_linking
 from counterpitch.campaigns.linking import HOT_SENDERS, TEXT_LABEL, names_agree, sender_token, texts_agree
+from counterpitch.campaigns.photos import photo_keys
 from counterpitch.campaigns.summary import CampaignSummary, summaries
 from counterpitch.model import Approach
 from counterpitch.store.tables import Campaign, LinkKey, LinkKeyStat, Report
@@ -168,6 +169,7 @@ def link_report(session: Session, report_id: int) -> int | None:
     keys = list(f.keys)
     if sig is not None:
         keys += [Key("text", k, TEXT_LABEL) for k in minhash.band_keys(sig)]
+    keys += photo_keys(session, report_id)  # one face, many names (campaigns/photos.py)
     anchors = _anchors(session, keys, report_id)
     keys = _open_keys(session, keys, sender_token(f, report_id), anchors)
     _insert(
@@ -179,6 +181,19 @@ def link_report(session: Session, report_id: int) -> int | None:
     if not linked:
         return report.campaign_id
     return _join(session, report, linked)
+
+
+def link_photo(session: Session, report_id: int) -> int | None:
+    """Only the photo keys of `link_report`, for relink.py: the batch links every other key, then each stored
+    photo, in order of id, joins the campaign of the first earlier report showing the same picture."""
+    keys = photo_keys(session, report_id)
+    report = session.get(Report, report_id)
+    if not keys or report is None:
+        return None
+    anchors = _anchors(session, keys, report_id)
+    _insert(session, LinkKey, [{"key": k.key, "report_id": report_id, "kind": k.kind, "label": k.label} for k in keys])
+    linked = [a for k in keys if (a := anchors.get(k.key))]
+    return _join(session, report, linked) if linked else report.campaign_id
 
 
 def _join(session: Session, report: Report, anchors: list[_Anchor]) -> int:

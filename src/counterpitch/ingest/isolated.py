@@ -1,4 +1,4 @@
-"""Reading an uploaded PDF or e-mail in a child process that the kernel stops at a CPU-time and memory limit.
+"""Reading an uploaded PDF, e-mail or photo in a child process that the kernel stops at a CPU-time and memory limit.
 
 The readers (profile_pdf.py, mail.py) bound their own work, but only by counting and by the clock they check: a
 crafted file still holds a core for the whole budget, in the process that serves every other request. Here each
@@ -73,6 +73,27 @@ def read_mail(data: bytes, name: str, limits: Limits) -> MailMessage:
 
 
 @dataclass(frozen=True)
+class PhotoFile:
+    """A sender's photo as the child read it (photo/load.py's safe loader): the decoded working image written
+    again as a lossless PNG (what the photo check reads in the service: the same pixels, from a file this
+    process made), the thumbnail and pHash the report keeps (photo/keep.py), and the faces found."""
+
+    working_png: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    phash: int
+    faces: int
+
+
+def read_photo(data: bytes, name: str, limits: Limits) -> PhotoFile:
+    """The photo in `data`; ReadError or LimitError naming `name` (field `sender.photo`)."""
+    result = _run("photo", data, name, limits)
+    assert isinstance(result, PhotoFile)
+    return result
+
+
+@dataclass(frozen=True)
 class DeviceFile:
     """The devices of an uploaded audit, register or scan (devices/imported.py), and what could not be read."""
 
@@ -102,7 +123,9 @@ def _slots_for(workers: int) -> threading.BoundedSemaphore:
         return _slots.setdefault(workers, threading.BoundedSemaphore(max(1, workers)))
 
 
-def _run(kind: str, data: bytes, name: str, limits: Limits, site: str = "") -> Profile | MailMessage | DeviceFile:
+def _run(
+    kind: str, data: bytes, name: str, limits: Limits, site: str = ""
+) -> Profile | MailMessage | DeviceFile | PhotoFile:
     with _slots_for(limits.workers):
         receive, send = _ctx.Pipe(duplex=False)
         child = _ctx.Process(target=_child, args=(send, kind, data, name, limits, site), daemon=True)
@@ -115,7 +138,7 @@ def _run(kind: str, data: bytes, name: str, limits: Limits, site: str = "") -> P
             if child.is_alive():
                 child.kill()
             child.join()
-    field = {"pdf": "profile_pdf", "mail": "eml"}.get(kind, "file")
+    field = {"pdf": "profile_pdf", "mail": "eml", "photo": "sender.photo"}.get(kind, "file")
     if outcome is None:
         raise LimitError(f"{field}: {_stopped(name, child.exitcode, limits)}")
     status, value = outcome
@@ -152,7 +175,12 @@ def _child(send: Connection, kind: str, data: bytes, name: str, limits: Limits, 
     memory = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
-        send.send(("ok", _parse_devices(data, name, site) if kind == "devices" else _parse(kind, data, name, cpu)))
+        if kind == "photo":
+            send.send(("ok", _parse_photo(data, name)))
+        else:
+            send.send(("ok", _parse_devices(data, name, site) if kind == "devices" else _parse(kind, data, name, cpu)))
+    except _PhotoFailed as exc:
+        send.send(("error", str(exc)))
     except (ProfilePdfError, MailError) as exc:
         # The readers turn any failure of a parser into their own error; one that ran out of memory hit ours.
         send.send(("memory", "") if "MemoryError" in exc.message else ("error", exc.message))
@@ -160,6 +188,27 @@ def _child(send: Connection, kind: str, data: bytes, name: str, limits: Limits, 
         send.send(("memory", ""))
     finally:
         send.close()
+
+
+class _PhotoFailed(Exception):
+    """The photo loader's error, without the file's name (the parent adds it)."""
+
+
+def _parse_photo(data: bytes, name: str) -> PhotoFile:
+    import io
+
+    from counterpitch.photo.keep import keep
+    from counterpitch.photo.landmarks import find_faces
+    from counterpitch.photo.load import PhotoError, decode
+
+    try:
+        image = decode(data, name)
+    except PhotoError as exc:
+        raise _PhotoFailed(str(exc).removeprefix(f"{name}: ")) from None
+    kept = keep(image)
+    working = io.BytesIO()
+    image.save(working, "PNG", compress_level=1)
+    return PhotoFile(working.getvalue(), kept.thumbnail, kept.width, kept.height, kept.phash, len(find_faces(image)))
 
 
 def _parse_devices(data: bytes, name: str, site: str) -> DeviceFile:

@@ -3,6 +3,7 @@
 The flow, one module each: `load` (the image read safely, or a `PhotoError` naming the file) -> `landmarks`
 (the eyes, from MediaPipe's face models run by LiteRT: `facemesh`) -> `features` (the eyes against StyleGAN's
 frame, and pixel statistics) -> `judge` (the shipped logistic model, `data/photo_model.json`: a score, a flag, reasons).
+`keep` is what the service stores of a photo (a thumbnail and a perceptual hash, decision 0076).
 `fit` and `degrade` make that model (scripts/fit_photo.py) and measure it (bench/photos.py).
 
 Importing this package is cheap; the LiteRT interpreter and the models load at the first photo read.

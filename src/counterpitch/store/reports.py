@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from counterpitch.model import Approach, Assessment
 from counterpitch.store import audit
 from counterpitch.store.accounts import Actor
-from counterpitch.store.tables import STATUSES, Note, Report, User
+from counterpitch.store.tables import STATUSES, Note, Report, ReportPhoto, User
 
 #: Roles that see every report (and may triage them).
 TRIAGE_ROLES = frozenset({"analyst", "admin"})
@@ -65,6 +65,43 @@ def insert(
         detail={"band": assessment.band, "score": assessment.score},
     )
     return row
+
+
+def insert_photo(
+    session: Session,
+    report_id: int,
+    phash: int,
+    thumbnail: bytes,
+    media_type: str,
+    size: tuple[int, int],
+    faces: int,
+) -> None:
+    """What is kept of a report's sender photo (photo/keep.py), before the report is linked (campaigns/photos.py)."""
+    session.add(
+        ReportPhoto(
+            report_id=report_id,
+            phash=phash,
+            thumbnail=thumbnail,
+            media_type=media_type,
+            width=size[0],
+            height=size[1],
+            faces=faces,
+        )
+    )
+    session.flush()
+
+
+def photo_size(session: Session, report_id: int) -> tuple[int, int] | None:
+    row = session.execute(
+        select(ReportPhoto.width, ReportPhoto.height).where(ReportPhoto.report_id == report_id)
+    ).first()
+    return (int(row[0]), int(row[1])) if row is not None else None
+
+
+def photo_of(session: Session, report_id: int) -> tuple[bytes, str] | None:
+    """The stored thumbnail and its media type; the caller has checked the viewer may see the report."""
+    row = session.get(ReportPhoto, report_id)
+    return (bytes(row.thumbnail), row.media_type) if row is not None else None
 
 
 def _short(text: str | None) -> str | None:

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -199,6 +200,24 @@ class Report(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     #: What the readers of the uploaded files could not read (a JSON list of sentences), shown with the verdict.
     warnings_json: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class ReportPhoto(Base):
+    """The sender's photo of a report, kept minimally (photo/keep.py): a re-encoded thumbnail and a perceptual hash
+    for "one face, many names" (campaigns/photos.py); the upload itself is never stored. Goes with its report."""
+
+    __tablename__ = "report_photos"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    #: imagehash's 64-bit pHash of the whole image, as a signed integer.
+    phash: Mapped[int] = mapped_column(BigInteger)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
+    media_type: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    #: Faces the photo check found: only a photo with a face links reports (a logo or a blank avatar must not).
+    faces: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class LinkKey(Base):

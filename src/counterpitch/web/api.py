@@ -21,6 +21,7 @@ from counterpitch.store.tables import STATUSES
 from counterpitch.web.auth import api_actor, require_api, service
 from counterpitch.web.errors import field_errors, validation_response
 from counterpitch.web.params import Offset, QueryId, RowId
+from counterpitch.web.photos import PhotoRefused
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -44,6 +45,11 @@ async def _approach(request: Request) -> Approach | JSONResponse:
         return validation_response(field_errors(exc.errors()))
 
 
+def _refused(exc: PhotoRefused) -> JSONResponse:
+    field, _, message = str(exc).partition(": ")
+    return validation_response([{"field": field, "message": message}])
+
+
 def _json(assessment: Assessment) -> bytes:
     """The Assessment's JSON, written by pydantic's serialiser (as `to_json_dict` would give, several times faster)."""
     return assessment.model_dump_json(by_alias=True, exclude_none=True).encode()
@@ -63,7 +69,10 @@ async def assess(request: Request, actor: Annotated[Actor, Depends(api_actor)]) 
     svc = service(request)
     approach = svc.as_received_by(actor, approach)
     # In a thread: the meaning layer (the cascade's second stage, tens of milliseconds) must not hold the event loop.
-    assessment = await run_in_threadpool(svc.assess, approach)
+    try:
+        assessment = await run_in_threadpool(svc.assess, approach)
+    except PhotoRefused as exc:
+        return _refused(exc)
     return Response(_json(assessment), media_type="application/json")
 
 
@@ -74,7 +83,10 @@ async def submit(request: Request, actor: Annotated[Actor, Depends(api_actor)]) 
     approach = await _approach(request)
     if isinstance(approach, JSONResponse):
         return approach
-    report_id, assessment = await run_in_threadpool(service(request).submit_report, actor, approach)
+    try:
+        report_id, assessment = await run_in_threadpool(service(request).submit_report, actor, approach)
+    except PhotoRefused as exc:  # read before anything is assessed or stored (web/photos.py)
+        return _refused(exc)
     body = b'{"id": %d, "assessment": %s}' % (report_id, _json(assessment))
     return Response(body, status_code=201, media_type="application/json")
 

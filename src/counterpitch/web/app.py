@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from counterpitch.engine import Engine
+from counterpitch.ingest import isolated
 from counterpitch.model import Approach
 from counterpitch.store.db import Store
 from counterpitch.store.migrate import upgrade
@@ -79,6 +80,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.service = Service(store, holder, campaigns=settings.link_campaigns, lifetime=lifetime)
     app.state.templates = make_templates()
     app.state.service.alerter = alerter
+    app.state.service.reader_limits = isolated.Limits(
+        cpu_seconds=settings.upload_cpu_seconds, memory_mb=settings.upload_memory_mb, workers=settings.upload_workers
+    )
     alerter.retry_pending(store)
     alerter.flush_updates(store)  # updates held back by the interval when the last process stopped
     for module in (

@@ -13,6 +13,7 @@ report and shown with its verdict. The request as a whole is capped by the uploa
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass
 from functools import partial
@@ -33,6 +34,7 @@ from counterpitch.store.reports import ReportFilter
 from counterpitch.web.auth import page_actor, service, settings, verify_csrf
 from counterpitch.web.errors import field_errors
 from counterpitch.web.params import Flag, PageNo, RowId
+from counterpitch.web.photos import PhotoRefused
 from counterpitch.web.templating import render
 from counterpitch.web.verdict import verdict_context
 
@@ -78,12 +80,14 @@ async def submit(
     sender_email: Annotated[str, Form(max_length=MAX_FIELD)] = "",
     profile_pdf: Annotated[UploadFile | None, File()] = None,
     eml: Annotated[UploadFile | None, File()] = None,
+    sender_photo: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     values = {"text": text, "account": account, "subject": subject, "channel": channel}
     given = (sender_name, sender_headline, sender_company, sender_profile_url, sender_email)
     values |= {f"sender_{k}": v for k, v in zip(SENDER_FIELDS, given, strict=True)}
     pdf = await _read(profile_pdf, "profile.pdf")
     mail = await _read(eml, "message.eml")
+    photo = await _read(sender_photo, "photo")
     slot = None
     if pdf is not None or mail is not None:
         slot = await run_in_threadpool(service(request).begin_upload, actor, _upload_limits(request))
@@ -98,8 +102,20 @@ async def submit(
         if slot is not None:
             await run_in_threadpool(service(request).finish_upload, slot)
     approach, message, warnings = built
-    submit = partial(service(request).submit_report, actor, approach, mail=message, warnings=warnings)
-    report_id, _ = await run_in_threadpool(submit)
+    if photo is not None:  # read with the report, by the photo check's safe loader (web/photos.py)
+        approach = with_photo(approach, photo.data)
+    submit = partial(
+        service(request).submit_report,
+        actor,
+        approach,
+        mail=message,
+        warnings=warnings,
+        photo_name=photo.name if photo is not None else None,
+    )
+    try:
+        report_id, _ = await run_in_threadpool(submit)
+    except PhotoRefused as exc:
+        return _form(request, values, [str(exc)], status=422)
     return RedirectResponse(f"/my-reports/{report_id}?new=1", status_code=303)
 
 
@@ -110,6 +126,13 @@ async def _read(upload: UploadFile | None, default_name: str) -> Upload | None:
     data = await upload.read()
     name = "".join(c for c in upload.filename.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())[:120]
     return Upload(name or default_name, data) if data else None
+
+
+def with_photo(approach: Approach, data: bytes) -> Approach:
+    """The approach with the uploaded photo as its sender's `photo`, a data: URI (what the API takes too)."""
+    uri = "data:image/upload;base64," + base64.b64encode(data).decode("ascii")
+    sender = approach.sender or PersonProfile()
+    return approach.model_copy(update={"sender": sender.model_copy(update={"photo": uri})})
 
 
 def _upload_limits(request: Request) -> upload_limits.Limits:
@@ -202,6 +225,17 @@ def my_reports(request: Request, actor: Anyone, page: PageNo = 1) -> Response:
 def _mine(actor: Actor, page: int) -> ReportFilter:
     """Everyone's own reports: the service shows reporters only theirs; analysts see theirs here too."""
     return ReportFilter(limit=PAGE + 1, offset=(page - 1) * PAGE, reporter_id=actor.id)
+
+
+@router.get("/reports/{report_id}/photo")
+def report_photo(request: Request, report_id: RowId, actor: Anyone) -> Response:
+    """The thumbnail of a report's sender photo (web/photos.py), as its own PNG response with the service's
+    headers, to those who may see the report: analysts and admins, and its reporter (404 to anyone else)."""
+    found = service(request).report_photo(actor, report_id)
+    if found is None:
+        raise HTTPException(404, "No such photo.")
+    data, media_type = found
+    return Response(data, media_type=media_type, headers={"Content-Disposition": "inline; filename=photo.png"})
 
 
 @router.get("/my-reports/{report_id}")

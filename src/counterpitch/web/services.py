@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from counterpitch.alerts import Briefing
 from counterpitch.devices.imported import DeviceRecord
+from counterpitch.ingest import isolated
 from counterpitch.ingest.mail import MailMessage
 from counterpitch.ingest.mail_findings import assess_mail
 from counterpitch.model import Approach, Assessment
@@ -30,6 +31,7 @@ from counterpitch.store.tables import Report, User, utcnow
 from counterpitch.watchlist import WatchlistEntry
 from counterpitch.web.alerting import Alerter, import_devices
 from counterpitch.web.engines import EngineHolder
+from counterpitch.web.photos import TakenPhoto, take_photo
 from counterpitch.web.tokens import TokenCache
 
 Linker = Callable[[Session, int], "int | None"]
@@ -78,6 +80,8 @@ class ReportView:
     notes: tuple[tuple[datetime, str, str], ...]
     #: What the readers of the uploaded files could not read, in sentences (store/reports.warnings_of).
     warnings: tuple[str, ...] = ()
+    #: The stored photo's thumbnail (width, height), served by web/photos.py; None without a photo.
+    photo: tuple[int, int] | None = None
 
     def to_api(self) -> dict[str, object]:
         return {
@@ -125,10 +129,15 @@ def file_report(
     linker: Linker | None,
     alerter: Alerter | None,
     warnings: tuple[str, ...] = (),
+    photo: TakenPhoto | None = None,
 ) -> tuple[int, list[tuple[int, Briefing]]]:
-    """Store a reported approach, link it to a campaign and run the alert rules, in the caller's transaction:
-    the report's id and the alerts it raised, for the caller to deliver once the transaction is committed."""
+    """Store a reported approach (and what is kept of its photo), link it to a campaign and run the alert rules,
+    in the caller's transaction: the report's id and the alerts it raised, for the caller to deliver once the
+    transaction is committed."""
     row = reports.insert(session, reporter, approach, assessment, warnings)
+    if photo is not None:
+        size = (photo.width, photo.height)
+        reports.insert_photo(session, row.id, photo.phash, photo.thumbnail, photo.media_type, size, photo.faces)
     campaign_id = linker(session, row.id) if linker is not None else None
     return row.id, alerter.record(session, row.id, campaign_id) if alerter is not None else []
 
@@ -136,6 +145,8 @@ def file_report(
 class Service:
     #: Runs the alert rules after each report is linked (web/alerting.py); set by create_app.
     alerter: Alerter | None = None
+    #: The limits of the child that reads a sender's photo (the upload limits); set by create_app.
+    reader_limits: isolated.Limits = isolated.Limits()
 
     def __init__(
         self, store: Store, engines: EngineHolder, *, campaigns: bool = True, lifetime: Lifetime | None = None
@@ -149,7 +160,11 @@ class Service:
 
     # --- screening ------------------------------------------------------------------------------------
     def assess(self, approach: Approach) -> Assessment:
-        """A verdict, nothing stored."""
+        """A verdict, nothing stored. The sender's photo is read in a child first (web/photos.py): a path, a URL
+        or a bad image raises PhotoRefused."""
+        return self._assess(take_photo(approach, limits=self.reader_limits).assessed)
+
+    def _assess(self, approach: Approach) -> Assessment:
         self._refresh_engine()
         return self.engines.engine.assess(approach)
 
@@ -169,22 +184,28 @@ class Service:
         *,
         mail: MailMessage | None = None,
         warnings: tuple[str, ...] = (),
+        photo_name: str | None = None,
     ) -> tuple[int, Assessment]:
         """Assess, store, audit and link to a campaign, all in one transaction: a 201 means all of it is on disk.
 
         `mail` is the uploaded e-mail the approach came from: its attachments and links are assessed too. The
         approach is assessed and stored as sent to the reporter's role (`as_received_by`), so a later look at
         it (relinking, an audit, a re-assessment) sees the recipient the verdict was given for.
+
+        The sender's photo (a data: URI) is read first: a bad one raises `PhotoRefused` (naming it as
+        `photo_name`, the uploaded file's name, when given) and nothing is assessed or stored. The photo is
+        assessed with the approach; what is stored is its thumbnail and hash, not the upload (web/photos.py).
         """
         approach = self.as_received_by(reporter, approach)
+        taken = take_photo(approach, photo_name, self.reader_limits)
         if mail is None:
-            assessment = self.assess(approach)
+            assessment = self._assess(taken.assessed)
         else:
             self._refresh_engine()
-            assessment = assess_mail(self.engines.engine, replace(mail, approach=approach))
+            assessment = assess_mail(self.engines.engine, replace(mail, approach=taken.assessed))
         with self.store.write() as session:
             report_id, raised = file_report(
-                session, reporter, approach, assessment, self.linker, self.alerter, warnings
+                session, reporter, taken.stored, assessment, self.linker, self.alerter, warnings, taken.photo
             )
         if self.alerter is not None:
             self.alerter.dispatch(self.store, raised)  # delivery after the commit, off the request
@@ -227,7 +248,15 @@ class Service:
                 reporter.name if reporter is not None else "?",
                 notes,
                 reports.warnings_of(row),
+                reports.photo_size(session, report_id),
             )
+
+    def report_photo(self, viewer: Actor, report_id: int) -> tuple[bytes, str] | None:
+        """The thumbnail of a report's photo and its media type, when the viewer may see the report."""
+        with self.store.read() as session:
+            if reports.get(session, viewer, report_id) is None:
+                return None
+            return reports.photo_of(session, report_id)
 
     def set_status(self, viewer: Actor, report_id: int, status: str) -> bool:
         """False when the report is not there for this viewer; Forbidden for reporters."""

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from counterpitch.model import Approach, Finding, PersonProfile
 from counterpitch.text import ACCOUNT
 from counterpitch.web.highlight import marked
+from counterpitch.web.photos import photo_url
 from counterpitch.web.services import ReportView
 
 STATUS_LABELS = {
@@ -84,7 +85,8 @@ def finding_rows(findings: tuple[Finding, ...]) -> list[dict[str, Any]]:
     return [
         {
             "finding": f,
-            "quotes": [(e.field, e.quote) for e in f.evidence if e.quote],
+            # The photo is shown as itself beside the profile: the start of its data: URI says nothing to a reader.
+            "quotes": [(e.field, e.quote) for e in f.evidence if e.quote and e.field != "sender.photo"],
         }
         for f in ranked
     ]
@@ -96,6 +98,27 @@ def assessed_for(approach: Approach) -> str | None:
     r = approach.recipient
     role = [v for v in (r.headline, r.organisation) if v] if r is not None else []
     return " · ".join(role) or None
+
+
+PHOTO_DETECTOR = "persona.generated_photo"
+
+
+@dataclass(frozen=True)
+class Photo:
+    """The sender's photo as the pages show it: the thumbnail's own URL (never inlined) and the photo check's
+    finding, when it found a generated face."""
+
+    url: str
+    width: int
+    height: int
+    finding: Finding | None
+
+
+def _photo(view: ReportView) -> Photo | None:
+    if view.photo is None:
+        return None
+    finding = next((f for f in view.assessment.findings if f.detector == PHOTO_DETECTOR), None)
+    return Photo(photo_url(view.summary.id), view.photo[0], view.photo[1], finding)
 
 
 def verdict_context(view: ReportView) -> dict[str, Any]:
@@ -116,4 +139,5 @@ def verdict_context(view: ReportView) -> dict[str, Any]:
         "assessed_for": assessed_for(approach),
         "findings": finding_rows(findings),
         "warnings": view.warnings,
+        "photo": _photo(view),
     }

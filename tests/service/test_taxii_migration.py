@@ -1,4 +1,4 @@
-"""Migration 0014 (the TAXII collections' tables) undone and redone, on SQLite and PostgreSQL."""
+"""Migration 0013 (the TAXII collections' tables) undone and redone, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def test_when_the_taxii_migration_is_undone_and_redone_then_its_tables_go_and_co
     try:
         upgrade(store.engine)
         assert set(sa.inspect(store.engine).get_table_names()) >= TABLES
-        before = ScriptDirectory.from_config(alembic_config()).get_revision("0014").down_revision
+        before = ScriptDirectory.from_config(alembic_config()).get_revision("0013").down_revision
         with store.engine.begin() as c:
             command.downgrade(alembic_config(c), str(before))
         assert not TABLES & set(sa.inspect(store.engine).get_table_names())

@@ -390,7 +390,7 @@ class TaxiiObject(Base):
 
     __tablename__ = "taxii_objects"
     __table_args__ = (
-        UniqueConstraint("collection", "stix_id", "version"),
+        UniqueConstraint("collection", "stix_id", "version", name="uq_taxii_objects_collection_stix_id_version"),
         Index("ix_taxii_objects_collection_date_added", "collection", "date_added"),
         Index("ix_taxii_objects_collection_stix_id", "collection", "stix_id"),
     )

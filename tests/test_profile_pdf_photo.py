@@ -54,6 +54,10 @@ def test_when_the_pdf_carries_a_portrait_then_it_is_the_senders_photo(tmp_path: 
     assert profile.photo is not None
     img = _decoded(profile.photo)
     assert img.size == (400, 400), "the portrait, not the banner nor the icon"
+    big = _image(tmp_path / "big.png", (2000, 2000), (40, 60, 90))
+    large = read_profile_pdf(build_profile_pdf(_spec(((big, 80, 80),)), tmp_path / "big.pdf"))[0]
+    assert large.photo is not None and _decoded(large.photo).size == (512, 512)
+    assert len(large.photo) < 200_000, "a data: URI a record can hold"
     r, g, b = img.convert("RGB").getpixel((5, 5))  # type: ignore[misc]
     assert abs(r - 40) < 12 and abs(g - 60) < 12 and abs(b - 90) < 12
 

@@ -349,3 +349,27 @@ def test_when_two_senders_share_a_picture_without_a_face_then_it_links_nothing(w
         assert r.status_code == 201, r.text
         ids.append(r.json()["id"])
     assert [world.api("analyst").get(f"/api/v1/reports/{i}").json()["campaign_id"] for i in ids] == [None, None]
+
+
+def test_when_the_form_gets_a_saved_profile_pdf_with_a_photo_then_its_photo_is_kept_and_judged(
+    world: World, faces: Path, tmp_path: Path
+) -> None:
+    from tests.pdf_builder import ProfileSpec, build_profile_pdf
+
+    spec = ProfileSpec(name="Emma Lawson", headline="Research Partnerships Lead", location="Invented City")
+    pdf = build_profile_pdf(ProfileSpec(**{**spec.__dict__, "images": ((GENERATED, 80, 80),)}), tmp_path / "p.pdf")
+    c = world.page("reporter")
+    r = c.post(
+        "/report",
+        data={"text": "A paid advisory role for you; could we continue on WhatsApp?", "csrf_token": world.csrf(c)},
+        files={"profile_pdf": ("emma.pdf", pdf.read_bytes(), "application/pdf")},
+    )
+    assert r.status_code == 303, r.text
+    report_id = int(r.headers["location"].split("/")[2].split("?")[0])
+    with world.app.state.service.store.read() as session:
+        kept = session.scalar(select(ReportPhoto).where(ReportPhoto.report_id == report_id))
+        stored = session.get(Report, report_id)
+    assert kept is not None and kept.faces >= 1
+    assert stored is not None and "data:image" not in stored.approach_json
+    case = world.page("analyst").get(f"/cases/{report_id}")
+    assert "StyleGAN" in case.text and f'<img src="/reports/{report_id}/photo"' in case.text

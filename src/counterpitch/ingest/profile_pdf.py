@@ -40,6 +40,9 @@ MAX_LINE_CHARS = 2_000
 #: that may be a profile photo.
 MAX_IMAGES = 50
 PHOTO_SIDES = (64, 2048)
+#: The photo kept is reduced to this side: as much as the photo check reads of a face, and as a JPEG data: URI well
+#: under the records' 200,000-character limit.
+PHOTO_KEEP_SIDE = 512
 #: Tighter than pypdf's defaults: a profile's content streams are small. No external decoder is ever called.
 _PYPDF_LIMITS: dict[str, int] = {
     "zlib_maximum_output_length": 32_000_000,
@@ -205,8 +208,10 @@ def _photo(page: Any, warnings: list[str]) -> str | None:
         image = page.images[best[1]].image
         if image is None:
             raise ValueError("no image decoded")
+        image = image.convert("RGB")
+        image.thumbnail((PHOTO_KEEP_SIDE, PHOTO_KEEP_SIDE))  # a data: URI must fit a record's string limit
         buffer = BytesIO()
-        image.convert("RGB").save(buffer, format="JPEG", quality=92)
+        image.save(buffer, format="JPEG", quality=90)
     except Exception as exc:  # pypdf and Pillow raise many types on a malformed image; the profile still reads
         warnings.append(
             f"the photo in the PDF could not be read ({type(exc).__name__}); the profile was read without it"

@@ -317,3 +317,32 @@ def test_when_share_export_runs_then_it_writes_a_bundle_and_a_feed(tmp_path: Pat
         with Session(eng) as session:
             exports = list(session.scalars(select(AuditEvent).where(AuditEvent.action == "share.export")))
     assert [(e.object_id, json.loads(e.detail_json)["tlp"]) for e in exports] == [("stix", "green"), ("misp", "amber")]
+
+
+def test_when_exported_with_publish_then_the_taxii_collections_serve_the_bundle(tmp_path: Path) -> None:
+    from counterpitch.store import taxii
+
+    url = sqlite_url(tmp_path)
+    for eng in engine_for("sqlite", tmp_path):
+        with Session(eng) as session:
+            fill(session)
+    out = tmp_path / "green.json"
+    args = ["share", "export", "--db", url, "-f", "stix", "--tlp", "green", "-o", str(out), "--publish"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    written = {o["id"] for o in json.loads(out.read_text("utf-8"))["objects"]}
+    assert f"campaigns-green: {len(written)} added, 0 already there" in result.output
+    again = runner.invoke(app, args)
+    assert f"campaigns-green: 0 added, {len(written)} already there" in again.output
+    green = taxii.collection_for_tlp("campaigns", "green")
+    assert green is not None
+    for eng in engine_for("sqlite", tmp_path):
+        with Session(eng) as session:
+            page = taxii.query(session, green, taxii.Query())
+    served = {r.stix_id for r in page.rows}
+    assert served == written
+    assert_no_staff("\n".join(r.object_json for r in page.rows))
+    red = runner.invoke(app, ["share", "export", "--db", url, "--tlp", "red", "--publish", "-o", str(tmp_path / "r")])
+    assert red.exit_code == 2 and "--publish" in red.output and "RED" not in served
+    misp_publish = runner.invoke(app, ["share", "export", "--db", url, "-f", "misp", "--publish"])
+    assert misp_publish.exit_code == 2 and "-f stix" in misp_publish.output

@@ -15,6 +15,7 @@ from counterpitch.cli.common import fail, out, using_store
 
 if TYPE_CHECKING:
     from counterpitch.share.collect import ShareSet, StaffGuard
+    from counterpitch.store.db import Store
 
 share_app = typer.Typer(help="Share campaigns with other organisations (STIX 2.1, MISP) and import theirs.")
 
@@ -35,8 +36,9 @@ def _since(value: str | None) -> datetime | None:
 
 def write_share(
     fmt: str, share: ShareSet, guard: StaffGuard, level: str, output: Path | None, feed: Path | None
-) -> None:
-    """Write a share set as STIX or MISP to `output` (or stdout), or as a MISP feed folder."""
+) -> str | None:
+    """Write a share set as STIX or MISP to `output` (or stdout), or as a MISP feed folder; the text written
+    (None for a feed)."""
     from counterpitch.share import misp, stix
     from counterpitch.share.collect import StaffLeak
     from counterpitch.share.vocab import tlp
@@ -48,7 +50,7 @@ def write_share(
                 raise fail("--feed writes a MISP feed: use it with -f misp")
             written = misp.write_feed(share, marking, guard, feed)
             out.print_json(json.dumps({"feed": str(feed), "events": [p.name for p in written]}))
-            return
+            return None
         text = stix.serialise(share, marking, guard) if fmt == "stix" else misp.serialise(share, marking, guard)
     except (StaffLeak, ValueError) as exc:
         raise fail(str(exc)) from None
@@ -56,6 +58,21 @@ def write_share(
         typer.echo(text)
     else:
         output.write_text(text + "\n", encoding="utf-8")
+    return text
+
+
+def _publish(store: Store, bundle_text: str, level: str) -> None:
+    """The bundle's objects into the service's TAXII collections of `level` (store/taxii.py)."""
+    from counterpitch.store import taxii
+
+    objects = json.loads(bundle_text)["objects"]
+    try:
+        with store.write() as session:
+            added = taxii.publish(session, objects, level.lower())
+    except ValueError as exc:
+        raise fail(f"--publish: {exc}") from None
+    for alias, result in added.items():
+        typer.echo(f"{alias}: {len(result.added)} added, {len(result.unchanged)} already there", err=True)
 
 
 @share_app.command("export")
@@ -67,18 +84,26 @@ def export(
     org: OrgOpt = "Counterpitch user",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     feed: Annotated[Path | None, typer.Option("--feed", help="Write a MISP feed folder here (-f misp).")] = None,
+    publish: Annotated[
+        bool, typer.Option("--publish", help="Also publish the bundle in the service's TAXII collections (-f stix).")
+    ] = False,
 ) -> None:
-    """The service's live campaigns as a STIX 2.1 bundle or a MISP event: personas and indicators, never staff."""
+    """The service's live campaigns as a STIX 2.1 bundle or a MISP event: personas and indicators, never staff.
+    With --publish the bundle also goes to the service's TAXII 2.1 collections of its TLP (clear, green, amber)."""
     from counterpitch.share.sources import from_store
     from counterpitch.store import audit
 
     if fmt not in ("stix", "misp"):
         raise fail(f"--format: {fmt!r} is not one of stix, misp")
     when = _since(since)
+    if publish and (fmt != "stix" or feed is not None):
+        raise fail("--publish sends a STIX bundle to the TAXII collections: use it with -f stix, without --feed")
     with using_store(db) as store:
         with store.read() as session:
             share, guard = from_store(session, org, when)
-        write_share(fmt, share, guard, level, output, feed)
+        text = write_share(fmt, share, guard, level, output, feed)
+        if publish and text is not None:
+            _publish(store, text, level)
         with store.write() as session:  # what left the building, and at which TLP
             audit.record(
                 session,

@@ -99,6 +99,9 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
     ("POST", "/devices/import"): TRIAGE_POST,
     ("POST", "/devices/{device_id}/status"): TRIAGE_MISSING,
     ("POST", "/devices/sites/{site_id}/deadline"): TRIAGE_MISSING,
+    # sharing: analysts see the TAXII collections, admins publish
+    ("GET", "/sharing"): TRIAGE_PAGE,
+    ("POST", "/sharing/publish"): ADMIN_POST,
     # TAXII 2.1 (web/taxii.py): analysts and admins read; admins add to the shared-in collection
     ("GET", "/taxii2/"): TRIAGE_API,
     ("GET", f"{TAXII}/"): TRIAGE_API,
@@ -137,6 +140,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "files": {"file": ("matrix.jsonl", MATRIX_DEVICE, "application/x-ndjson")},
     },
     ("POST", "/devices/{device_id}/status"): {"data": {"status": "scheduled"}},
+    ("POST", "/sharing/publish"): {"data": {"tlp": "green"}},
     ("POST", "/devices/sites/{site_id}/deadline"): {"data": {"deadline": "2027-03-31"}},
 }
 #: Routes that end or replace the caller's session get a fresh client.

@@ -327,3 +327,19 @@ def loads(row: TaxiiObject) -> dict[str, Any]:
     value = json.loads(row.object_json)
     assert isinstance(value, dict)
     return value
+
+
+@dataclass(frozen=True)
+class CollectionState:
+    collection: Collection
+    objects: int
+    last_added: datetime | None
+
+
+def states(session: Session) -> list[CollectionState]:
+    """Each collection with how many object versions it holds and when the last was added (the sharing page)."""
+    rows = session.execute(
+        select(TaxiiObject.collection, func.count(), func.max(TaxiiObject.date_added)).group_by(TaxiiObject.collection)
+    ).all()
+    held = {alias: (int(n), last) for alias, n, last in rows}
+    return [CollectionState(c, *held.get(c.alias, (0, None))) for c in COLLECTIONS]

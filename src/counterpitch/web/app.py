@@ -33,6 +33,7 @@ from counterpitch.web import (
     errors,
     pages,
     reporter_pages,
+    sharing_pages,
     taxii,
     watchlist_pages,
 )
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         campaign_pages,
         watchlist_pages,
         device_pages,
+        sharing_pages,
         taxii,
     ):
         app.include_router(module.router)

@@ -16,6 +16,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("Alerts", "/alerts"),
         ("Watchlist", "/watchlist"),
         ("Devices", "/devices"),
+        ("Sharing", "/sharing"),
         ("My details", "/account"),
     ],
     "admin": [
@@ -24,6 +25,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("Alerts", "/alerts"),
         ("Watchlist", "/watchlist"),
         ("Devices", "/devices"),
+        ("Sharing", "/sharing"),
         ("Users", "/admin/users"),
         ("Audit log", "/admin/audit"),
         ("My details", "/account"),

@@ -118,3 +118,27 @@ def test_when_the_shipped_model_loads_then_it_has_one_weight_per_feature_and_a_t
     model = shipped_model()
     assert model.names == (*GEOMETRY_NAMES, *STAT_NAMES)
     assert model.coef.shape == (len(model.names),) and 0.5 <= model.threshold < 1.0
+
+
+def test_when_a_file_of_approaches_names_a_photo_beside_it_then_it_is_found_from_anywhere(
+    faces: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from counterpitch.cli import app
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(GENERATED, folder / "sender.png")
+    record = {"id": "beside", "text": TEXT, "sender": {"name": "Emma Lawson", "photo": "sender.png"}}
+    (folder / "in.jsonl").write_text(json.dumps(record) + "\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    r = CliRunner().invoke(app, ["check", str(folder / "in.jsonl"), "-f", "jsonl", "--meaning", "never"])
+    assert r.exit_code == 0, r.output
+    found = [f for f in json.loads(r.stdout.splitlines()[0])["findings"] if f["detector"] == "persona.generated_photo"]
+    assert len(found) == 1

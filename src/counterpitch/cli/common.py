@@ -150,12 +150,26 @@ def _read_lazily(path: str, stream: BinaryIO, source: str, tally: Tally) -> Iter
         records = read_csv(stream, source)
     else:
         records = read_records(stream, Approach, source)
+    folder = Path(path).resolve().parent if path != "-" else None
     with stream if path != "-" else contextlib.nullcontext(stream):
         for rec in records:
             if isinstance(rec, RecordError):
                 tally.reject(rec)
             else:
-                yield rec
+                yield _photo_beside(rec, folder)
+
+
+def _photo_beside(approach: Approach, folder: Path | None) -> Approach:
+    """A relative `sender.photo` path is the file's neighbour, as a spreadsheet's links are, not the working
+    folder's; data: URIs, URLs and absolute paths are left as they are."""
+    sender = approach.sender
+    ref = sender.photo if sender is not None else None
+    if folder is None or sender is None or not ref or ref.startswith(("data:", "http://", "https://", "//", "ftp://")):
+        return approach
+    if Path(ref).is_absolute():
+        return approach
+    resolved = str(folder / ref)
+    return approach.model_copy(update={"sender": sender.model_copy(update={"photo": resolved})})
 
 
 def read_approaches(path: str, keep_going: bool) -> tuple[list[Approach], int]:

@@ -325,7 +325,11 @@ NEGATIVE = [
     ),
     ("nl", "lure.paid_travel", "Zoals voor alle sprekers vergoeden wij reis en hotel; het programma staat online."),
     ("pl", "lure.paid_travel", "Jak wszystkim prelegentom pokrywamy podróż i hotel; program jest opublikowany."),
-    ("es", "lure.paid_travel", "Como a todos los ponentes, le cubrimos el viaje y el hotel; el programa está publicado."),
+    (
+        "es",
+        "lure.paid_travel",
+        "Como a todos los ponentes, le cubrimos el viaje y el hotel; el programa está publicado.",
+    ),
     # A security warning in German whose next sentence says what "they" offer
     (
         "de",
@@ -333,6 +337,23 @@ NEGATIVE = [
         "Vorsicht vor falschen Recruitern. Sie bieten oft eine komplett bezahlte Reise mit Hotel an.",
     ),
     ("de", "lure.nonpublic_request", "Vertrauliche Unterlagen brauchen wir dafür nicht."),
+    # user research in other words: improving the sender's own app, a voucher as thanks
+    (
+        "de",
+        "lure.cash_crypto_gifts",
+        "Wir wollen unsere Reise-App verbessern. Als Dankeschön gibt es einen Gutschein über 15 €.",
+    ),
+    (
+        "nl",
+        "lure.cash_crypto_gifts",
+        "We willen onze fietsapp verbeteren. Als bedankje krijgt u een cadeaubon van 15 euro.",
+    ),
+    # an IT desk's password notice; the sender sharing their own screen; a programme one can read
+    ("de", "lure.credential_request", "Ihr Kennwort läuft bald ab; ändern Sie es im Self-Service-Portal."),
+    ("nl", "lure.remote_access", "Zullen we naar Teams? Dan kan ik mijn scherm delen met de begroting."),
+    ("de", "lure.paid_travel", "Wir übernehmen Flug und Hotel. Das Programm finden Sie unter tagung.example/programm."),
+    ("it", "lure.off_platform", "Circolano messaggi di sedicenti recruiter che chiedono di passare su WhatsApp."),
+    ("pl", "lure.off_platform", "Krążą wiadomości rzekomych rekruterów, którzy proszą o przejście na WhatsApp."),
 ]
 
 FAMILIES = {

@@ -231,7 +231,11 @@ class Scorer:
         if not wording and not concrete and not any(family(d) == MEANING_FAMILY for d in indicators):
             # The wording model read a language it was not trained on (a brand name, a cognate): it may
             # corroborate a concrete sign or the meaning layer (which reads the language) there, never stand alone.
-            return "low", min(raw, self.medium - 0.1), "capped at low: the wording model alone, in a language it does not read"
+            return (
+                "low",
+                min(raw, self.medium - 0.1),
+                "capped at low: the wording model alone, in a language it does not read",
+            )
         if raw >= self.high:
             if len(strong) >= 2:
                 return "high", raw, f"high: score >= {self.high:g} with corroborating indicators"

@@ -1,13 +1,16 @@
 """The six languages through the engine: how often invented hostile approaches are flagged, and benign ones not.
 
-Run: `python bench/languages.py [--casebook casebook/multilingual/approaches_dev.jsonl] [--check ...] [--out ...]`.
+Run: `python bench/languages.py [--casebook casebook/multilingual/approaches_dev.jsonl] [--check ...] [--dev ...]
+[--out ...]`.
 For each language of a casebook (its `notes` start with `language: <code>`): hostile and benign cases, the share
 of each that comes out medium or high and high, how often the language was identified as written, and, per lure
 family named in the notes, whether that family fired (its rule or its meaning finding). The dev cases were written
 before the rules were, by the same person (casebook/multilingual/README.md): a development check. The check set
 (`check` in the result; casebook/multilingual/CHECK.md) was written blind by another writer and is never tuned on:
 it is the figure to quote. The same rates with the English rules alone (`english_rules_only`) show what the
-language rules add.
+language rules add. The later dev sets (`--dev`, by default approaches_dev2.jsonl and approaches_dev3.jsonl; '' for
+none) are measured the same way under `dev_sets`, by file name: written before the rules were widened on them, they
+are development checks too.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from counterpitch.model import Approach
 HERE = Path(__file__).resolve().parent
 DEFAULT = HERE.parent / "casebook" / "multilingual" / "approaches_dev.jsonl"
 CHECK = HERE.parent / "casebook" / "multilingual" / "approaches_check.jsonl"
+MORE_DEV = [HERE.parent / "casebook" / "multilingual" / f"approaches_dev{n}.jsonl" for n in (2, 3)]
 
 
 def _rate(hits: int, n: int) -> float | None:
@@ -37,6 +41,12 @@ def main() -> None:
     parser.add_argument(
         "--check", type=Path, default=CHECK, help="the blind check set, measured the same way ('' to leave it out)"
     )
+    parser.add_argument(
+        "--dev",
+        type=Path,
+        action="append",
+        help="a later dev set measured the same way, under dev_sets (repeatable; default: dev2 and dev3; '' for none)",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "languages.json")
     args = parser.parse_args()
     engine = Engine.default()
@@ -48,6 +58,9 @@ def main() -> None:
             "written blind (casebook/multilingual/CHECK.md): by a writer who saw neither the rules nor the dev "
             "set, and never tuned on; the figure to quote"
         )
+    more = [p for p in (MORE_DEV if args.dev is None else args.dev) if str(p) and p.is_file()]
+    if more:
+        out["dev_sets"] = {p.stem: run(engine, english_only, p) for p in more}
     write_result(args.out, out)
 
 

@@ -186,6 +186,21 @@ POSITIVE = [
     ("pl", "lure.politician_access", "Czy mógłby Pan przedstawić nas posłance, nieformalnie, przy kolacji?"),
     ("pl", "lure.talent_spotting", "Czy zna Pan kolegów zadłużonych albo niezadowolonych z kierownictwa?"),
     ("pl", "lure.moonlighting", "To zajęcie dodatkowe, obok obecnej pracy, kilka godzin w tygodniu."),
+    # A rate per piece of writing is addressed to whoever writes it, as in English ("600 GBP for each paper"):
+    # no "vous" or "Sie" needed; an article, a paper, an essay is a piece of writing like a report.
+    ("fr", "lure.paid_reports", "on règle trois mille euros pour chaque court article sur la filière nucléaire"),
+    ("de", "lure.paid_reports", "Wir zahlen 800-1.200 Euro für kurze Artikel zur Rüstungsexportpolitik."),
+    ("es", "lure.paid_reports", "pagamos mil euros por cada breve artículo sobre la política naval"),
+    ("it", "lure.paid_reports", "Per ogni breve articolo sulla politica spaziale versiamo 900 euro."),
+    ("nl", "lure.paid_reports", "We betalen 1.000-2.000 euro voor een korte paper over het havenbeleid."),
+    ("pl", "lure.paid_reports", "Płacimy 4000 zł za krótki artykuł o modernizacji armii."),
+    # Dutch: travel compounds and the host paying in inverted order; "in te loggen"; one "naam"
+    ("nl", "lure.paid_travel", "Een studiereis naar Chengdu: vluchten en hotel betalen wij, u hoeft niets te regelen."),
+    ("nl", "lure.credential_request", "Graag vandaag nog in te loggen op het deelnemersportaal met uw werkaccount."),
+    ("nl", "lure.talent_spotting", "Zit er op jouw afdeling iemand die krap bij kas zit? Een naam is genoeg."),
+    ("es", "lure.nonpublic_request", "Cualquier borrador interno del pliego sería muy útil para nuestro cliente."),
+    ("de", "lure.credential_request", "Für den Test geben Sie mir bitte kurz Ihr Passwort für das Portal."),
+    ("pl", "lure.secrecy", "Tylko nie mów nic przełożonemu, dobrze?"),
 ]
 
 # (language, detector, text): the detector stays quiet. Genuine recruiters, conferences that do not pay, declined
@@ -286,6 +301,59 @@ NEGATIVE = [
     ("it", "lure.talent_spotting", "I colleghi del team le daranno il benvenuto lunedì."),
     ("nl", "lure.moonlighting", "Controleer of uw werkgever dit soort nevenwerk toestaat."),
     ("pl", "lure.remote_access", "Przenieśmy rozmowę na Teams, będzie łatwiej udostępnić ekran z grafikiem zespołu."),
+    # An expert network's compliance text: nothing confidential to be shared (as the English rule)
+    (
+        "de",
+        "lure.paid_reports",
+        "Wir vergüten Ihnen das Gespräch mit 300 Euro. Laut Compliance dürfen Sie keine internen Informationen teilen.",
+    ),
+    (
+        "nl",
+        "lure.paid_reports",
+        "U krijgt 250 euro voor uw advies. Volgens onze compliance-regels mag u geen vertrouwelijke informatie delen.",
+    ),
+    (
+        "it",
+        "lure.paid_reports",
+        "Le offriamo 300 euro per il suo parere; non deve condividere alcuna informazione riservata (compliance).",
+    ),
+    # What every invited speaker of a public event gets
+    (
+        "de",
+        "lure.paid_travel",
+        "Wie bei allen Referenten übernehmen wir Reise und Hotel; das Programm ist online veröffentlicht.",
+    ),
+    ("nl", "lure.paid_travel", "Zoals voor alle sprekers vergoeden wij reis en hotel; het programma staat online."),
+    ("pl", "lure.paid_travel", "Jak wszystkim prelegentom pokrywamy podróż i hotel; program jest opublikowany."),
+    (
+        "es",
+        "lure.paid_travel",
+        "Como a todos los ponentes, le cubrimos el viaje y el hotel; el programa está publicado.",
+    ),
+    # A security warning in German whose next sentence says what "they" offer
+    (
+        "de",
+        "lure.paid_travel",
+        "Vorsicht vor falschen Recruitern. Sie bieten oft eine komplett bezahlte Reise mit Hotel an.",
+    ),
+    ("de", "lure.nonpublic_request", "Vertrauliche Unterlagen brauchen wir dafür nicht."),
+    # user research in other words: improving the sender's own app, a voucher as thanks
+    (
+        "de",
+        "lure.cash_crypto_gifts",
+        "Wir wollen unsere Reise-App verbessern. Als Dankeschön gibt es einen Gutschein über 15 €.",
+    ),
+    (
+        "nl",
+        "lure.cash_crypto_gifts",
+        "We willen onze fietsapp verbeteren. Als bedankje krijgt u een cadeaubon van 15 euro.",
+    ),
+    # an IT desk's password notice; the sender sharing their own screen; a programme one can read
+    ("de", "lure.credential_request", "Ihr Kennwort läuft bald ab; ändern Sie es im Self-Service-Portal."),
+    ("nl", "lure.remote_access", "Zullen we naar Teams? Dan kan ik mijn scherm delen met de begroting."),
+    ("de", "lure.paid_travel", "Wir übernehmen Flug und Hotel. Das Programm finden Sie unter tagung.example/programm."),
+    ("it", "lure.off_platform", "Circolano messaggi di sedicenti recruiter che chiedono di passare su WhatsApp."),
+    ("pl", "lure.off_platform", "Krążą wiadomości rzekomych rekruterów, którzy proszą o przejście na WhatsApp."),
 ]
 
 FAMILIES = {
@@ -447,3 +515,21 @@ def test_language_rules_pickle_for_dask_workers(engine: Engine) -> None:
         copy.assess(Approach(id="x", text=text)).to_json_dict()
         == engine.assess(Approach(id="x", text=text)).to_json_dict()
     )
+
+
+TRAVEL_AND_FEE = [
+    "Nous invitons quelques spécialistes à Doha pour deux jours : avion et hôtel offerts, et 2 000 € pour la note "
+    "écrite que vous nous remettrez.",
+    "Invitiamo alcuni specialisti a Doha per due giorni: aereo e albergo pagati, e 2.000 € per la nota scritta che "
+    "ci consegnerà.",
+    "Zapraszamy kilku specjalistów do Dohy na dwa dni: samolot i hotel opłacone, do tego 2000 euro za pisemną "
+    "notatkę, którą Pan przygotuje.",
+]
+
+
+@pytest.mark.parametrize("text", TRAVEL_AND_FEE, ids=["fr", "it", "pl"])
+def test_when_paid_travel_and_a_fee_for_writing_in_language_then_not_low(engine: Engine, text: str) -> None:
+    """Two medium lures where the English wording model cannot read: medium at least (scoring/model.py)."""
+    a = engine.assess(Approach(id="x", text=text))
+    assert {"lure.paid_travel", "lure.paid_reports"} <= {f.detector for f in a.findings}
+    assert a.band in ("medium", "high")

@@ -141,3 +141,23 @@ def test_when_batches_are_assessed_then_results_match_one_by_one_and_gc_is_left_
     assert [a.to_json_dict() for a in [first, *rest]] == [
         engine.assess(a, meaning="unsure").to_json_dict() for a in cases
     ]
+
+
+def test_when_two_medium_lures_in_another_language_then_medium_whatever_their_fitted_weights() -> None:
+    """Paid travel and a fee for a written piece, read by the French rules: the fitted weights (0.75, 0.91 beside
+    the English wording model) give 22; where the wording model cannot read, each lure weighs its prior."""
+    fitted = load_default_scorer()
+    found = [finding("lure.paid_travel", "medium"), finding("lure.paid_reports", "medium")]
+    assert fitted.score(found)[1] == "low"  # English: the wording model would carry the rest
+    score, band, _, _, _ = fitted.score(found, wording=False)
+    assert band == "medium" and score >= fitted.medium
+    assert fitted.score([finding("lure.paid_travel", "medium")], wording=False)[1] == "low"  # one alone stays low
+
+
+def test_when_only_the_wording_model_speaks_in_another_language_then_low() -> None:
+    """The English n-gram model on a foreign text (brand names, cognates) never lifts it on its own."""
+    fitted = load_default_scorer()
+    found = [finding("semantic.wording", "medium", 0.7)]
+    assert fitted.score(found)[1] == "medium"
+    assert fitted.score(found, wording=False)[1] == "low"
+    assert fitted.score([*found, finding("lure.secrecy")], wording=False)[1] != "low"

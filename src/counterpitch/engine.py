@@ -111,16 +111,16 @@ class Engine:
 
     def assess_with_trail(self, approach: Approach, meaning: MeaningWhen = "always") -> tuple[Assessment, ScoreTrail]:
         found, language = self._findings_read(approach)
-        if self._reads_meaning(found, meaning):
+        if self._reads_meaning(found, meaning, language):
             found = found + _new_meaning(found, self._meaning([approach])[0])
-        score, band, weighted, advice, trail = self.scorer.score(found)
+        score, band, weighted, advice, trail = self.scorer.score(found, _wording(language))
         return _assessment(approach, language, score, band, weighted, advice), trail
 
-    def _reads_meaning(self, found: list[Finding], when: MeaningWhen) -> bool:
+    def _reads_meaning(self, found: list[Finding], when: MeaningWhen, language: Language) -> bool:
         """Whether the cascade's second stage reads this approach, given the fast path's findings."""
         if when == "never" or self.context.meaning is None:
             return False
-        score, band, _, _ = self.scorer.score_only(found)
+        score, band, _, _ = self.scorer.score_only(found, _wording(language))
         return _unsure(score, band, when)
 
     def _meaning(self, approaches: list[Approach]) -> list[list[Finding]]:
@@ -200,7 +200,7 @@ class Engine:
         # to (most of them), so each approach is scored once unless its findings grew.
         fast: list[Scored | None] = [None] * len(chunk)
         if meaning != "never" and self.context.meaning is not None:
-            scored = [self.scorer.score_only(f) for f in found]
+            scored = [self.scorer.score_only(f, _wording(g)) for f, g in zip(found, languages, strict=True)]
             fast = list(scored)
             unsure = [i for i, (score, band, _, _) in enumerate(scored) if _unsure(score, band, meaning)]
             if unsure:
@@ -212,9 +212,11 @@ class Engine:
         for a, language, f, known in zip(chunk, languages, found, fast, strict=True):
             steps: ScoreTrail | None = None
             if trail:
-                score, band, weighted, advice, steps = self.scorer.score(f)
+                score, band, weighted, advice, steps = self.scorer.score(f, _wording(language))
             else:
-                score, band, weighted, advice = known if known is not None else self.scorer.score_only(f)
+                score, band, weighted, advice = (
+                    known if known is not None else self.scorer.score_only(f, _wording(language))
+                )
             out.append((_assessment(a, language, score, band, weighted, advice), steps))
         return out
 
@@ -246,6 +248,12 @@ class Engine:
             )
             for f in found
         ]
+
+
+def _wording(language: Language) -> bool:
+    """Whether the wording model (English n-grams) could read the message: the scorer weighs the lure rules of
+    a message in another language at least at their priors (scoring/model.py)."""
+    return language.code == "en"
 
 
 def _assessment(

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from counterpitch.detectors.base import Detector, DetectorMeta, whole
 from counterpitch.ingest.mail import MailMessage
 from counterpitch.ingest.mail_attachments import EXECUTABLE_EXTENSIONS, Attachment, extension
+from counterpitch.language import language_of
 from counterpitch.model import Approach, Assessment, Evidence, Finding, Profile
 from counterpitch.scoring import Scorer, ScoreTrail
 
@@ -261,7 +262,9 @@ def mail_scorer(scorer: Scorer) -> Scorer:
 def assess_mail_with_trail(engine: Engine, msg: MailMessage) -> tuple[Assessment, ScoreTrail]:
     """The engine's assessment of the approach, with the mail findings added before scoring."""
     found = engine.findings(msg.approach) + mail_findings(msg)
-    score, band, weighted, advice, trail = mail_scorer(engine.scorer).score(found)
+    # The wording model reads English only: in another language the lure rules weigh their priors (scoring/model).
+    wording = language_of(msg.approach).code == "en"
+    score, band, weighted, advice, trail = mail_scorer(engine.scorer).score(found, wording)
     assessment = Assessment(id=msg.approach.id, score=score, band=band, findings=tuple(weighted), advice=advice)
     return assessment, trail
 

@@ -11,6 +11,14 @@ its own: high needs two corroborating indicators of at least medium severity. De
 then set a minimum band from which detectors fired, never from a weight: a published persona is high whatever
 the text; payment for non-public information is high; asking to run something or sign in is at least medium;
 a high-severity indicator never sits under a low band. When a decisive rule sets the band, the advice says so.
+
+The phrase rules' weights are fitted beside the wording model (`semantic.wording`), which reads English only and
+carries much of an English lure's weight: fitted beside it, a rule may sit well under its prior (paid travel at
+0.75 of log-odds, paid reports at 0.91). In a message the wording model cannot read (`wording=False`: written in
+another language), that share has no one to carry it, so each lure rule weighs at least its prior there: two
+medium lures make medium, as the priors intend, instead of the 22 that fitted weights alone give. And what the
+wording model makes of a language it was not trained on (a brand name, a cognate) may corroborate a concrete sign
+there but never lifts a message above low on its own.
 """
 
 from __future__ import annotations
@@ -48,6 +56,9 @@ CONTEXT_FAMILIES = frozenset({"exposure", "targeting", "safeguard"})
 #: fairly sure. Both thresholds were set by measuring false alarms on the invented training set and on
 #: real job adverts and text messages (bench/false_alarms.py).
 LEARNT_ALONE_MIN_STRENGTH = 0.8
+#: Families whose weights are fitted beside the wording model and read the message's words: where the wording
+#: model cannot read the language, they weigh at least their prior (see the module's docstring).
+UNREAD_AT_PRIOR = frozenset({"lure"})
 
 
 def _meaning_sentences(findings: Iterable[Finding]) -> int:
@@ -116,39 +127,48 @@ class Scorer:
     def raw(self, feats: Mapping[str, float]) -> float:
         return 100.0 * _sigmoid(self.logit(feats))
 
-    def weights_for(self, findings: Sequence[Finding]) -> dict[str, float]:
+    def weights_for(self, findings: Sequence[Finding], wording: bool = True) -> dict[str, float]:
         """The weight of each detector present: fitted, or for a detector the fit never saw (a user's own rule,
-        a plugin) its prior by family and severity, so that adding a rule always counts for something."""
+        a plugin) its prior by family and severity, so that adding a rule always counts for something. Where the
+        wording model could not read the message (`wording=False`), a lure rule weighs at least its prior (see
+        the module's docstring)."""
         out: dict[str, float] = {}
         for f in findings:
             w = self.weights.get(f.detector)
             if w is None:
                 w = self.rules.prior(f.detector, f.severity).weight
+            elif not wording and family(f.detector) in UNREAD_AT_PRIOR:
+                w = max(w, self.rules.prior(f.detector, f.severity).weight)
             out[f.detector] = max(out.get(f.detector, w), w)
         return out
 
-    def score(self, findings: Sequence[Finding]) -> tuple[float, Band, list[Finding], str, ScoreTrail]:
-        """Score, band, the findings with their `weight` set (strongest first), advice, and the trail."""
-        feats, weights, z = self._terms(findings)
+    def score(
+        self, findings: Sequence[Finding], wording: bool = True
+    ) -> tuple[float, Band, list[Finding], str, ScoreTrail]:
+        """Score, band, the findings with their `weight` set (strongest first), advice, and the trail.
+        `wording`: whether the wording model could read the message (it reads English only)."""
+        feats, weights, z = self._terms(findings, wording)
         raw = 100.0 * _sigmoid(z)
         trail = ScoreTrail(self.intercept, raw_score=raw)
         trail.terms = sorted(((k, v, weights[k]) for k, v in feats.items()), key=lambda t: -abs(t[1] * t[2]))
-        verdict = self._band(raw, findings)
+        verdict = self._band(raw, findings, wording)
         trail.band_rule = verdict.rule
         weighted = self._weighted(findings, self._points(feats, weights, z, verdict))
         return round(verdict.score, 1), verdict.band, weighted, self._advice(verdict, weighted), trail
 
-    def score_only(self, findings: Sequence[Finding]) -> tuple[float, Band, list[Finding], str]:
+    def score_only(self, findings: Sequence[Finding], wording: bool = True) -> tuple[float, Band, list[Finding], str]:
         """`score` without the trail (bulk screening never shows it)."""
-        feats, weights, z = self._terms(findings)
-        verdict = self._band(100.0 * _sigmoid(z), findings)
+        feats, weights, z = self._terms(findings, wording)
+        verdict = self._band(100.0 * _sigmoid(z), findings, wording)
         weighted = self._weighted(findings, self._points(feats, weights, z, verdict))
         return round(verdict.score, 1), verdict.band, weighted, self._advice(verdict, weighted)
 
-    def _terms(self, findings: Sequence[Finding]) -> tuple[dict[str, float], dict[str, float], float]:
+    def _terms(
+        self, findings: Sequence[Finding], wording: bool = True
+    ) -> tuple[dict[str, float], dict[str, float], float]:
         """Each detector's strength and weight, and the log-odds they make together."""
         feats = features(findings)
-        weights = self.weights_for(findings)
+        weights = self.weights_for(findings, wording)
         return feats, weights, self.intercept + sum(weights[k] * v for k, v in feats.items())
 
     @staticmethod
@@ -180,9 +200,9 @@ class Scorer:
                 points[k] = points.get(k, 0.0) + lift / len(triggers)
         return points
 
-    def _band(self, raw: float, findings: Sequence[Finding]) -> _Verdict:
+    def _band(self, raw: float, findings: Sequence[Finding], wording: bool = True) -> _Verdict:
         """The band the score and the corroboration caps give, then raised by any decisive rule that holds."""
-        band, capped, rule = self._scored_band(raw, findings)
+        band, capped, rule = self._scored_band(raw, findings, wording)
         floors = self.rules.floors(findings)
         top = floors[0] if floors else None
         if top is None or BAND_RANK[top.band] < BAND_RANK[band]:
@@ -192,7 +212,7 @@ class Scorer:
         how = "set" if BAND_RANK[top.band] > BAND_RANK[band] else "confirmed"
         return _Verdict(top.band, score, capped, f"{rule}; {top.band} {how} by decisive rule {top.rule}", top)
 
-    def _scored_band(self, raw: float, findings: Sequence[Finding]) -> tuple[Band, float, str]:
+    def _scored_band(self, raw: float, findings: Sequence[Finding], wording: bool = True) -> tuple[Band, float, str]:
         indicators: dict[str, Finding] = {}
         for f in findings:  # per detector, its strongest finding speaks for it; safeguards are not indicators
             if family(f.detector) == "safeguard":
@@ -207,12 +227,20 @@ class Scorer:
             and family(d) not in CONTEXT_FAMILIES
             and (family(d) not in LEARNT_FAMILIES or f.strength >= LEARNT_CORROBORATES_MIN_STRENGTH)
         }
+        concrete = [d for d in indicators if family(d) not in CONTEXT_FAMILIES | LEARNT_FAMILIES]
+        if not wording and not concrete and not any(family(d) == MEANING_FAMILY for d in indicators):
+            # The wording model read a language it was not trained on (a brand name, a cognate): it may
+            # corroborate a concrete sign or the meaning layer (which reads the language) there, never stand alone.
+            return (
+                "low",
+                min(raw, self.medium - 0.1),
+                "capped at low: the wording model alone, in a language it does not read",
+            )
         if raw >= self.high:
             if len(strong) >= 2:
                 return "high", raw, f"high: score >= {self.high:g} with corroborating indicators"
             return "medium", min(raw, self.high - 0.1), "capped at medium: one indicator alone never makes high"
         if raw >= self.medium:
-            concrete = [d for d in indicators if family(d) not in CONTEXT_FAMILIES | LEARNT_FAMILIES]
             sure = (
                 any(
                     f.strength >= LEARNT_ALONE_MIN_STRENGTH

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from counterpitch.audit.approached import ApproachedIndex
 from counterpitch.audit.core import audit_profile
+from counterpitch.audit.faces import Faces
 from counterpitch.audit.mosaic import MAX_PEOPLE, Mosaic
 from counterpitch.audit.summary import TOP_K, OrgSummary
 from counterpitch.engine import Engine
@@ -25,9 +26,15 @@ class Partial:
 
     @classmethod
     def empty(
-        cls, *, top_k: int = TOP_K, approached: ApproachedIndex | None = None, max_people: int = MAX_PEOPLE
+        cls,
+        *,
+        top_k: int = TOP_K,
+        approached: ApproachedIndex | None = None,
+        max_people: int = MAX_PEOPLE,
+        photos: str | None = None,
     ) -> Partial:
-        return cls(OrgSummary(top_k, approached), Mosaic(max_people))
+        """`photos`: a folder of the profiles' photos (audit/faces.py), by absolute path."""
+        return cls(OrgSummary(top_k, approached, faces=Faces(photos)), Mosaic(max_people))
 
     def add(self, profile: Profile, assessment: Assessment) -> None:
         self.summary.add(profile, assessment)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from counterpitch.audit.approached import ApproachedIndex
+from counterpitch.audit.faces import Faces
 from counterpitch.audit.person import PersonLine, exposure_key, priority_key
 from counterpitch.model import Assessment, Profile
 
@@ -52,12 +53,15 @@ class OrgSummary:
     top: list[PersonLine] = field(default_factory=list)
     approached: list[PersonLine] = field(default_factory=list)
     approached_people: int = 0
+    #: Profiles wearing a generated face (`audit --photos`); apart from exposure, never in a score.
+    faces: Faces = field(default_factory=Faces)
     #: Once the top K is full, the lowest score it keeps: nobody scoring less can enter (a shortcut only; the
     #: result is the same without it).
     _floor: float = field(default=-1.0, repr=False, compare=False)
 
     def add(self, profile: Profile, assessment: Assessment) -> None:
         self.profiles += 1
+        self.faces.add(profile)
         self.bands[assessment.band] += 1
         seen: dict[str, set[str]] = {}
         for f in assessment.findings:
@@ -88,6 +92,7 @@ class OrgSummary:
         if other.top_k != self.top_k or other.approached_index != self.approached_index:
             raise ValueError("cannot merge audit summaries built with different settings")
         out = OrgSummary(self.top_k, self.approached_index)
+        out.faces = self.faces.merge(other.faces)
         out.profiles = self.profiles + other.profiles
         for name in ("bands", "clearances", "schemes", "terms", "roles", "contacts", "kinds"):
             setattr(out, name, getattr(self, name) + getattr(other, name))
@@ -111,6 +116,7 @@ class OrgSummary:
             return [{"value": v, "people": n} for v, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
 
         exposed = self.profiles - self.bands.get("low", 0) if self.profiles else 0
+        faces = {"generated_faces": self.faces.to_json()} if self.faces.root is not None else {}
         return {
             "org": org,
             "profiles": self.profiles,
@@ -125,4 +131,5 @@ class OrgSummary:
             "most_exposed": [p.to_json() for p in self.most_exposed()],
             "approached_people": self.approached_people,
             "priority": [p.to_json() for p in self.priority()],
+            **faces,
         }

@@ -77,6 +77,14 @@ def audit(
         list[str] | None, typer.Option("--map", help="CSV/Parquet column to field, COLUMN=FIELD; repeatable.")
     ] = None,
     keep_going: Annotated[bool, typer.Option("--keep-going", help="Skip bad records and audit the rest.")] = False,
+    photos: Annotated[
+        Path | None,
+        typer.Option(
+            "--photos",
+            help="A folder of the profiles' photos, each named by the profile's slug or the person's name: "
+            "profiles wearing a generated face are listed apart (never in an exposure score).",
+        ),
+    ] = None,
     top: Annotated[int, typer.Option("--top", help="How many of the most exposed people to keep.")] = 50,
     corroborate: Annotated[
         bool,
@@ -121,6 +129,7 @@ def audit(
         if target is not None and not target.parent.is_dir():
             raise fail(f"{target}: its folder does not exist")
     where = _where(inputs, workers, scheduler, partition_size, parts_dir or out_dir)
+    folder = _photos(photos)
     try:
         column_map = parse_mapping(mapping or [])
         term_list = read_terms(terms) if terms is not None else ()
@@ -128,7 +137,7 @@ def audit(
             out_dir.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise fail(str(exc)) from None
-    partial, errors = _run(inputs, term_list, column_map, fmt, out_dir, db, top, keep_going, corroborate, where)
+    partial, errors = _run(inputs, term_list, column_map, fmt, out_dir, db, top, keep_going, corroborate, where, folder)
     _write_outputs(partial, org, out_dir, html, graphml)
     if fmt == "table":
         _print_summary(partial, org)
@@ -137,6 +146,19 @@ def audit(
     if errors:
         err.print(f"{errors} record(s) rejected", style="red")
         raise typer.Exit(BAD_INPUT)
+
+
+def _photos(photos: Path | None) -> str | None:
+    """The photo folder checked once here (a clear error before any profile is read), by absolute path."""
+    if photos is None:
+        return None
+    from counterpitch.photo.folder import PhotoFolder, PhotoFolderError
+
+    try:
+        PhotoFolder.read(photos)
+    except PhotoFolderError as exc:
+        raise fail(f"--photos {exc}") from None
+    return str(photos.resolve())
 
 
 def _where(
@@ -175,6 +197,7 @@ def _run(
     keep_going: bool,
     corroborate: bool,
     where: _Where,
+    photos: str | None = None,
 ) -> tuple[Partial, int]:
     """Every input through batch.run_audit, here or on Dask; returns the merged result and how many records
     were rejected (with --keep-going). Without it the first bad record ends the command (exit 2) before any
@@ -189,7 +212,7 @@ def _run(
         result = run_audit(
             inputs,
             engine_factory=bind(audit_engine, terms, corroborate=corroborate),
-            new_partial=bind(Partial.empty, top_k=top, approached=approached),
+            new_partial=bind(Partial.empty, top_k=top, approached=approached, photos=photos),
             workers=where.workers,
             scheduler=where.scheduler,
             partition_size=where.partition_size,
@@ -282,6 +305,23 @@ def _print_summary(partial: Partial, org: str | None) -> None:
             t.add_column("people", justify="right")
             for r in rows[:15]:
                 t.add_row(escape(str(r["value"])), str(r["people"]))
+            out.print(t)
+    faces = doc.get("generated_faces")
+    if isinstance(faces, dict):
+        out.print(
+            f"photos: {faces['checked']} profile photo(s) checked, [red]{faces['flagged']} wear a generated face[/]"
+            + (f", {faces['unreadable']} could not be read" if faces["unreadable"] else "")
+        )
+        flagged = faces["profiles"]
+        assert isinstance(flagged, list)
+        if flagged:
+            t = Table(
+                title="profiles wearing a generated face (fake colleagues?)", title_justify="left", show_edge=False
+            )
+            for col in ("profile", "generated", "why"):
+                t.add_column(col)
+            for f in flagged[:20]:
+                t.add_row(escape(str(f["name"] or f["id"])), f"{f['generated']:.2f}", escape("; ".join(f["reasons"])))
             out.print(t)
     priority = partial.summary.priority()
     if priority:

@@ -30,7 +30,7 @@ def _role(path: str) -> str:
 
 def _check(world: World, method: str, path: str, url: str) -> tuple[str, str, int] | None:
     role = _role(path)
-    api = path.startswith("/api/")
+    api = path.startswith(("/api/", "/taxii2/"))
     client = world.api(role) if api else world.page(role)
     data = None if api or method == "GET" else {"csrf_token": world.csrf(client)}
     r = client.request(method, url, data=data)

@@ -8,7 +8,8 @@ other photos and their variants, then judges the held-out photos as they are, re
 resized to 200 px on the longer side, and cropped by up to 10% on each side. No figure is measured on a photo the
 model was fitted on. Speed: the shipped model on every photo as it is, one process pinned to one core, file read
 included; the wall-clock rate is what a shared core gave, the rate per CPU second what the core alone gives
-(the load average beside them says how shared it was). Size: what `ai-edge-litert`, the packages it declares and the face models shipped in the package add.
+(the load average beside them says how shared it was). Size: what `ai-edge-litert`, the packages it declares
+and the face models shipped in the package add.
 """
 
 from __future__ import annotations

@@ -23,22 +23,39 @@ from counterpitch.photo.landmarks import Face
 #: The side of the square the statistics are computed on.
 STAT_SIDE = 256
 SPECTRUM_BINS = 16
-GEOMETRY_NAMES = ("eyes_off_template", "eyes_off_template_log", "no_face", "eye_roll", "off_template_cropped")
+GEOMETRY_NAMES = (
+    "eyes_off_template",
+    "eyes_off_template_log",
+    "no_face",
+    "eye_roll",
+    "off_template_cropped",
+    "frame_off",
+    "frame_off_rms",
+    "frame_off_cropped",
+    "frame_off_cropped_rms",
+)
 #: The largest crop, per side, under which the eyes still count as on the template (the fifth feature).
 CROP = 0.10
 #: What the features say when no face was found (the model has a weight for `no_face`).
-_NO_FACE = np.array([50.0, np.log1p(50.0), 1.0, 30.0, 30.0])
+_NO_FACE = np.array([50.0, np.log1p(50.0), 1.0, 30.0, 30.0, *([np.log1p(50.0)] * 4)])
+#: The kept shares of the width and of the height tried for a crop of at most `CROP` a side (steps of 0.5%).
+_KEPT = np.linspace(1.0 - 2 * CROP, 1.0, 41)
+_KEPT_W, _KEPT_H = (a.ravel() for a in np.meshgrid(_KEPT, _KEPT, indexing="ij"))
 
 
 def geometry(face: Face | None, template: Sequence[float], spread: Sequence[float]) -> np.ndarray:
-    """Where the eyes sit against StyleGAN's frame, five ways.
+    """Where the eyes sit against StyleGAN's frame, nine ways.
 
     1-2: the largest and (log of) the mean deviation of the eyes' places and spacing from the template, in units
     of the generated faces' spread (about 1-3 on a generated face, tens on most photos). 3: no face. 4: the eyes'
     tilt in degrees (FFHQ's alignment levels them; it survives any crop or resize). 5: how far the face is from
     the template even after the best crop of at most `CROP` a side (in hundredths of the frame; 0 when such a crop
     would explain it): the eye spacing gives the horizontal scale, the eyes-to-mouth height the vertical.
-    `template` is (left x, left y, right x, right y, interocular, mouth x, mouth y), fractions of the frame.
+    6-9: FFHQ's own frame (`frame`): how far the face's crop centre, crop size and crop rotation are from those
+    of generated faces, in units of their spread (the largest and the root mean square, as log1p), as the photo is
+    and after the best crop of at most `CROP` a side (`frame_off_cropped`).
+    `template` is (left x, left y, right x, right y, interocular, mouth x, mouth y, frame centre x, frame centre
+    y, frame size, frame rotation in degrees): fractions of the frame except the rotation.
     """
     if face is None:
         return _NO_FACE.copy()
@@ -53,8 +70,47 @@ def geometry(face: Face | None, template: Sequence[float], spread: Sequence[floa
             0.0,
             min(roll, 30.0),
             _off_after_crop((lx + rx) / 2, (ly + ry) / 2, face.interocular, my, template),
+            *_frame_off(face, template, spread),
         ]
     )
+
+
+def frame(face: Face, kept_w: np.ndarray | float = 1.0, kept_h: np.ndarray | float = 1.0) -> tuple[np.ndarray, ...]:
+    """FFHQ's alignment rule (Karras et al., `align_images` of the FFHQ dataset): the crop is centred at the eyes'
+    midpoint plus a tenth of the eyes-to-mouth vector, turned so that eye-to-eye minus the eyes-to-mouth vector
+    turned a quarter is level, and half as wide as the larger of twice the eye spacing and 1.8 times the
+    eyes-to-mouth distance. Returns (centre x, centre y, half side, rotation in degrees), in fractions of the
+    frame, of the face as it would sit in a frame of which this one kept `kept_w` of the width and `kept_h` of
+    the height (the offset of such a crop is left to the caller: the centre is returned as seen)."""
+    (lx, ly), (rx, ry), (mx, my) = face.left_eye, face.right_eye, face.mouth
+    ex, ey = (lx + rx) / 2, (ly + ry) / 2
+    cx, cy = ex + 0.1 * (mx - ex), ey + 0.1 * (my - ey)
+    e2e_x, e2e_y = np.multiply(kept_w, rx - lx), np.multiply(kept_h, ry - ly)
+    e2m_x, e2m_y = np.multiply(kept_w, mx - ex), np.multiply(kept_h, my - ey)
+    rotation = np.degrees(np.arctan2(e2e_y - e2m_x, e2e_x + e2m_y))
+    size = np.maximum(2.0 * np.hypot(e2e_x, e2e_y), 1.8 * np.hypot(e2m_x, e2m_y))
+    return np.asarray(cx), np.asarray(cy), np.asarray(size), np.asarray(rotation)
+
+
+def _frame_off(face: Face, template: Sequence[float], spread: Sequence[float]) -> list[float]:
+    """How far the face's FFHQ frame is from the generated faces' (in spreads), as it is and after the crop of at
+    most `CROP` a side that brings it closest: each kept share of width and height sets the size and rotation,
+    and the best left and top offsets for it follow in closed form (clipped to what such a crop allows)."""
+    t, sp = np.asarray(template[7:11]), np.asarray(spread[7:11])
+    cx, cy, size, rot = frame(face)
+    as_is = np.abs(np.array([cx, cy, size, rot]) - t) / sp
+    _, _, sizes, rots = frame(face, _KEPT_W, _KEPT_H)
+    lo_w, hi_w = np.maximum(0.0, 1.0 - CROP - _KEPT_W), np.minimum(CROP, 1.0 - _KEPT_W)
+    lo_h, hi_h = np.maximum(0.0, 1.0 - CROP - _KEPT_H), np.minimum(CROP, 1.0 - _KEPT_H)
+    left = np.clip(t[0] - _KEPT_W * cx, lo_w, hi_w)
+    top = np.clip(t[1] - _KEPT_H * cy, lo_h, hi_h)
+    seen = np.stack([left + _KEPT_W * cx, top + _KEPT_H * cy, sizes, rots], axis=1)
+    dev = np.abs(seen - t) / sp
+    cropped = dev[int(np.argmin((dev**2).sum(axis=1)))]
+    return [
+        float(np.log1p(min(v, 50.0)))
+        for v in (as_is.max(), np.sqrt((as_is**2).mean()), cropped.max(), np.sqrt((cropped**2).mean()))
+    ]
 
 
 def _off_after_crop(ex: float, ey: float, iod: float, my: float, template: Sequence[float]) -> float:

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from counterpitch.photo import degrade
-from counterpitch.photo.features import GEOMETRY_NAMES, STAT_NAMES, geometry, statistics
+from counterpitch.photo.features import GEOMETRY_NAMES, STAT_NAMES, frame, geometry, statistics
 from counterpitch.photo.judge import PhotoModel
 from counterpitch.photo.landmarks import Face, find_faces
 from counterpitch.photo.load import load_photo
@@ -24,6 +24,8 @@ from counterpitch.photo.load import load_photo
 #: The spread of a template coordinate is never taken as less than this (0.3% of the frame): a tight set of
 #: generated faces must not make the check brittle to a one-pixel landmark wobble.
 MIN_SPREAD = 0.003
+#: The same floor for the FFHQ frame's rotation, in degrees.
+MIN_ROTATION = 0.5
 #: The conditions results are reported under (bench/photos.py); "as_is" is the photo as given.
 CONDITIONS = ("as_is", "jpeg70", "resize200", "crop10")
 #: The logistic model's inverse regularisation (chosen by cross-validation over 0.03-1: little difference).
@@ -76,17 +78,18 @@ def measure_all(generated: Iterable[Path], real: Iterable[Path], seed: int = 14)
 
 def template_of(samples: Sequence[Measured]) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """The eyes' median place and spread on the generated photos as they are: (left x, left y, right x,
-    right y, interocular distance, mouth x, mouth y), in fractions of the frame."""
+    right y, interocular distance, mouth x, mouth y, FFHQ frame centre x, centre y, half side, rotation), in
+    fractions of the frame (the rotation in degrees)."""
     rows = np.array(
         [
-            [*s.face.left_eye, *s.face.right_eye, s.face.interocular, *s.face.mouth]
+            [*s.face.left_eye, *s.face.right_eye, s.face.interocular, *s.face.mouth, *map(float, frame(s.face))]
             for s in samples
             if s.generated and s.variant == "as_is" and s.face is not None
         ]
     )
     if len(rows) < 5:
         raise ValueError("fewer than five generated faces with landmarks: no template")
-    spread = np.maximum(rows.std(axis=0), MIN_SPREAD)
+    spread = np.maximum(rows.std(axis=0), [MIN_SPREAD] * 10 + [MIN_ROTATION])
     return tuple(float(v) for v in np.median(rows, axis=0)), tuple(float(v) for v in spread)
 
 

@@ -25,6 +25,7 @@ MODEL_FILE = "photo_model.json"
 
 #: Eyes within this many spreads of the template, in every coordinate, "sit where StyleGAN puts them".
 ON_TEMPLATE = 4.0
+#: The same for FFHQ's frame (centre, size, rotation), as it is (feature 6) and after a crop (feature 8).
 #: A crop of at most 10% a side explains the eyes' places to within this many hundredths of the frame.
 ON_CROPPED = 1.0
 
@@ -48,8 +49,8 @@ class PhotoModel:
         mean, scale, coef = (np.asarray(doc[k], dtype=np.float64) for k in ("mean", "scale", "coef"))
         if any(a.shape != (len(names),) for a in (mean, scale, coef)) or not (0.0 < doc["threshold"] < 1.0):
             raise ValueError(f"{where}: mean, scale and coef need one number per feature, threshold 0..1")
-        if len(doc["template"]) != 7 or len(doc["spread"]) != 7 or min(doc["spread"]) <= 0:
-            raise ValueError(f"{where}: the template needs seven places and seven positive spreads")
+        if len(doc["template"]) != 11 or len(doc["spread"]) != 11 or min(doc["spread"]) <= 0:
+            raise ValueError(f"{where}: the template needs eleven places and eleven positive spreads")
         return cls(
             tuple(doc["template"]),
             tuple(doc["spread"]),
@@ -143,7 +144,12 @@ def _reasons(x: np.ndarray, faces: int, p: float, m: PhotoModel) -> tuple[str, .
             "the eyes sit exactly where StyleGAN's FFHQ alignment puts them "
             f"(within {x[0]:.1f} times the spread seen on generated faces)"
         )
-    elif x[4] <= ON_CROPPED:
+    elif x[5] <= math.log1p(ON_TEMPLATE):
+        out.append(
+            "the face is framed exactly as StyleGAN's FFHQ alignment frames it (centre, size and rotation "
+            f"within {math.expm1(x[5]):.1f} times the spread seen on generated faces)"
+        )
+    elif x[4] <= ON_CROPPED or x[7] <= math.log1p(ON_TEMPLATE):
         out.append(
             "the eyes sit where StyleGAN's FFHQ alignment puts them in a frame cropped by up to 10% a side, "
             f"and are level within {x[3]:.1f} degrees"

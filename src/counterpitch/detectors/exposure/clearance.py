@@ -211,7 +211,8 @@ def _in_scope(text: str, cue_end: int, target: int, marks: _Marks, *, backwards:
             while k < hi and text[k].isspace():
                 k += 1
             # Only a comma that ends a name (or its date) lists: "BPSS cleared, SC in progress" says BPSS is held.
-            listed = k in marks.starts and _NAME_ONLY.fullmatch(_TIME_TAIL.sub("", marks.blank(text, seg, m.start()))) is not None
+            between = _TIME_TAIL.sub("", marks.blank(text, seg, m.start()))
+            listed = k in marks.starts and _NAME_ONLY.fullmatch(between) is not None
         if not listed:
             return False
         seg = m.end()

@@ -167,3 +167,25 @@ def test_when_a_level_is_named_by_an_organisation_another_language_or_in_short_t
     fields: dict[str, Any], expected: set[str]
 ) -> None:
     assert clearances(**fields) == expected
+
+
+# --- a context word leading to the level; dotted qualifiers ----------------------------------------------------------
+
+LEAD_AND_DOTTED = [
+    ({"about": "Cleared to TS in 2016.", "location": US}, {"US:TOP_SECRET"}),
+    ({"about": "Clreared to TS while at Fort Meade.", "location": US}, {"US:TOP_SECRET"}),
+    ({"about": "Vetted to T.S. for the embassy posting.", "location": NZ}, {"NZ:TOP_SECRET"}),
+    ({"about": "Hold a current U.K. SC.", "location": UK}, {"UK:SC"}),
+    # a dotted qualifier no longer ends the clause, so it names the scheme
+    ({"about": "Dual national; hold an active U.S. Secret clearance.", "location": CA}, {"US:SECRET"}),
+    # "to" after a context word, but no level
+    ({"about": "Cleared to fly TS-200 drones commercially.", "location": US}, set()),
+    ({"about": "Moved to the U.K. SC team lead for supply chain.", "location": UK}, set()),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), LEAD_AND_DOTTED)
+def test_when_a_context_word_leads_to_the_level_or_a_dotted_qualifier_names_it_then_it_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert clearances(**fields) == expected

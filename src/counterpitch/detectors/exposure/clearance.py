@@ -313,6 +313,8 @@ _ACTIVITY = re.compile(
 #: Words right before an acronym level that make it the person's own: "My SC came with the Army", "I'm DV".
 _OWNER = frozenset({"my", "i'm", "i’m", "am"})
 _ARTICLES = frozenset({"a", "an"})
+#: A dotted abbreviation ending where the text does ("U.K.", "U.S.A.").
+_DOTTED_TAIL = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.)+$")
 #: Holding words that make a lower-case acronym right after them a level held ("hold dv"; see `_in_context`).
 _HOLDS = frozenset({"hold", "holds", "held", "holding", "possess", "possesses", "possessed"})
 #: An acronym level made a verb: "SC'd since 2015", "DV'd" (cleared to it).
@@ -553,7 +555,15 @@ class _ClearanceJudge:
         for m in before[-form.window :] + after[: form.window]:
             if near(m.group()):
                 return m.group()
+        if len(before) >= 2 and before[-1].group().lower() == "to" and near(before[-2].group()):
+            # "Cleared to TS", "vetted to NZ Secret", "upgraded to PV": the context word leads to the level.
+            return before[-2].group()
         adjacent = [m.group() for m in before[-1:] + after[:1]]
+        if before and len(before[-1].group()) == 1:
+            # A dotted qualifier right before the level ("a current U.K. SC"): its letters are words of their own.
+            dotted = _DOTTED_TAIL.search(before[-1].string, 0, before[-1].end() + 1)
+            if dotted is not None:
+                adjacent.append(dotted.group())
         if len(before) >= 2 and before[-1].group().lower() in _ARTICLES and not self._other_sense(form):
             # "Formerly held a PV", "holds an NV1": a holding word with an article between.
             adjacent.insert(0, before[-2].group())

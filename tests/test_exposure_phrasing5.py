@@ -189,3 +189,27 @@ def test_when_a_context_word_leads_to_the_level_or_a_dotted_qualifier_names_it_t
     fields: dict[str, Any], expected: set[str]
 ) -> None:
     assert clearances(**fields) == expected
+
+
+# --- a bracket about another level; number words; SCI access ---------------------------------------------------------
+
+BRACKETS_AND_FORMS = [
+    ({"about": "NV1 (NV2 in progress).", "location": AU}, {"AU:NV1"}),
+    ({"about": "BPSS (SC pending), based in Leeds.", "location": UK}, {"UK:BPSS"}),
+    ({"about": "Secret clearance (TS/SCI eligible).", "location": US}, {"US:SECRET"}),
+    # the bracket is about the level itself, or holds no other level
+    ({"about": "NV1 (pending).", "location": AU}, set()),
+    ({"about": "Eligible for SC (or DV).", "location": UK}, set()),
+    ({"about": "Holding a Negative Vetting Level Two clearance.", "location": AU}, {"AU:NV2"}),
+    ({"about": "NV Level One since 2019.", "location": AU}, {"AU:NV1"}),
+    ({"about": "SCI access, inactive since 2021.", "location": US}, {"US:TS/SCI"}),
+    ({"about": "SCI access required for the role.", "location": US}, set()),
+    ({"about": "Published in SCI journals; access to Scopus.", "location": US}, set()),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), BRACKETS_AND_FORMS)
+def test_when_a_bracket_names_another_level_or_a_level_is_in_words_then_the_level_held_is_found(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    assert clearances(**fields) == expected

@@ -197,6 +197,9 @@ def _in_scope(text: str, cue_end: int, target: int, marks: _Marks, *, backwards:
     lo, hi = min(cue_end, target), max(cue_end, target)
     if backwards and _opens_statement(text, lo, hi, marks):
         return False
+    if not backwards and _ACRONYM_IN_BRACKET.search(text, lo, hi):
+        # "TS (SCI eligible)": a cue inside a bracket about another acronym is about that one, not the level.
+        return False
     seg = lo
     for m in _SCOPE_END.finditer(text, lo, hi):
         if _CONTRAST.fullmatch(m.group(0)):
@@ -219,6 +222,8 @@ def _in_scope(text: str, cue_end: int, target: int, marks: _Marks, *, backwards:
     return True
 
 
+#: A bracket opened after a level, still open where a cue stands, holding an acronym ("(SCI eligible").
+_ACRONYM_IN_BRACKET = re.compile(r"\([^()]*?(?<![^\W_])[A-Z]{2,}\d*(?![^\W_])[^()]*$")
 #: What may stand between a name (its date read away) and a comma that goes on to list the next name.
 _NAME_ONLY = re.compile(r"[\s)\]]*")
 

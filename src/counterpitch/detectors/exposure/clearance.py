@@ -197,6 +197,10 @@ def _in_scope(text: str, cue_end: int, target: int, marks: _Marks, *, backwards:
     lo, hi = min(cue_end, target), max(cue_end, target)
     if backwards and _opens_statement(text, lo, hi, marks):
         return False
+    if not backwards and _ACRONYM_IN_BRACKET.search(text, lo, hi):
+        # "TS (SCI eligible)": a cue inside a bracket about another acronym is about that one, not the level.
+        return False
+    seg = lo
     for m in _SCOPE_END.finditer(text, lo, hi):
         if _CONTRAST.fullmatch(m.group(0)):
             return False
@@ -209,10 +213,19 @@ def _in_scope(text: str, cue_end: int, target: int, marks: _Marks, *, backwards:
             k = m.end()
             while k < hi and text[k].isspace():
                 k += 1
-            listed = k in marks.starts
+            # Only a comma that ends a name (or its date) lists: "BPSS cleared, SC in progress" says BPSS is held.
+            between = _TIME_TAIL.sub("", marks.blank(text, seg, m.start()))
+            listed = k in marks.starts and _NAME_ONLY.fullmatch(between) is not None
         if not listed:
             return False
+        seg = m.end()
     return True
+
+
+#: A bracket opened after a level, still open where a cue stands, holding an acronym ("(SCI eligible").
+_ACRONYM_IN_BRACKET = re.compile(r"\([^()]*?(?<![^\W_])[A-Z]{2,}\d*(?![^\W_])[^()]*$")
+#: What may stand between a name (its date read away) and a comma that goes on to list the next name.
+_NAME_ONLY = re.compile(r"[\s)\]]*")
 
 
 def _opens_statement(text: str, lo: int, hi: int, marks: _Marks) -> bool:
@@ -305,6 +318,10 @@ _ACTIVITY = re.compile(
 #: Words right before an acronym level that make it the person's own: "My SC came with the Army", "I'm DV".
 _OWNER = frozenset({"my", "i'm", "i’m", "am"})
 _ARTICLES = frozenset({"a", "an"})
+#: A dotted abbreviation ending where the text does ("U.K.", "U.S.A.").
+_DOTTED_TAIL = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.)+$")
+#: Holding words that make a lower-case acronym right after them a level held ("hold dv"; see `_in_context`).
+_HOLDS = frozenset({"hold", "holds", "held", "holding", "possess", "possesses", "possessed"})
 #: An acronym level made a verb: "SC'd since 2015", "DV'd" (cleared to it).
 _VERBED = re.compile(r"['’]d(?![^\W_])")
 
@@ -543,13 +560,32 @@ class _ClearanceJudge:
         for m in before[-form.window :] + after[: form.window]:
             if near(m.group()):
                 return m.group()
+        if len(before) >= 2 and before[-1].group().lower() == "to" and near(before[-2].group()):
+            # "Cleared to TS", "vetted to NZ Secret", "upgraded to PV": the context word leads to the level.
+            return before[-2].group()
         adjacent = [m.group() for m in before[-1:] + after[:1]]
+        if before and len(before[-1].group()) == 1:
+            # A dotted qualifier right before the level ("a current U.K. SC"): its letters are words of their own.
+            dotted = _DOTTED_TAIL.search(before[-1].string, 0, before[-1].end() + 1)
+            if dotted is not None:
+                adjacent.append(dotted.group())
         if len(before) >= 2 and before[-1].group().lower() in _ARTICLES and not self._other_sense(form):
             # "Formerly held a PV", "holds an NV1": a holding word with an article between.
             adjacent.insert(0, before[-2].group())
         if before and form.text.isupper() and before[-1].group().lower() in _OWNER and not self._other_sense(form):
             # "My SC came with the Army", "I'm SC": an acronym the person calls theirs or says they are (not "my
             # Baseline", "my secret").
+            return before[-1].group()
+        if (
+            not form.weak
+            and before
+            and form.text.islower()
+            and before[-1].group().lower() in _HOLDS
+            and all(self._known_word(m.group(), form) for m in after if not m.group().isdigit())
+            and not self._other_sense(form)
+        ):
+            # A lower-case acronym the person says they hold, closing its clause ("hold dv.", "held sc until
+            # 2019"): lower case alone is no other sense. Not "hold sc and ts shares": a noun follows the list.
             return before[-1].group()
         if form.weak:
             for w in adjacent:
@@ -685,18 +721,23 @@ _Back = dict[str, tuple[str, tuple[int, ...]]]
 
 
 def _scan_clearances(view: _View) -> Scan:
-    """The profile as written; then, unless that states a clearance firmly, as read with misspelt clearance
-    words mended ("Top Secrit"). The reading costs a quarter of the scan, and a profile with a firm statement is
-    on the list already: a slip elsewhere in it could only add a level (decision 0044)."""
+    """The profile as written; then, where the speller finds a misspelt clearance word, as read with them mended
+    ("Top Secrit"). A profile stating a clearance firmly keeps what it states and gains only the levels the
+    reading adds ("Hold SC, Developd Vetting in 2019"): decision 0044, fifth round (the reading used to be
+    skipped for such profiles, to save a quarter of the scan)."""
     fields = view.fields(_PROSE)
     prose = view.joined(_PROSE)
     hits = _scan_fields(view, fields, prose, None)
-    if any(h.strength == 1.0 for h in hits.values()):
-        return hits
     if _SPELLER.read(prose)[1] is None and _CONFUSABLE.search(view.joined(_PROSE, low=True)) is None:
         return hits
     mended, back = _mended(fields)
-    return _scan_fields(view, mended, "\n".join([f.text for f in mended]), back)
+    again = _scan_fields(view, mended, "\n".join([f.text for f in mended]), back)
+    if not any(h.strength == 1.0 for h in hits.values()):
+        return again
+    # A firm statement and a slip beside it ("Hold SC, Developd Vetting in 2019"): the slip adds its level.
+    for value, h in again.items():
+        hits.setdefault(value, h)
+    return hits
 
 
 def _scan_fields(view: _View, fields: Sequence[_Field], prose: str, back: _Back | None) -> Scan:

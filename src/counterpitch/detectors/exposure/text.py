@@ -171,14 +171,15 @@ _ROLE_KINDS = _PROSE | {"company"}
 
 # A clause ends at a sentence stop, a list or headline separator, or a spaced dash; a segment is a headline or
 # list item (commas do not end one: "Greenville, SC" is one segment).
-_CLAUSE_BREAK = re.compile(r"\.(?=\s|$)|[!?;|•·\n]| - ")
+#: A full stop ends a clause, but not the last one of a dotted abbreviation ("U.K. SC", "U.S. Secret").
+_CLAUSE_BREAK = re.compile(r"(?<![.][^\W\d_])\.(?=\s|$)|[!?;|•·\n]| - ")
 _SEGMENT_BREAK = re.compile(r"[|•·\n;]| - ")
 _SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")
 _WORD = re.compile(r"[^\W\d_][\w'&]*|\d+")
 #: The same breaks as _CLAUSE_BREAK and _SEGMENT_BREAK, written so the regex engine can skip to a possible first
 #: character (a class first): a spaced dash is found by its dash. See `_break_spans`.
 _FAST_BREAKS = {  # by identity: hashing a compiled pattern hashes its code
-    id(_CLAUSE_BREAK): re.compile(r"[.!?;|•·\n-](?:(?<=\.)(?=\s|$)|(?<=[!?;|•·\n])|(?<= -)(?= ))"),
+    id(_CLAUSE_BREAK): re.compile(r"[.!?;|•·\n-](?:(?<=\.)(?<![.][^\W\d_]\.)(?=\s|$)|(?<=[!?;|•·\n])|(?<= -)(?= ))"),
     id(_SEGMENT_BREAK): re.compile(r"[|•·\n;-](?:(?<=[|•·\n;])|(?<= -)(?= ))"),
 }
 

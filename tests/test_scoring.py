@@ -141,3 +141,21 @@ def test_when_batches_are_assessed_then_results_match_one_by_one_and_gc_is_left_
     assert [a.to_json_dict() for a in [first, *rest]] == [
         engine.assess(a, meaning="unsure").to_json_dict() for a in cases
     ]
+
+
+def test_when_one_weak_sign_leaves_the_band_low_then_the_advice_names_it() -> None:
+    """A finding shown as adding points under a low verdict is named by the advice, never "nothing calls for action"."""
+    scorer = Scorer(-4.0, {"lure.paid_reports": 0.8}, 40.0, 80.0)
+    weak = finding("lure.paid_reports", severity="medium").model_copy(
+        update={"title": "Payment offered for reports", "guidance": "Do not accept payment for reports."}
+    )
+    _, band, found, advice, _ = scorer.score([weak])
+    assert band == "low" and (found[0].weight or 0) > 0
+    assert "Nothing here calls for action" not in advice
+    assert "Payment offered for reports" in advice and "Do not accept payment for reports." in advice
+
+
+def test_when_only_an_info_cue_is_shown_at_low_then_the_low_advice_stands() -> None:
+    scorer = Scorer(-4.0, {"lure.flattery": 0.3}, 40.0, 80.0)
+    _, band, _, advice, _ = scorer.score([finding("lure.flattery", severity="info")])
+    assert band == "low" and "Nothing here calls for action" in advice

@@ -19,7 +19,7 @@ _BANDS = {"low", "medium", "high"}
 def _advice() -> dict[str, str]:
     doc = yaml.safe_load((resources.files("counterpitch") / "data" / "advice.yaml").read_text("utf-8"))
     if not doc.get("source") or set(doc.get("bands", {})) != _BANDS or not doc.get("low_with_sign"):
-        raise ValueError("counterpitch/data/advice.yaml: needs a source, advice for low, medium and high, low_with_sign")
+        raise ValueError("counterpitch/data/advice.yaml: needs a source, advice for each band and low_with_sign")
     out = {k: " ".join(v.split()) for k, v in doc["bands"].items()}
     out["low_with_sign"] = " ".join(doc["low_with_sign"].split())
     return out

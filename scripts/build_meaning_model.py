@@ -3,8 +3,8 @@
     python scripts/build_meaning_model.py [--out src/counterpitch/data/meaning.json] [--report FILE]
 
 What it learns from (all invented, none of it an evaluation set):
-- the paraphrase development sets in tests/data (`lure_paraphrases_{dev,euphemism,fresh,wide_dev,voices}.yaml`): each
-  hostile line is a sentence of its family, each benign line a hard negative of that family;
+- the paraphrase development sets in tests/data (`lure_paraphrases_{dev,euphemism,fresh,wide_dev,voices,dev3}.yaml`):
+  each hostile line is a sentence of its family, each benign line a hard negative of that family;
 - the training sets (data/training/, the project's first set and the writers' voices): in a hostile message,
   the sentence where a lure rule fired is a sentence of that rule's family (the rules label the voices the
   paraphrase files lack); every sentence of a benign message is a sentence of no family, rule-fired or not.
@@ -40,7 +40,7 @@ from counterpitch.model import Approach  # noqa: E402
 from counterpitch.semantic.embedding import Embedder, blind, sentence_units  # noqa: E402
 from counterpitch.semantic.meaning import FAMILIES, LEVELS, MODEL_NAME  # noqa: E402
 
-TRAIN_YAML = ("dev", "euphemism", "fresh", "wide_dev", "voices")
+TRAIN_YAML = ("dev", "euphemism", "fresh", "wide_dev", "voices", "dev3")
 CHECK_YAML = ("check", "wide_check")
 CACHE = Path("/tmp/counterpitch-meaning-cache.npz")
 

@@ -161,3 +161,21 @@ def test_when_only_the_wording_model_speaks_in_another_language_then_low() -> No
     assert fitted.score(found)[1] == "medium"
     assert fitted.score(found, wording=False)[1] == "low"
     assert fitted.score([*found, finding("lure.secrecy")], wording=False)[1] != "low"
+
+
+def test_when_one_weak_sign_leaves_the_band_low_then_the_advice_names_it() -> None:
+    """A finding shown as adding points under a low verdict is named by the advice, never "nothing calls for action"."""
+    scorer = Scorer(-4.0, {"lure.paid_reports": 0.8}, 40.0, 80.0)
+    weak = finding("lure.paid_reports", severity="medium").model_copy(
+        update={"title": "Payment offered for reports", "guidance": "Do not accept payment for reports."}
+    )
+    _, band, found, advice, _ = scorer.score([weak])
+    assert band == "low" and (found[0].weight or 0) > 0
+    assert "Nothing here calls for action" not in advice
+    assert "Payment offered for reports" in advice and "Do not accept payment for reports." in advice
+
+
+def test_when_only_an_info_cue_is_shown_at_low_then_the_low_advice_stands() -> None:
+    scorer = Scorer(-4.0, {"lure.flattery": 0.3}, 40.0, 80.0)
+    _, band, _, advice, _ = scorer.score([finding("lure.flattery", severity="info")])
+    assert band == "low" and "Nothing here calls for action" in advice

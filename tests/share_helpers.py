@@ -19,10 +19,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from counterpitch.model import Approach
-from counterpitch.store.db import make_engine
-from counterpitch.store.migrate import upgrade
 from counterpitch.store.tables import Report
-from tests.service.databases import fresh_pg_database
+from tests.service.databases import migrated_engine
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PG_URL = os.environ.get("COUNTERPITCH_TEST_PG_URL")
@@ -118,16 +116,4 @@ def sqlite_url(tmp: Path) -> str:
 
 def engine_for(kind: str, tmp: Path) -> Iterator[Engine]:
     """A migrated store: SQLite in `tmp`, or a fresh PostgreSQL database (skipped without one)."""
-    if kind == "sqlite":
-        eng = make_engine(sqlite_url(tmp))
-        upgrade(eng)
-        yield eng
-        eng.dispose()
-        return
-    with fresh_pg_database("cp_share") as url:
-        eng = make_engine(url)
-        try:
-            upgrade(eng)
-            yield eng
-        finally:
-            eng.dispose()
+    yield from migrated_engine(kind, tmp, "cp_share")

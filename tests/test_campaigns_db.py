@@ -13,7 +13,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,10 +24,8 @@ from counterpitch.campaigns.linking import HOT_SENDERS, Indicator
 from counterpitch.campaigns.persist import campaign_summaries, link_report
 from counterpitch.campaigns.relink import relink_all
 from counterpitch.model import Approach
-from counterpitch.store.db import make_engine
-from counterpitch.store.migrate import upgrade
 from counterpitch.store.tables import Campaign, LinkKey, LinkKeyStat, Report, User
-from tests.service.databases import fresh_pg_database
+from tests.service.databases import migrated_engine
 
 T0 = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
 PG_URL = os.environ.get("COUNTERPITCH_TEST_PG_URL")
@@ -36,20 +33,7 @@ PG_URL = os.environ.get("COUNTERPITCH_TEST_PG_URL")
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("campaigns") / "store.db"
-        eng = make_engine(f"sqlite:///{path}")
-        upgrade(eng)
-        yield eng
-        eng.dispose()
-        return
-    with fresh_pg_database("cp_campaigns") as url:
-        eng = make_engine(url)
-        try:
-            upgrade(eng)
-            yield eng
-        finally:
-            eng.dispose()
+    yield from migrated_engine(str(request.param), tmp_path_factory.mktemp("campaigns"), "cp_campaigns")
 
 
 @pytest.fixture

@@ -81,3 +81,24 @@ def fresh_pg_database(prefix: str) -> Iterator[str]:
     finally:
         with _autocommit(admin) as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def migrated_engine(backend: str, tmp: Path, prefix: str) -> Iterator[sa.Engine]:
+    """A migrated store's engine (for `yield from` in a fixture): SQLite in `tmp`, or a fresh PostgreSQL
+    database named from `prefix` and dropped afterwards."""
+    from counterpitch.store.db import make_engine
+    from counterpitch.store.migrate import upgrade
+
+    url = None if backend == "sqlite" else fresh_pg_database(prefix)
+    with url if url is not None else _nothing() as pg:
+        eng = make_engine(pg if pg is not None else f"sqlite:///{tmp / 'store.db'}")
+        try:
+            upgrade(eng)
+            yield eng
+        finally:
+            eng.dispose()
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield None

@@ -122,7 +122,7 @@ class Scorer:
     rules: VerdictRules = field(default_factory=verdict_rules, compare=False, repr=False)
 
     def logit(self, feats: Mapping[str, float]) -> float:
-        return self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        return self.intercept + math.fsum(self.weights.get(k, 0.0) * v for k, v in feats.items())
 
     def raw(self, feats: Mapping[str, float]) -> float:
         return 100.0 * _sigmoid(self.logit(feats))
@@ -169,7 +169,8 @@ class Scorer:
         """Each detector's strength and weight, and the log-odds they make together."""
         feats = features(findings)
         weights = self.weights_for(findings, wording)
-        return feats, weights, self.intercept + sum(weights[k] * v for k, v in feats.items())
+        # fsum: the same log-odds whatever order the findings came in (a batch and one at a time agree to the bit)
+        return feats, weights, self.intercept + math.fsum(weights[k] * v for k, v in feats.items())
 
     @staticmethod
     def _weighted(findings: Sequence[Finding], points: Mapping[str, float]) -> list[Finding]:

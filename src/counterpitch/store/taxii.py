@@ -98,6 +98,11 @@ def _timestamp(value: str) -> datetime:
     return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
+def utc(moment: datetime) -> datetime:
+    """A stored time in UTC (SQLite gives it back without its zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def stamp(moment: datetime) -> str:
     """A time as TAXII writes it: UTC, microseconds, Z (so that two of them sort as text)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -132,10 +137,8 @@ class Added:
 def _next_time(session: Session, collection: str) -> datetime:
     last = session.scalar(select(func.max(TaxiiObject.date_added)).where(TaxiiObject.collection == collection))
     now = datetime.now(UTC)
-    if last is not None:
-        last = last if last.tzinfo else last.replace(tzinfo=UTC)
-        if last >= now:
-            return last + timedelta(microseconds=1)
+    if last is not None and utc(last) >= now:
+        return utc(last) + timedelta(microseconds=1)
     return now
 
 
@@ -270,16 +273,11 @@ class Page:
     def added_range(self) -> tuple[str, str] | None:
         if not self.rows:
             return None
-        return _stamp_row(self.rows[0]), _stamp_row(self.rows[-1])
-
-
-def _stamp_row(row: TaxiiObject) -> str:
-    moment = row.date_added if row.date_added.tzinfo else row.date_added.replace(tzinfo=UTC)
-    return stamp(moment)
+        return date_added(self.rows[0]), date_added(self.rows[-1])
 
 
 def date_added(row: TaxiiObject) -> str:
-    return _stamp_row(row)
+    return stamp(utc(row.date_added))
 
 
 def query(session: Session, collection: Collection, q: Query) -> Page:

@@ -146,10 +146,11 @@ def _query(request: Request, *, allow_version: bool = True) -> taxii.Query:
             raise ValueError("limit: at least 1")
         next_text = params.get("next")
         after_row = int(next_text) if next_text else 0
-        versions = listed("match[version]") or ("last",)
-        for v in versions:
-            if v not in ("last", "first", "all"):
-                taxii.parse_time(v, "match[version]")
+        named = ("last", "first", "all")
+        versions = tuple(
+            v if v in named else taxii.stamp(taxii.parse_time(v, "match[version]"))
+            for v in listed("match[version]") or ("last",)
+        )
         if not allow_version and params.getlist("match[version]"):
             raise ValueError("match[version]: not a filter of this endpoint")
     except ValueError as exc:
@@ -161,7 +162,7 @@ def _query(request: Request, *, allow_version: bool = True) -> taxii.Query:
         added_after=after,
         ids=listed("match[id]"),
         types=listed("match[type]"),
-        versions=tuple(taxii.stamp(taxii.parse_time(v, "v")) if v[:1].isdigit() else v for v in versions),
+        versions=versions,
         spec_versions=listed("match[spec_version]"),
         limit=min(limit, taxii.PAGE_MAX),
         after_row=max(after_row, 0),
@@ -299,11 +300,11 @@ def _checked(objects: list[Any]) -> tuple[list[dict[str, Any]], list[tuple[str, 
 
 
 def status_body(row: Any) -> dict[str, Any]:
-    detail, at = json.loads(row.detail_json), row.requested_at
+    detail = json.loads(row.detail_json)
     return {
         "id": row.id,
         "status": "complete",
-        "request_timestamp": taxii.stamp(at if at.tzinfo else at.replace(tzinfo=UTC)),
+        "request_timestamp": taxii.stamp(taxii.utc(row.requested_at)),
         "total_count": row.total,
         "success_count": row.successes,
         "failure_count": row.failures,

@@ -25,7 +25,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from counterpitch.cli.common import BAD_INPUT, TERMS_HELP, Stop, Tally, err, fail, out
+from counterpitch.cli.common import BAD_INPUT, TERMS_HELP, Stop, Tally, err, fail, out, photo_folder
 
 STOPPED = "stopped at the first bad record; --keep-going audits the rest"
 
@@ -149,15 +149,11 @@ def audit(
 
 
 def _photos(photos: Path | None) -> str | None:
-    """The photo folder checked once here (a clear error before any profile is read), by absolute path."""
+    """The photo folder checked once here (a clear error before any profile is read), by absolute path: each
+    process, Dask workers included, reads it again (audit/faces.py)."""
     if photos is None:
         return None
-    from counterpitch.photo.folder import PhotoFolder, PhotoFolderError
-
-    try:
-        PhotoFolder.read(photos)
-    except PhotoFolderError as exc:
-        raise fail(f"--photos {exc}") from None
+    photo_folder(photos)
     return str(photos.resolve())
 
 

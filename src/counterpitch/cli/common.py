@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from counterpitch.engine import Engine, MeaningWhen
     from counterpitch.ingest.records import RecordError
     from counterpitch.model import Approach
+    from counterpitch.photo.folder import PhotoFolder
     from counterpitch.store.db import Store
 
 out = Console()
@@ -205,3 +206,13 @@ def open_store(db: str | None) -> Store:
     except Exception as exc:  # a bad URL, an unreachable server, a locked file: one line, exit 2
         raise fail(f"database {store.engine.url.render_as_string(hide_password=True)}: {exc}") from None
     return store
+
+
+def photo_folder(photos: Path) -> PhotoFolder:
+    """`--photos DIR` read (names only) before any record is: a missing or oversized folder ends the command."""
+    from counterpitch.photo.folder import PhotoFolder, PhotoFolderError
+
+    try:
+        return PhotoFolder.read(photos)
+    except PhotoFolderError as exc:
+        raise fail(f"--photos {exc}") from None

@@ -19,6 +19,7 @@ from counterpitch.cli.common import (
     fail,
     meaning_when,
     out,
+    photo_folder,
 )
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def scan(
         raise fail(str(exc)) from None
     when = meaning_when(meaning, single=False)
     engine = build_engine(watchlist, no_seed_watchlist, terms, True, None)
-    folder = _photo_folder(photos)
+    folder = photo_folder(photos) if photos is not None else None
     connections = [
         PersonProfile(
             name=c.name,
@@ -108,17 +109,6 @@ def scan(
         print_scan(out, result)
         if html is not None:
             out.print(f"HTML report written to {escape(str(html))}")
-
-
-def _photo_folder(photos: Path | None) -> PhotoFolder | None:
-    if photos is None:
-        return None
-    from counterpitch.photo.folder import PhotoFolder, PhotoFolderError
-
-    try:
-        return PhotoFolder.read(photos)
-    except PhotoFolderError as exc:
-        raise fail(f"--photos {exc}") from None
 
 
 def _photo_of(folder: PhotoFolder | None, url: str | None, name: str | None) -> str | None:
